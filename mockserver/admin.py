@@ -1,0 +1,121 @@
+"""The mock's own controls under ``/__mock__/`` (admin-api.md): plain JSON, errors as ``{"error": …}``."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from . import __version__
+from .clock import isoformat_z
+from .contract import load, operations
+
+
+def _json(body: Any, status: int = 200) -> Response:
+    return Response(json.dumps(body, ensure_ascii=False), status, content_type="application/json")
+
+
+def _error(message: str, status: int = 400) -> Response:
+    return _json({"error": message}, status)
+
+
+def _body() -> tuple[Any, Response | None]:
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return None, None
+    try:
+        return json.loads(raw), None
+    except (ValueError, UnicodeDecodeError) as exc:
+        return None, _error(f"request body is not JSON: {exc}")
+
+
+def blueprint(state) -> Blueprint:
+    bp = Blueprint("mockserver_admin", __name__)
+
+    @bp.get("/health")
+    def health():  # A1
+        return _json({"status": "ok", "apis": list(state.settings.apis), "version": __version__})
+
+    @bp.post("/reset")
+    def reset():  # A2
+        body, error = _body()
+        if error:
+            return error
+        if body is not None and not isinstance(body, dict):
+            return _error("reset takes no body or an object {\"snapshot\": \"<name>\"}")
+        name = (body or {}).get("snapshot")
+        if name is not None:
+            if name not in state.snapshots:
+                return _error(f"unknown snapshot {name!r}; known: {sorted(state.snapshots)}", 404)
+            state.reset(snapshot=name)
+        else:
+            state.reset()
+        return Response(status=204)
+
+    @bp.get("/snapshots")
+    def snapshots():  # A3
+        return _json(sorted(state.snapshots))
+
+    @bp.put("/snapshots/<name>")
+    def save_snapshot(name: str):
+        existed = name in state.snapshots
+        state.save_snapshot(name)
+        return _json({"name": name}, 200 if existed else 201)
+
+    @bp.delete("/snapshots/<name>")
+    def delete_snapshot(name: str):
+        if state.snapshots.pop(name, None) is None:
+            return _error(f"unknown snapshot {name!r}", 404)
+        return Response(status=204)
+
+    def clock_body() -> Response:
+        return _json({"now": isoformat_z(state.clock.now()), "frozen": state.clock.frozen})
+
+    @bp.get("/clock")
+    def clock():  # A5
+        return clock_body()
+
+    @bp.post("/clock")
+    def control_clock():  # A6
+        body, error = _body()
+        if error:
+            return error
+        if not isinstance(body, dict) or len(body) != 1 or next(iter(body)) not in ("freeze", "advance", "set"):
+            return _error('send exactly one of {"freeze": bool}, {"advance": seconds}, {"set": "<ISO-8601>"}')
+        (key, value), = body.items()
+        if key == "freeze":
+            if not isinstance(value, bool):
+                return _error('"freeze" must be true or false')
+            state.clock.freeze() if value else state.clock.unfreeze()
+        elif key == "advance":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                return _error('"advance" must be a number of seconds >= 0')
+            state.clock.advance(value)
+        else:
+            try:
+                instant = datetime.fromisoformat(value) if isinstance(value, str) else None
+            except ValueError:
+                instant = None
+            if instant is None:
+                return _error(f'"set" must be an ISO-8601 date-time string, not {value!r}')
+            state.clock.set(instant)
+        return clock_body()
+
+    @bp.get("/routes")
+    def routes():  # A10
+        return _json(route_table(state.settings.apis))
+
+    @bp.route("/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+    def unknown(rest: str):
+        return _error(f"no admin operation at /__mock__/{rest}", 404)
+
+    return bp
+
+
+def route_table(apis) -> list[dict[str, str]]:
+    table = []
+    for api in apis:
+        for op in operations(load(api)):
+            table.append({"api": api, **op})
+    return table

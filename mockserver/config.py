@@ -1,0 +1,51 @@
+"""Settings: everything a running mock is configured with, in one dataclass."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+API_NAMES = ("torrent", "hub")
+
+
+@dataclass(frozen=True)
+class TorrentUser:
+    username: str
+    password: str
+    api_key: str
+    superuser: bool
+    groups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class HubUser:
+    username: str
+    password: str
+
+
+DEFAULT_TORRENT_USERS = (
+    TorrentUser("ionadmin", "ionadmin", "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567", superuser=True),
+    TorrentUser("ionuser", "ionuser", "76543210f9e8d7c6b5a4938271605f4e3d2c1b0a", superuser=False,
+                groups=("ionusers",)),
+)
+DEFAULT_HUB_USERS = (HubUser("admin", "admin"), HubUser("alice", "alice"))
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    apis: tuple[str, ...] = API_NAMES
+    db: Path | None = None  # a JSON file for persistence; None keeps everything in memory
+    seed_dir: Path | None = None  # None: the seed data shipped with the package
+    admin: bool = True  # serve /__mock__/
+    seed: int = 0  # seeds every random choice the mock makes (fault probabilities, generated data)
+    torrent_realm: str = "Torrent Browser"
+    torrent_users: tuple[TorrentUser, ...] = DEFAULT_TORRENT_USERS
+    hub_users: tuple[HubUser, ...] = DEFAULT_HUB_USERS
+    max_body_bytes: int = 1048576
+    access_token_seconds: int = 3600
+    refresh_token_seconds: int = 86400
+    extra: dict = field(default_factory=dict)  # room for dialect-specific options
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)

@@ -1,0 +1,25 @@
+"""Error roots.
+
+- :class:`MockServerError`: the mock cannot start or run as configured (bad option, unreadable file);
+  the message says what to fix. Never turned into an HTTP response.
+- :class:`ApiError`: a request is refused; the active dialect renders it in the vendor's own envelope.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+
+class MockServerError(Exception):
+    """Bad configuration or data: shown to the user at start-up, with the fix."""
+
+
+class ApiError(Exception):
+    """A refused request. ``body`` is the dialect's JSON payload (or None for an empty body)."""
+
+    def __init__(self, status: int, body: Any = None, headers: dict[str, str] | None = None,
+                 content_type: str = "application/json"):
+        super().__init__(status, body)
+        self.status = status
+        self.body = body
+        self.headers = headers or {}
+        self.content_type = content_type

@@ -1,0 +1,53 @@
+"""MockServer: the Flask app on a real port, in a background thread (port 0 picks a free one)."""
+from __future__ import annotations
+
+import threading
+
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from .app import create_app, state_of
+from .config import Settings
+
+
+class MockServer:
+    """``with MockServer(Settings(port=0)) as mock: requests.get(mock.url + "/__mock__/health")``"""
+
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings or Settings(port=0)
+        self.app = create_app(self.settings)
+        self.state = state_of(self.app)
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> "MockServer":
+        self._server = make_server(self.settings.host, self.settings.port, self.app, threaded=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, name="mockserver", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join(timeout=5)
+            self._server = None
+        self.state.store.close()
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("the server is not running; call start() first")
+        return self._server.server_port
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.settings.host}:{self.port}"
+
+    def reset(self) -> None:
+        self.state.reset()
+
+    def __enter__(self) -> "MockServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

@@ -1,0 +1,89 @@
+"""The TinyDB seam: copies, windows, reset, atomic batches and the persistent file."""
+import json
+import threading
+
+import pytest
+
+from mockserver.errors import MockServerError
+from mockserver.store import Store
+
+SEED = {"api/things": [{"id": 1, "name": "a", "tags": ["x"]}, {"id": 3, "name": "c", "tags": []}]}
+
+
+@pytest.fixture
+def store():
+    s = Store()
+    s.load_seed(SEED)
+    return s
+
+
+def test_get_returns_a_copy_that_cannot_alias_the_store(store):
+    row = store.get("api/things", 1)
+    row["tags"].append("mutated")
+    assert store.get("api/things", 1)["tags"] == ["x"]
+
+
+def test_select_filters_orders_and_windows(store):
+    store.insert("api/things", 2, {"id": 2, "name": "b", "tags": []})
+    total, rows = store.select("api/things", where=lambda r: r["name"] != "a",
+                               order=lambda rs: sorted(rs, key=lambda r: -r["id"]), offset=1, limit=5)
+    assert total == 2
+    assert [r["id"] for r in rows] == [2]
+
+
+def test_next_id_follows_the_highest_key(store):
+    assert store.next_id("api/things") == 4
+    assert store.next_id("api/empty") == 1
+
+
+def test_reset_returns_to_the_seed(store):
+    store.insert("api/things", 7, {"id": 7})
+    store.delete("api/things", [1])
+    store.reset()
+    assert [r["id"] for r in store.all("api/things")] == [1, 3]
+    assert store.next_id("api/things") == 4
+
+
+def test_atomic_block_rolls_back_on_error(store):
+    with pytest.raises(RuntimeError):
+        with store.atomic():
+            store.delete("api/things", [1, 3])
+            raise RuntimeError("half-way")
+    assert store.count("api/things") == 2
+
+
+def test_concurrent_inserts_never_lose_a_row(store):
+    def writer(base):
+        for i in range(100):
+            with store.lock:
+                pk = store.next_id("api/things")
+                store.insert("api/things", pk, {"id": pk, "by": base})
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    ids = [r["id"] for r in store.all("api/things")]
+    assert len(ids) == len(set(ids)) == 402
+
+
+def test_persistent_file_holds_every_write_and_reloads(tmp_path):
+    path = tmp_path / "db.json"
+    s = Store(path)
+    s.load_seed(SEED)
+    s.insert("api/things", 9, {"id": 9, "name": "nine"})
+    on_disk = json.loads(path.read_text())
+    assert on_disk["api/things"]["9"] == {"id": 9, "name": "nine"}
+    reopened = Store(path)
+    assert reopened.has_data()
+    assert reopened.get("api/things", 9) == {"id": 9, "name": "nine"}
+    assert not list(tmp_path.glob(".db.json.*.tmp"))
+
+
+def test_a_foreign_file_is_a_clear_start_error(tmp_path):
+    path = tmp_path / "db.json"
+    path.write_text("not json at all")
+    with pytest.raises(MockServerError, match="not a mockserver data file"):
+        Store(path)
+    path.write_text("[1, 2]")
+    with pytest.raises(MockServerError, match="expected an object of tables"):
+        Store(path)
