@@ -1,0 +1,166 @@
+"""The resource engine shared by both dialects: collections in the store, Django-style lookups, ordering.
+
+Dialects parse requests and render responses in their framework's conventions; they run every query and
+write through here, so both APIs store, filter, order and number rows the same way.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from .store import Row, Store
+
+SEQUENCES = "__meta__/sequences"
+
+
+class Collection:
+    """One resource's rows: ``<api>/<resource>`` in the store, keyed by an integer ``id``."""
+
+    def __init__(self, store: Store, table: str, pk: str = "id"):
+        self.store = store
+        self.table = table
+        self.pk = pk
+
+    def list(self, where: Callable[[Row], bool] | None = None, order: list[tuple[str, bool]] | None = None,
+             offset: int = 0, limit: int | None = None) -> tuple[int, list[Row]]:
+        """→ (number of matching rows, the window). ``order``: [(field, descending), …]; default ascending pk."""
+        keys = order or [(self.pk, False)]
+        return self.store.select(self.table, where, lambda rows: order_rows(rows, keys), offset, limit)
+
+    def get(self, pk: int) -> Row | None:
+        return self.store.get(self.table, pk)
+
+    def find(self, field: str, value: Any) -> Row | None:
+        """The first row whose ``field`` equals ``value`` (lookups by name, key or username)."""
+        _, rows = self.store.select(self.table, lambda r: r.get(field) == value, None, 0, 1)
+        return rows[0] if rows else None
+
+    def exists(self, pk: int) -> bool:
+        return self.store.exists(self.table, pk)
+
+    def allocate_id(self) -> int:
+        """One more than the highest id this collection has ever held: ids are never reused."""
+        with self.store.lock:
+            sequence = self.store.get(SEQUENCES, 1) or {"id": 1}
+            high = max(sequence.get(self.table, 0), self.store.next_id(self.table) - 1)
+            sequence[self.table] = high + 1
+            self.store.put(SEQUENCES, 1, sequence)
+            return high + 1
+
+    def _note_id(self, pk: int) -> None:
+        with self.store.lock:
+            sequence = self.store.get(SEQUENCES, 1) or {"id": 1}
+            if pk > sequence.get(self.table, 0):
+                sequence[self.table] = pk
+                self.store.put(SEQUENCES, 1, sequence)
+
+    def create(self, row: Row, pk: int | None = None) -> Row:
+        with self.store.lock:
+            pk = self.allocate_id() if pk is None else pk
+            row = {**row, self.pk: pk}
+            self._note_id(pk)
+            return self.store.insert(self.table, pk, row)
+
+    def save(self, row: Row) -> Row:
+        """Replace the stored row with the same pk (or insert it)."""
+        self._note_id(row[self.pk])
+        return self.store.put(self.table, row[self.pk], row)
+
+    def update(self, pk: int, changes: dict[str, Any]) -> Row | None:
+        with self.store.lock:
+            row = self.store.get(self.table, pk)
+            if row is None:
+                return None
+            row.update(changes)
+            return self.store.put(self.table, pk, row)
+
+    def move(self, old_pk: int, new_pk: int) -> Row | None:
+        with self.store.lock:
+            row = self.store.get(self.table, old_pk)
+            if row is None:
+                return None
+            self.store.delete(self.table, [old_pk])
+            return self.save({**row, self.pk: new_pk})
+
+    def delete(self, pks: Iterable[int]) -> int:
+        return self.store.delete(self.table, list(pks))
+
+    def delete_where(self, where: Callable[[Row], bool] | None = None) -> int:
+        with self.store.lock:
+            _, rows = self.store.select(self.table, where)
+            return self.store.delete(self.table, [r[self.pk] for r in rows])
+
+
+# -- ordering ----------------------------------------------------------------------------------------------------
+
+
+def _sort_key(value: Any) -> tuple:
+    # Mixed types never raise: nulls, then booleans/numbers, then strings, then anything else as text.
+    if value is None:
+        return (0,)
+    if isinstance(value, (bool, int, float)):
+        return (1, value)
+    if isinstance(value, str):
+        return (2, value)
+    return (3, repr(value))
+
+
+def order_rows(rows: list[Row], keys: list[tuple[str, bool]]) -> list[Row]:
+    """Stable multi-key sort; ``keys`` = [(field, descending), …], most significant first."""
+    for field, descending in reversed(keys):
+        rows.sort(key=lambda r: _sort_key(r.get(field)), reverse=descending)
+    return rows
+
+
+# -- Django-style lookups (shared by tastypie filtering and django-filter) ----------------------------------------
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _compare(op: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
+    def check(stored: Any, wanted: Any) -> bool:
+        if stored is None or wanted is None:
+            return False
+        try:
+            return op(stored, wanted)
+        except TypeError:
+            return op(_text(stored), _text(wanted))
+
+    return check
+
+
+LOOKUPS: dict[str, Callable[[Any, Any], bool]] = {
+    "exact": lambda s, w: s == w,
+    "iexact": lambda s, w: s is not None and w is not None and _text(s).lower() == _text(w).lower(),
+    "contains": lambda s, w: s is not None and _text(w) in _text(s),
+    "icontains": lambda s, w: s is not None and _text(w).lower() in _text(s).lower(),
+    "startswith": lambda s, w: s is not None and _text(s).startswith(_text(w)),
+    "istartswith": lambda s, w: s is not None and _text(s).lower().startswith(_text(w).lower()),
+    "endswith": lambda s, w: s is not None and _text(s).endswith(_text(w)),
+    "iendswith": lambda s, w: s is not None and _text(s).lower().endswith(_text(w).lower()),
+    "in": lambda s, w: s in w,
+    "gt": _compare(lambda s, w: s > w),
+    "gte": _compare(lambda s, w: s >= w),
+    "lt": _compare(lambda s, w: s < w),
+    "lte": _compare(lambda s, w: s <= w),
+    "range": lambda s, w: s is not None and LOOKUPS["gte"](s, w[0]) and LOOKUPS["lte"](s, w[1]),
+    "isnull": lambda s, w: (s is None) == bool(w),
+}
+
+
+def matches(row: Row, conditions: Iterable[tuple[str, str, Any]]) -> bool:
+    """True when the row satisfies every (field, lookup, already-converted value) condition."""
+    return all(LOOKUPS[lookup](row.get(field), value) for field, lookup, value in conditions)
+
+
+def parse_datetime_value(value: Any) -> datetime | None:
+    """Stored datetimes are ISO strings; compare them as datetimes."""
+    if isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None

@@ -1,0 +1,60 @@
+"""The shared resource engine: ids, ordering and Django-style lookups."""
+import pytest
+
+from mockserver.engine import Collection, matches, order_rows
+from mockserver.store import Store
+
+
+@pytest.fixture
+def things():
+    store = Store()
+    store.load_seed({"api/things": [{"id": 1, "n": "b"}, {"id": 5, "n": "a"}]})
+    return Collection(store, "api/things")
+
+
+def test_auto_ids_are_never_reused(things):
+    assert things.create({"n": "c"})["id"] == 6
+    things.delete([6])
+    assert things.create({"n": "d"})["id"] == 7
+
+
+def test_client_chosen_id_moves_the_sequence(things):
+    things.create({"n": "x"}, pk=40)
+    assert things.create({"n": "y"})["id"] == 41
+
+
+def test_sequence_returns_to_the_seed_on_reset(things):
+    things.create({"n": "c"})
+    things.store.reset()
+    assert things.create({"n": "c"})["id"] == 6
+
+
+def test_move_changes_the_pk(things):
+    things.move(1, 9)
+    assert things.get(1) is None and things.get(9) == {"id": 9, "n": "b"}
+
+
+def test_list_orders_by_pk_then_by_keys(things):
+    assert [r["id"] for r in things.list()[1]] == [1, 5]
+    assert [r["id"] for r in things.list(order=[("n", False)])[1]] == [5, 1]
+
+
+def test_order_rows_mixed_types_and_nulls():
+    rows = [{"v": "x"}, {"v": None}, {"v": 3}, {"v": 1}]
+    assert [r["v"] for r in order_rows(rows, [("v", False)])] == [None, 1, 3, "x"]
+    assert [r["v"] for r in order_rows(rows, [("v", True)])] == ["x", 3, 1, None]
+
+
+@pytest.mark.parametrize("lookup, value, expected", [
+    ("exact", "Hello", True), ("iexact", "hello", True), ("contains", "ell", True), ("icontains", "ELL", True),
+    ("startswith", "He", True), ("istartswith", "he", True), ("endswith", "lo", True), ("iendswith", "LO", True),
+    ("in", ["Hello", "x"], True), ("gt", "A", True), ("lt", "A", False), ("range", ["A", "Z"], True),
+    ("isnull", False, True), ("isnull", True, False),
+])
+def test_lookups(lookup, value, expected):
+    assert matches({"s": "Hello"}, [("s", lookup, value)]) is expected
+
+
+def test_comparisons_with_null_never_match():
+    assert not matches({"s": None}, [("s", "gt", 1)])
+    assert matches({"s": None}, [("s", "isnull", True)])
