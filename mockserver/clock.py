@@ -6,10 +6,10 @@ to an instant and freezes, ``unfreeze()`` runs on from the current value, ``rese
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
-from typing import Callable
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def _real_now() -> datetime:

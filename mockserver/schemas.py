@@ -1,7 +1,7 @@
 """OpenAPI 3.0 schema objects → JSON Schema validators (for seed checks, records and tests)."""
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -23,7 +23,7 @@ def to_json_schema(node: Any) -> Any:
     return converted
 
 
-@lru_cache(maxsize=None)
+@cache
 def _components(api: str) -> dict[str, Any]:
     return to_json_schema(load(api).get("components", {}))
 

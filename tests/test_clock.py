@@ -1,11 +1,11 @@
 """The controllable clock (admin-api.md A5/A6 semantics)."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from mockserver.clock import Clock, isoformat_z
 
-T0 = datetime(2025, 7, 3, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 7, 3, 12, 0, tzinfo=UTC)
 
 
 class FakeSource:
@@ -48,7 +48,7 @@ def test_advance_while_running_and_reset():
 def test_set_freezes_at_the_instant_and_takes_naive_as_utc():
     clock = Clock(FakeSource())
     clock.set(datetime(2030, 1, 1))
-    assert clock.frozen and clock.now() == datetime(2030, 1, 1, tzinfo=timezone.utc)
+    assert clock.frozen and clock.now() == datetime(2030, 1, 1, tzinfo=UTC)
 
 
 def test_cannot_move_backwards():
@@ -57,8 +57,8 @@ def test_cannot_move_backwards():
 
 
 @pytest.mark.parametrize("instant, text", [
-    (datetime(2025, 7, 3, 12, 38, 45, 563379, tzinfo=timezone.utc), "2025-07-03T12:38:45.563379Z"),
-    (datetime(2025, 7, 3, 12, 38, 45, tzinfo=timezone.utc), "2025-07-03T12:38:45Z"),
+    (datetime(2025, 7, 3, 12, 38, 45, 563379, tzinfo=UTC), "2025-07-03T12:38:45.563379Z"),
+    (datetime(2025, 7, 3, 12, 38, 45, tzinfo=UTC), "2025-07-03T12:38:45Z"),
 ])
 def test_isoformat_z(instant, text):
     assert isoformat_z(instant) == text

@@ -54,7 +54,7 @@ def test_atomic_block_rolls_back_on_error(store):
 
 def test_concurrent_inserts_never_lose_a_row(store):
     def writer(base):
-        for i in range(100):
+        for _i in range(100):
             with store.lock:
                 pk = store.next_id("api/things")
                 store.insert("api/things", pk, {"id": pk, "by": base})
