@@ -1,6 +1,6 @@
 """Vendor reference documents → OpenAPI contracts (used by contracts/build.py and its tests).
 
-Each API module exposes ``build(source_dir) -> (document, drifts)``: ``document`` is an OpenAPI 3.1
+Each API module exposes ``build(source_dir) -> (document, drifts)``: ``document`` is an OpenAPI 3.0.3
 dict, ``drifts`` a list of :class:`Drift` (where the reference contradicts itself, and what the
 contract chose).
 """
