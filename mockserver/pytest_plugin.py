@@ -1,35 +1,108 @@
-"""pytest fixtures for testing clients of the mocked APIs (registered through the ``pytest11`` entry point).
+"""pytest plugin (entry point ``pytest11``): the mock as fixtures for the test suites of its clients.
 
-Importing this module stays cheap: the server, Flask and TinyDB are imported inside the fixtures.
+Hooks, options and markers live here; the fixtures in :mod:`mockserver.fixtures` (see docs/pytest-plugin.md).
+Importing this module stays cheap: the server, Flask, TinyDB and requests load when a fixture first runs.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from .fixtures import (  # noqa: F401  (pytest finds fixtures by the names in this module)
+    OPTIONS_KEY,
+    WATCH_KEY,
+    _mockserver,
+    _mockserver_pool,
+    mock_hub,
+    mock_torrent,
+    mockserver,
+    mockserver_app,
+    mockserver_seed_records,
+    mockserver_settings,
+    server_error_text,
+)
 
-@pytest.fixture(scope="session")
-def mockserver_settings():
-    """Session-wide settings of the mock; override this fixture in a conftest to change them."""
-    from mockserver.config import Settings
-
-    return Settings(port=0)
-
-
-@pytest.fixture(scope="session")
-def _mockserver_session(mockserver_settings):
-    from mockserver.server import MockServer
-
-    server = MockServer(mockserver_settings).start()
-    yield server
-    server.stop()
+MARKERS = (
+    "mockserver_seed(dir_or_records=None, *, dir=None, records=None): seed the mock for this test: a seed "
+    "directory (one sub-directory per API; relative to the test file) and/or records "
+    "{api: {resource: [objects]}} inserted after the reset",
+)
 
 
-@pytest.fixture
-def mockserver(_mockserver_session):
-    """A live mock on 127.0.0.1 (real HTTP), reset to the seed before the test: ``mockserver.url``."""
-    _mockserver_session.reset()
-    before = len(_mockserver_session.state.server_errors)
-    yield _mockserver_session
-    errors = _mockserver_session.state.server_errors[before:]
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("mockserver", "mockserver (mocked Ion Torrent Suite and Ngenea Hub APIs)")
+    group.addoption("--mockserver-apis", metavar="torrent,hub",
+                    help="APIs the mock serves: torrent, hub or both (default: ini mockserver_apis, else both)")
+    group.addoption("--mockserver-seed-dir", metavar="DIR",
+                    help="seed data directory, one sub-directory per API (default: the seed shipped with mockserver)")
+    group.addoption("--mockserver-db", metavar="FILE",
+                    help="persist the mock's data to this JSON file, one per xdist worker (default: in memory)")
+    parser.addini("mockserver_apis", "APIs the mock serves: torrent, hub or both", default="")
+    parser.addini("mockserver_seed_dir", "seed data directory, relative to the ini file", type="paths", default=[])
+    parser.addini("mockserver_db", "persist the mock's data to this JSON file, relative to the ini file",
+                  type="paths", default=[])
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for line in MARKERS:
+        config.addinivalue_line("markers", line)
+    config.stash[OPTIONS_KEY] = _settings_options(config)
+
+
+def _settings_options(config: pytest.Config) -> dict:
+    """Command line over ini; only what was given, so the Settings defaults stay the defaults."""
+    options: dict = {}
+    apis = config.getoption("mockserver_apis") or config.getini("mockserver_apis")
+    if apis:
+        options["apis"] = _parse_apis(apis)
+    seed_dir = _path_option(config, "mockserver_seed_dir")
+    if seed_dir:
+        options["seed_dir"] = seed_dir
+    db = _path_option(config, "mockserver_db")
+    if db:
+        worker = getattr(config, "workerinput", {}).get("workerid")
+        # One file per xdist worker: workers never share (or fight over) a data file.
+        options["db"] = db.with_name(f"{db.stem}-{worker}{db.suffix}") if worker else db
+    return options
+
+
+def _path_option(config: pytest.Config, name: str) -> Path | None:
+    given = config.getoption(name)
+    if given:
+        return config.invocation_params.dir / given
+    from_ini = config.getini(name)
+    return Path(from_ini[0]) if from_ini else None
+
+
+def _parse_apis(text: str) -> tuple[str, ...]:
+    from .config import API_NAMES
+
+    names = [n for n in text.replace(",", " ").split() if n]
+    if names == ["both"]:
+        return API_NAMES
+    unknown = [n for n in names if n not in API_NAMES]
+    if unknown or not names:
+        raise pytest.UsageError(f"--mockserver-apis / mockserver_apis takes torrent, hub or both, not {text!r}")
+    return tuple(n for n in API_NAMES if n in names)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """A request the mock failed to serve fails the test, with the mock's traceback."""
+    try:
+        result = yield
+    except BaseException:
+        errors = _server_errors(item)
+        if errors:  # the test failed anyway: show why the mock failed next to it
+            item.add_report_section("call", "mockserver", server_error_text(errors))
+        raise
+    errors = _server_errors(item)
     if errors:
-        pytest.fail("the mock failed while serving this test:\n" + "\n".join(errors), pytrace=False)
+        pytest.fail(server_error_text(errors), pytrace=False)
+    return result
+
+
+def _server_errors(item: pytest.Item) -> list[str]:
+    watch = item.stash.get(WATCH_KEY, None)
+    return watch.take() if watch is not None else []
