@@ -295,7 +295,8 @@ def test_pools_and_filesystems_one_per_site(seed):
 
 
 def _nullable_to_json_schema(node: Any) -> Any:
-    """OpenAPI 3.0 → JSON Schema: ``nullable: true`` admits null; ``url`` is never required (the mock adds it)."""
+    """OpenAPI 3.0 → JSON Schema: ``nullable: true`` admits null; ``url`` is never required (the mock adds it);
+    an object with listed properties admits no others (a response has exactly the documented fields, H8)."""
     if isinstance(node, list):
         return [_nullable_to_json_schema(n) for n in node]
     if not isinstance(node, dict):
@@ -303,6 +304,8 @@ def _nullable_to_json_schema(node: Any) -> Any:
     node = {k: _nullable_to_json_schema(v) for k, v in node.items()}
     if isinstance(node.get("required"), list) and "url" in node["required"]:
         node["required"] = [name for name in node["required"] if name != "url"]
+    if isinstance(node.get("properties"), dict) and "additionalProperties" not in node:
+        node["additionalProperties"] = False
     if node.pop("nullable", False):
         return {"anyOf": [node, {"type": "null"}]}
     return node
@@ -314,37 +317,31 @@ def _contract() -> dict[str, Any]:
     return json.loads(CONTRACT.read_text(encoding="utf-8"))
 
 
-# Where GET shows a resource when it is not at /<resource>/{id}/ (lookups by name/key/username, nesting).
-DETAIL_PATHS = {
-    "clientkeys": ["/auth/clientkeys/{id}/"],
-    "configurations": ["/configurations/"],
-    "features": ["/features/{name}/"],
-    "filestatustypes": ["/filestatustypes/{key}/"],
-    "pki_lifetime": ["/pki/lifetime/{id}/"],
-    "settings": ["/settings/"],
-    "site_settings": ["/sites/{id}/settings/"],
-    "tags": ["/tags/"],
-    "users": ["/users/{username}/"],
-}
+# Rows shown in another resource's shape: a site's settings are items of GET sites/{id}/settings/, like settings.
+SHAPE_OF = {"site_settings": "settings"}
 
 
 def _item_schema(document: dict[str, Any], resource: str) -> dict[str, Any] | None:
-    entry = document.get("x-resources", {}).get(resource)
-    if isinstance(entry, dict) and entry.get("schema"):
-        schema = entry["schema"]
-        return {"$ref": f"#/components/schemas/{schema}"} if isinstance(schema, str) else schema
-    paths = document.get("paths", {})
-    for path in DETAIL_PATHS.get(resource, [f"/{resource}/{{id}}/"]):
-        for candidate in (path, "/api" + path):
-            operation = paths.get(candidate, {}).get("get")
-            if operation is None:
-                continue
-            schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
-            resolved = _resolve(document, schema)
-            if resolved.get("type") == "array":  # bare-array collections: one item
-                return resolved["items"]
-            return schema
-    return None
+    """The contract's item schema: ``x-resources[<key>].schema``, else the 200 body of its GET detail path."""
+    key = hub.contract_resource(SHAPE_OF.get(resource, resource))
+    entry = document.get("x-resources", {}).get(key)
+    if entry is None:
+        return None
+    if entry.get("schema"):
+        return {"$ref": f"#/components/schemas/{entry['schema']}"}
+    operation = document.get("paths", {}).get(entry.get("detail_path") or "", {}).get("get")
+    if operation is None:
+        return None
+    return operation["responses"]["200"]["content"]["application/json"]["schema"]
+
+
+def test_every_stored_contract_resource_has_a_seed_file(seed):
+    """Each x-resource with a model (plus the seeded model-less ones) has a seed key, and vice versa."""
+    resources = _contract()["x-resources"]
+    stored = {key for key, entry in resources.items() if entry.get("model")} | {"configurations", "settings", "tags"}
+    mapped = {hub.contract_resource(key) for key in seed} - {None}
+    assert mapped == stored
+    assert {key for key in seed if hub.contract_resource(key) is None} == set(hub.NOT_IN_CONTRACT)
 
 
 def _resolve(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:

@@ -34,9 +34,20 @@ OUTPUT_DIR = Path("seed_data") / "hub"
 # Resources with no seeded rows (4.7), so that e.g. GET /api/jobs/ reproduces the published example.
 EMPTY_RESOURCES = (
     "actions", "buckets", "clientkeys", "datastores", "external_targets", "ipaddresses", "jobs", "jobstats",
-    "nfs_shares", "policies", "samba_shares", "schedule_workflows", "schedules", "search", "settingstasks",
+    "policies", "schedule_workflows", "schedules", "search", "settingstasks", "shares_nfs", "shares_samba",
     "sitelinks", "tasks",
 )
+
+# A seed key is the resource's key in the contract's ``x-resources`` unless that key has a "/" (no file name can).
+CONTRACT_RESOURCES = {
+    "clientkeys": "auth/clientkeys",
+    "pki_lifetime": "pki/lifetime",
+    "schedule_workflows": "schedules/{parent_lookup_schedule}/workflows",
+    "shares_nfs": "shares/nfs",
+    "shares_samba": "shares/samba",
+}
+# Site settings are served under sites/{id}/settings/ in the global settings' shape; they have no x-resource.
+NOT_IN_CONTRACT = ("site_settings",)
 
 # Fields a seed row carries for the store that GET does not show (see the module docstring).
 STORE_ONLY_FIELDS: dict[str, tuple[str, ...]] = {
@@ -49,6 +60,11 @@ STORE_ONLY_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 TAGS = ("archive", "dailies", "finance", "footage", "render", "review")
+
+
+def contract_resource(resource: str) -> str | None:
+    """The contract's ``x-resources`` key for a seed key (None for site settings)."""
+    return None if resource in NOT_IN_CONTRACT else CONTRACT_RESOURCES.get(resource, resource)
 
 
 def _faker(resource: str) -> Faker:
