@@ -132,9 +132,9 @@ class MockHandle:
     def hub_url(self) -> str:
         return self.url + HUB_PREFIX
 
-    def _call(self, method: str, path: str, body: Any = None, **query: Any) -> Any:
+    def _call(self, method: str, path: str, body: Any = None, query: dict[str, Any] | None = None) -> Any:
         path = ADMIN + path
-        pairs = {k: v for k, v in query.items() if v is not None}
+        pairs = {k: v for k, v in (query or {}).items() if v is not None}
         status, reply = self._send(method, path, body, urlencode(pairs))
         if status >= 400:
             message = reply.get("error", reply) if isinstance(reply, dict) else reply
@@ -232,8 +232,9 @@ class Journal:
 
     def __call__(self, *, method: str | None = None, path: str | None = None, api: str | None = None,
                  status: int | None = None, since: int | None = None) -> list[dict[str, Any]]:
-        return self._call("GET", "/journal", method=method.upper() if method else None, path=path, api=api,
-                          status=status, since=since)
+        query = {"method": method.upper() if method else None, "path": path, "api": api, "status": status,
+                 "since": since}
+        return self._call("GET", "/journal", query=query)
 
     filter = __call__
 
