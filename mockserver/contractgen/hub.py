@@ -1,0 +1,511 @@
+"""The Ngenea Hub reference → an OpenAPI 3.0.3 contract (``build``).
+
+The 155 documented operations are parsed from ``003_cbc2723944dd96d0.txt`` (hub_parse), their field lists
+turned into schemas (hub_schema); the behaviour spec's decisions are small tables (hub_spec): the ten
+headless share operations at their D18 paths, ``GET /jobs/{id}/`` (D2), statuses, response bodies the spec
+defines (4.2), computed field types (4.3), lookups (D13), unique fields (4.5). 166 operations in all.
+
+Top-level extension ``x-resources``, read by the mock's engine: one entry per resource, keyed by its path
+under ``/api/`` without slashes at the ends (``sites``, ``auth/clientkeys``,
+``schedules/{parent_lookup_schedule}/workflows``, ``shares/nfs``); every operation belongs to exactly one::
+
+    {
+      "model": "Site" | null,            # the name in 404 texts (H64); null when there is no model
+      "list_path": "/sites/",            # relative to the server url /api
+      "detail_path": "/sites/{id}/" | null,
+      "lookup": "id" | "name" | "key" | "username" | null,
+      "lookup_pattern": "[^/.]+" | "[^/]+" | null,   # router regex of the lookup (H3), unanchored
+      "parent": {"param": "parent_lookup_schedule", "resource": "schedules", "pattern": "[^/.]+"} | null,
+      "list_shape": "env" | "arr" | "obj" | null,    # the collection GET: envelope, bare array, one object
+      "staff_writes": true,              # H25: non-GET requests need a staff user
+      "unique": {"name": "site with this name already exists."},
+      "filters": ["site_id", ...],       # documented query parameters of the collection GET (not page/page_size)
+      "schema": "Site" | null,           # components/schemas name of one item (detail representation)
+      "list_schema": "SiteListItem" | null,          # of a collection GET item
+      "write_schema": "SiteCreate" | null,           # POST body (else the PATCH body)
+      "update_schema": "SiteUpdate" | null,          # PATCH body of the detail (or the singleton)
+      "actions": [{"path": "/sites/{id}/refresh/", "method": "POST", "detail": true,
+                   "operationId": "sites_refresh_create", "staff_only": true}, ...]
+    }
+
+Every operation also carries ``x-resource`` (its resource key).
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from . import Drift
+from . import hub_ops as ops_
+from . import hub_spec as spec
+from .hub_parse import Operation, parse_reference
+from .hub_schema import list_shape, object_schema, replace_at
+
+SOURCE = "003_cbc2723944dd96d0.txt"
+TOKEN_RESOURCE = "auth/token"
+REF = "#/components/schemas/"
+METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")  # DRF's order (H28)
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": REF + name}
+
+
+class Registry:
+    """Named component schemas; identical schemas collapse onto one name at the end."""
+
+    def __init__(self) -> None:
+        self.schemas: dict[str, dict] = {}
+
+    def add(self, name: str, schema: dict) -> dict:
+        if "$ref" in schema and len(schema) == 1:
+            return schema
+        if name in self.schemas and self.schemas[name] != schema:
+            raise ValueError(f"two different schemas named {name}")
+        self.schemas[name] = schema
+        return _ref(name)
+
+    def canonical(self, preferred: set[str]) -> dict[str, str]:
+        order = sorted(self.schemas, key=lambda n: (n not in preferred, list(self.schemas).index(n)))
+        seen: dict[str, str] = {}
+        names = {}
+        for name in order:
+            key = json.dumps(self.schemas[name], sort_keys=True)
+            names[name] = seen.setdefault(key, name)
+        return names
+
+
+class Resource:
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.model, self.base, self.list_shape, self.staff_writes = spec.RESOURCES[key]
+        self.list_path = f"/{key}/"
+        self.detail_path: str | None = None
+        self.operations: list[Operation] = []
+
+
+class Builder:
+    def __init__(self, operations: list[Operation]) -> None:
+        self.operations = operations
+        self.registry = Registry()
+        self.drifts: list[Drift] = []
+        self.resources = {key: Resource(key) for key in sorted(spec.RESOURCES)}
+        self.by_key = {(op.method, op.path): op for op in operations}
+        self.op_resource: dict[tuple[str, str], Resource] = {}
+        for op in operations:
+            resource = self._resource_of(op.path)
+            resource.operations.append(op)
+            self.op_resource[(op.method, op.path)] = resource
+            if re.fullmatch(re.escape(resource.list_path) + r"\{\w+\}/", op.path):
+                resource.detail_path = op.path
+        self._computed_seen: set[tuple[str, str]] = set()
+        # Response drifts name component schemas, known only once identical ones have collapsed.
+        self.pending: list[tuple[str, str, str, int, spec.Body, str]] = []
+
+    def _resource_of(self, path: str) -> Resource:
+        keys = [k for k in self.resources if path.startswith(f"/{k}/")]
+        if not keys:
+            raise ValueError(f"no resource in the route table for {path}")
+        return self.resources[max(keys, key=len)]
+
+    # --- the Context of hub_spec: reference-derived schemas of any operation ---
+    def ref(self, name: str) -> dict:
+        if name not in self.registry.schemas:
+            self.registry.add(name, spec.NAMED[name](self))
+        return _ref(name)
+
+    def item(self, method: str, path: str, computed: bool = True) -> dict:
+        op = self.by_key[(method, path)]
+        resource = self.op_resource[(method, path)]
+        _, fields = list_shape(op.response or [])
+        optional = self._optional_on_create(resource)
+        for f in fields:
+            if f.required and f.name in optional:
+                self._drift(f"{resource.key}.{f.name}", "(required) in responses, optional on create",
+                            "nullable in responses (H8: unset values are null)")
+        schema = object_schema(fields, "response", optional)
+        return self._computed(schema, resource, op) if computed else schema
+
+    def request(self, method: str, path: str) -> dict:
+        op = self.by_key[(method, path)]
+        resource = self.op_resource[(method, path)]
+        schema = object_schema(op.request or [], "update" if method == "PATCH" else "create")
+        schema = self._computed(schema, resource, op)
+        for (key, name), values in spec.ENUMS.items():
+            if key == resource.key and name in schema["properties"]:
+                schema["properties"][name].update(enum=values, nullable=None in values)
+        for name in spec.READ_ONLY.get((method, path), []):
+            schema["properties"][name]["readOnly"] = True
+            self._drift(f"{method} {path} {name}", "a writable nested object with required fields",
+                        "read-only (H108: it reflects bucket_instance)")
+        if (method, path) in spec.EXTRA_REQUIRED:
+            schema["required"] = schema.get("required", []) + spec.EXTRA_REQUIRED[(method, path)]
+            self._drift(f"{method} {path}", "values not marked required", "values required (H92, H93)")
+        return schema
+
+    def _optional_on_create(self, resource: Resource) -> frozenset[str]:
+        create = self.by_key.get(("POST", resource.list_path))
+        if create is None or not create.request:
+            return frozenset()
+        return frozenset(f.name for f in create.request if "." not in f.name and not f.required)
+
+    def _computed(self, schema: dict, resource: Resource, op: Operation) -> dict:
+        fields = {f.name.removeprefix("results[].").removeprefix("[]."): f for f in (op.response or [])}
+        for (key, path), new in spec.COMPUTED.items():
+            if key != resource.key:
+                continue
+            value = new(self) if callable(new) else new
+            # 4.3 retypes fields the reference types as string; elsewhere (a write body) the field keeps its shape.
+            if replace_at(schema, path, value, only_type="string") and (key, path) not in self._computed_seen:
+                self._computed_seen.add((key, path))
+                typed = fields[path].type if path in fields else "string"
+                self._drift(f"{key}.{path}", f"typed {typed}", f"4.3: {_describe(value)}")
+        return schema
+
+    def _drift(self, where: str, says: str, chose: str) -> None:
+        drift = Drift("hub", where, says, chose)
+        if drift not in self.drifts:
+            self.drifts.append(drift)
+
+    # --- operations ---
+    def success_body(self, op: Operation, resource: Resource, item_name: str) -> spec.Body | None:
+        key = (op.method, op.path)
+        override = spec.RESPONSES.get(key)
+        if override is not None and override.body is not None:
+            return override.body(self)
+        if not op.response:
+            return None
+        shape, _ = list_shape(op.response)
+        item = self.item(*key)
+        if self._is_write(op, resource) and resource.detail_path:
+            detail = self.item("GET", resource.detail_path)
+            for name, value in detail["properties"].items():
+                item["properties"].setdefault(name, value)  # H8: the full object; the operation's shape wins
+            item["required"] = list(item["properties"])
+        return spec.Body(shape, item)
+
+    def _is_write(self, op: Operation, resource: Resource) -> bool:
+        if op.method == "POST":
+            return op.path == resource.list_path and resource.model is not None
+        return op.method == "PATCH" and op.path in (resource.list_path, resource.detail_path)
+
+    def operation(self, op: Operation) -> dict:
+        resource = self.op_resource[(op.method, op.path)]
+        words = ops_.action_words(op.path, resource.key)
+        override = spec.RESPONSES.get((op.method, op.path))
+        probe_shape = resource.list_shape if not words and op.path == resource.list_path else None
+        if override is not None and override.body is not None:
+            probe_shape = override.body(self).shape
+        elif op.response:
+            probe_shape = list_shape(op.response)[0]
+        request_name, item_name = ops_.schema_names(op, resource.base, words, probe_shape)
+        if override is not None and override.name:
+            item_name = override.name
+        result: dict = {"operationId": ops_.operation_id(op, probe_shape), "tags": [resource.key]}
+        if op.description:
+            result["description"] = op.description
+        params = ops_.parameters(op)
+        if params:
+            result["parameters"] = params
+        request = self._request_body(op, request_name)
+        if request is not None:
+            result["requestBody"] = request
+        result["responses"] = self._responses(op, resource, item_name, request is not None, override)
+        if resource.key == TOKEN_RESOURCE:
+            result["security"] = []  # H10
+        result["x-resource"] = resource.key
+        return result
+
+    def _request_body(self, op: Operation, name: str) -> dict | None:
+        key = (op.method, op.path)
+        if key in spec.REQUESTS:
+            rule, make = spec.REQUESTS[key]
+            schema = make(self)
+            self._drift(f"{op.method} {op.path} request", "no request fields", f"{rule}: {_describe(schema)}")
+        elif op.request is not None:
+            schema = self.request(*key)
+        else:
+            return None
+        example = spec.EXAMPLES.get((*key, "request"))
+        content = {"schema": self.registry.add(name, schema)}
+        if example is not None:
+            content["example"] = example
+        return {"required": False, "content": {"application/json": content}}
+
+    def _responses(self, op, resource, item_name, has_body, override) -> dict:
+        is_create = op.method == "POST" and op.path == resource.list_path and resource.model is not None
+        status = override.status if override and override.status else ops_.success_status(op, is_create)
+        responses: dict = {}
+        if status == 204:
+            responses["204"] = {"description": "Deleted; no body."}
+        else:
+            body = self.success_body(op, resource, item_name)
+            if body is None:
+                raise ValueError(f"no response body for {op.method} {op.path}")
+            item_ref = self.registry.add(item_name, body.item)
+            content = {"application/json": {"schema": ops_.body_schema(body, item_ref)}}
+            example = spec.EXAMPLES.get((op.method, op.path, "response"))
+            if example is not None:
+                content["application/json"]["example"] = example
+            if body.csv:
+                content["text/csv"] = {"schema": {"type": "string"}}
+            response = {"description": _status_text(status), "content": content}
+            if status == 201 and "url" in self._properties(body.item):
+                response["headers"] = {"Location": {"description": "The new object's url.",
+                                                    "schema": {"type": "string"}}}
+            responses[str(status)] = response
+            if override is not None and override.reference_says:
+                self.pending.append((f"{op.method} {op.path}", f"response: {override.reference_says}",
+                                     override.rule, status, body, item_name))
+        for code, name in self._errors(op, resource, has_body):
+            responses[code] = {"$ref": f"#/components/responses/{name}"}
+        return responses
+
+    def _properties(self, schema: dict) -> dict:
+        if "$ref" in schema:
+            schema = self.registry.schemas[schema["$ref"].removeprefix(REF)]
+        return schema.get("properties", {})
+
+    def _errors(self, op: Operation, resource: Resource, has_body: bool) -> list[tuple[str, str]]:
+        key = (op.method, op.path)
+        filters = [f for f in op.query if f.name not in ops_.PAGINATION]
+        errors = []
+        if has_body or filters or key in spec.EXTRA_400:
+            errors.append(("400", "BadRequest"))
+        if key != ("GET", "/auth/token/publickey/"):
+            errors.append(("401", "Unauthorized"))
+        if self.staff_only(op, resource) or key in spec.EXTRA_403:
+            errors.append(("403", "Forbidden"))
+        if "{" in op.path or any(f.name == "page" for f in op.query):
+            errors.append(("404", "NotFound"))
+        if has_body:
+            errors += [("413", "PayloadTooLarge"), ("415", "UnsupportedMediaType")]
+        return errors
+
+    @staticmethod
+    def staff_only(op: Operation, resource: Resource) -> bool:
+        return resource.staff_writes and op.method != "GET" and (op.method, op.path) not in spec.STAFF_EXEMPT
+
+
+def _describe(schema: dict) -> str:
+    if "$ref" in schema:
+        return schema["$ref"].removeprefix(REF)
+    if "anyOf" in schema:
+        return " or ".join(_describe(s) for s in schema["anyOf"])
+    kind = schema.get("type", "any JSON")
+    if kind == "object" and 0 < len(schema.get("properties", {})) <= 8:
+        kind = "{" + ", ".join(schema["properties"]) + "}"
+    elif kind == "array":
+        kind = f"array of {_describe(schema.get('items', {}))}"
+    return kind + (" or null" if schema.get("nullable") else "")
+
+
+def _shape_text(body: spec.Body, name: str, names: dict[str, str]) -> str:
+    item = names.get(body.item["$ref"].removeprefix(REF) if "$ref" in body.item else name, name)
+    text = {"env": f"paginated envelope of {item}", "arr": f"bare array of {item}", "obj": item}[body.shape]
+    if body.extra:
+        text += " plus " + ", ".join(body.extra)
+    if body.alternative:
+        text += f", or {_describe(body.alternative)}"
+    return text
+
+
+def _status_text(status: int) -> str:
+    return {200: "OK", 201: "Created", 202: "Accepted: a task per affected site."}[status]
+
+
+def _assign_shares(operations: list[Operation], drifts: list[Drift]) -> list[Operation]:
+    """D18: give the headless operations their inferred method and path."""
+    headless = [op for op in operations if op.headless]
+    expected = [(kind, verb) for kind in spec.SHARE_PATHS for verb in spec.SHARE_VERBS]
+    if len(headless) != len(expected):
+        raise ValueError(f"expected {len(expected)} headless operations, found {len(headless)}")
+    for position, (op, (kind, verb)) in enumerate(zip(headless, expected), 1):
+        text = " ".join([f.description for f in op.params] + [f.name for f in (op.request or op.response or [])])
+        if not any(marker in text for marker in spec.SHARE_MARKERS[kind]) or _verb(op) != verb:
+            raise ValueError(f"headless operation {position} is not the {kind} share {verb} of D18")
+        base = spec.SHARE_PATHS[kind]
+        op.method = {"list": "GET", "create": "POST", "retrieve": "GET", "update": "PATCH", "delete": "DELETE"}[verb]
+        op.path = base if verb in ("list", "create") else base + "{id}/"
+        drifts.append(Drift("hub", f"headless operation {position} (after GET /settingstasks/{{id}}/)",
+                            f"{kind} share {verb} without method or path",
+                            f"D18: {op.method} {op.path}"))
+    return operations
+
+
+def _verb(op: Operation) -> str:
+    has_id = bool(op.params)
+    if op.request is not None:
+        return "update" if has_id else "create"
+    if op.response is None:
+        return "delete"
+    return "retrieve" if has_id else "list"
+
+
+def _operations(text: str, drifts: list[Drift]) -> list[Operation]:
+    operations = _assign_shares(parse_reference(text), drifts)
+    for method, path in spec.EXTRA_OPERATIONS:
+        sibling = next(op for op in operations if op.path == path)
+        operations.append(Operation(method, path, description=sibling.description, params=sibling.params,
+                                    statuses={200: "OK"}))
+    for op in operations:
+        documented = set(ops_.PATH_PARAM.findall(op.path))
+        for f in op.params:
+            if f.name not in documented:
+                drifts.append(Drift("hub", f"{op.method} {op.path} parameter {f.name}",
+                                    "a path parameter not in the path", "left out"))
+        op.params = [f for f in op.params if f.name in documented]
+    page = next(f for op in operations for f in op.query if f.name == "page")
+    drifts.append(Drift("hub", "query parameter page (every paginated list)", f"typed {page.type}",
+                        'an integer or "last" (H35)'))
+    return operations
+
+
+def build(source_dir: Path) -> tuple[dict, list[Drift]]:
+    drifts: list[Drift] = []
+    operations = _operations((Path(source_dir) / SOURCE).read_text(encoding="utf-8"), drifts)
+    builder = Builder(operations)
+    builder.drifts = drifts
+    paths: dict[str, dict] = {}
+    for op in sorted(operations, key=lambda o: (o.path, METHOD_ORDER.index(o.method))):
+        paths.setdefault(op.path, {})[op.method.lower()] = builder.operation(op)
+    resources = _x_resources(builder, paths)
+    schemas_, responses = ops_.error_components()
+    names = builder.registry.canonical({r.base for r in builder.resources.values()} | set(spec.NAMED))
+    document = {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Ngenea Hub API",
+            "version": SOURCE.removesuffix(".txt"),
+            "description": INFO,
+        },
+        "servers": [{"url": "/api"}],
+        "security": [{"jwt": []}, {"apiKey": []}],
+        "tags": [{"name": key} for key in sorted(builder.resources)],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "jwt": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                        "description": "An access token from POST /auth/token/ (RS256)."},
+                "apiKey": {"type": "apiKey", "in": "header", "name": "Authorization",
+                           "description": "Api-Key <prefix>.<secret>"},
+            },
+            "schemas": {**schemas_, **{n: s for n, s in sorted(builder.registry.schemas.items()) if names[n] == n}},
+            "responses": responses,
+        },
+        "x-resources": resources,
+    }
+    document = _rename_refs(document, names)
+    for where, says, rule, status, body, item_name in builder.pending:
+        drifts.append(Drift("hub", where, says, f"{rule}: {status} {_shape_text(body, item_name, names)}"))
+    _rename_resources(document["x-resources"], names)
+    return document, drifts
+
+
+INFO = (
+    "Contract of the Ngenea Hub REST API (Django REST framework) as served by the mock, generated from the "
+    "vendor reference and the behaviour spec. Every path takes a trailing slash (a missing one answers 301). "
+    "A method a path does not list (PUT anywhere) answers 405 (components/responses/MethodNotAllowed); an "
+    "Accept header without JSON answers 406; an unknown URL answers Django's HTML 404 page."
+)
+
+
+def _x_resources(builder: Builder, paths: dict) -> dict:
+    result = {}
+    for key, resource in builder.resources.items():
+        ops = {(op.method, op.path): paths[op.path][op.method.lower()] for op in resource.operations}
+        lookup = _lookup(resource)
+        if lookup != spec.LOOKUPS.get(key, "id" if resource.detail_path else None):
+            raise ValueError(f"{key}: the reference's lookup {lookup} contradicts D13")
+        list_get = next((op for op in resource.operations if (op.method, op.path) == ("GET", resource.list_path)), None)
+        list_op = ops.get(("GET", resource.list_path))
+        update_op = ops.get(("PATCH", resource.detail_path)) or ops.get(("PATCH", resource.list_path))
+        shape = resource.list_shape
+        if shape is None and list_get is not None and list_get.response:
+            shape = list_shape(list_get.response)[0]
+        parent = None
+        if "{" in key:
+            param = ops_.PATH_PARAM.search(key).group(1)
+            parent = {"param": param, "resource": key.split("/")[0], "pattern": spec.DEFAULT_LOOKUP_PATTERN}
+        entry = {
+            "model": resource.model,
+            "list_path": resource.list_path,
+            "detail_path": resource.detail_path,
+            "lookup": lookup,
+            "lookup_pattern": spec.LOOKUP_PATTERNS.get(lookup, spec.DEFAULT_LOOKUP_PATTERN) if lookup else None,
+            "parent": parent,
+            "list_shape": shape,
+            "staff_writes": resource.staff_writes,
+            "unique": spec.UNIQUE.get(key, {}),
+            "filters": [f.name for f in (list_get.query if list_get else []) if f.name not in ops_.PAGINATION],
+            "schema": _item_name(ops.get(("GET", resource.detail_path))) or _item_name(list_op),
+            "list_schema": _item_name(list_op),
+            "write_schema": _request_of(ops.get(("POST", resource.list_path))) or _request_of(update_op),
+            "update_schema": _request_of(update_op),
+            "actions": [
+                {"path": op.path, "method": op.method, "detail": "{" in op.path[len(resource.list_path):],
+                 "operationId": ops[(op.method, op.path)]["operationId"],
+                 "staff_only": Builder.staff_only(op, resource)}
+                for op in resource.operations if op.path not in (resource.list_path, resource.detail_path)
+            ],
+        }
+        result[key] = entry
+    return result
+
+
+def _lookup(resource: Resource) -> str | None:
+    if resource.detail_path is None:
+        return None
+    return ops_.PATH_PARAM.findall(resource.detail_path)[-1]
+
+
+def _success_schema(operation: dict | None) -> dict | None:
+    if operation is None:
+        return None
+    for code in ("200", "201"):
+        if code in operation["responses"]:
+            return operation["responses"][code]["content"]["application/json"]["schema"]
+    return None
+
+
+def _item_name(operation: dict | None) -> str | None:
+    """The component name of one item of an operation's success body (a list's item, or the object)."""
+    schema = _success_schema(operation)
+    while schema is not None and "$ref" not in schema:
+        if "oneOf" in schema:
+            schema = schema["oneOf"][-1]  # the bare-array form of an envelope list
+        elif "anyOf" in schema:
+            schema = schema["anyOf"][0]
+        elif schema.get("type") == "array":
+            schema = schema["items"]
+        else:
+            return None
+    return None if schema is None else schema["$ref"].removeprefix(REF)
+
+
+def _request_of(operation: dict | None) -> str | None:
+    if operation is None or "requestBody" not in operation:
+        return None
+    return operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].removeprefix(REF)
+
+
+def _rename_refs(node, names: dict[str, str]):
+    if isinstance(node, dict):
+        return {k: _renamed_ref(v, names) if k == "$ref" else _rename_refs(v, names) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_rename_refs(v, names) for v in node]
+    return node
+
+
+def _renamed_ref(ref: str, names: dict[str, str]) -> str:
+    name = ref.removeprefix(REF)
+    return REF + names[name] if ref.startswith(REF) and name in names else ref
+
+
+def _rename_resources(resources: dict, names: dict[str, str]) -> None:
+    for entry in resources.values():
+        for key in ("schema", "list_schema", "write_schema", "update_schema"):
+            if entry[key] is not None:
+                entry[key] = names.get(entry[key], entry[key])
+
