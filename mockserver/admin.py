@@ -7,9 +7,13 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from . import __version__
+from . import __version__, records
 from .clock import isoformat_z
 from .contract import load, operations
+from .faults import FaultSpecError
+from .journal import parse_status_filter
+
+JOURNAL_FILTERS = ("method", "path", "api", "status", "since")
 
 
 def _json(body: Any, status: int = 200) -> Response:
@@ -106,9 +110,71 @@ def blueprint(state) -> Blueprint:
     def routes():  # A10
         return _json(route_table(state.settings.apis))
 
-    @bp.route("/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
-    def unknown(rest: str):
-        return _error(f"no admin operation at /__mock__/{rest}", 404)
+    @bp.get("/journal")
+    def journal():  # A4
+        unknown = sorted(set(request.args) - set(JOURNAL_FILTERS))
+        if unknown:
+            return _error(f"unknown journal filter(s) {unknown}; use {list(JOURNAL_FILTERS)}")
+        filters: dict[str, Any] = {k: request.args[k] for k in ("method", "path", "api") if k in request.args}
+        if "status" in request.args:
+            try:
+                filters["status"] = parse_status_filter(request.args["status"])
+            except ValueError as exc:
+                return _error(str(exc))
+        if "since" in request.args:
+            since = request.args["since"]
+            if not since.isdigit():
+                return _error(f"since must be a journal sequence number (seq), not {since!r}")
+            filters["since"] = int(since)
+        return _json([entry.as_json() for entry in state.journal.entries(**filters)])
+
+    @bp.delete("/journal")
+    def clear_journal():
+        state.journal.clear()
+        return Response(status=204)
+
+    @bp.post("/faults")
+    def add_fault():  # A7
+        body, error = _body()
+        if error:
+            return error
+        try:
+            rule = state.faults.add(body)
+        except FaultSpecError as exc:
+            return _error(str(exc))
+        return _json(rule.as_json(), 201)
+
+    @bp.get("/faults")
+    def faults():  # A8
+        return _json([rule.as_json() for rule in state.faults.list()])
+
+    @bp.delete("/faults/<rule_id>")
+    def remove_fault(rule_id: str):
+        if not state.faults.remove(rule_id):
+            return _error(f"unknown fault rule {rule_id!r}", 404)
+        return Response(status=204)
+
+    @bp.delete("/faults")
+    def remove_faults():
+        state.faults.clear()
+        return Response(status=204)
+
+    @bp.post("/records/<api>/<resource>")
+    def insert_records(api: str, resource: str):  # A9
+        body, error = _body()
+        if error:
+            return error
+        try:
+            return _json(records.insert(state, api, resource, body), 201)
+        except records.RecordsError as exc:
+            return _error(exc.message, exc.status)
+
+    @bp.get("/records/<api>/<resource>")
+    def stored_records(api: str, resource: str):
+        try:
+            return _json(records.rows(state, api, resource))
+        except records.RecordsError as exc:
+            return _error(exc.message, exc.status)
 
     return bp
 

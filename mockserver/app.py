@@ -1,12 +1,28 @@
-"""create_app(settings): contracts → store → seeds → routes → error handlers."""
+"""create_app(settings): contracts → store → seeds → routes → error handlers.
+
+Every vendor API request goes: fault rules (wait, answer or drop; outside the store lock) → the dialect, with the
+store lock held (one request at a time sees and changes the store: A12) → the journal (A4). ``/__mock__/`` is
+the admin blueprint and skips all three (A11).
+"""
 from __future__ import annotations
 
+import json
+import socket
+import time
 import traceback
 
-from flask import Flask, Response, request
+from flask import Flask, Request, Response, request
+from werkzeug.exceptions import HTTPException
 
 from .config import Settings
+from .dialects import ApiBinding
+from .faults import Decision, default_headers
+from .journal import NO_BODY, Body, BodyTap
 from .state import MockState
+
+ADMIN_PREFIX = "/__mock__"
+DROPPED = "mockserver.dropped"  # environ flag: a fault rule closed this connection
+INTERNAL_ERROR = b'{"error": "internal error in the mock; see the server log"}'
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -14,6 +30,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask("mockserver")
     app.config["MAX_CONTENT_LENGTH"] = None  # the dialects answer oversized bodies in their own envelope
     app.extensions["mockserver"] = state
+    app.wsgi_app = _DropConnection(app.wsgi_app)
     bindings = sorted(state.bindings.values(), key=lambda b: len(b.prefix), reverse=True)
 
     @app.before_request
@@ -21,29 +38,113 @@ def create_app(settings: Settings | None = None) -> Flask:
         path = request.path
         for binding in bindings:
             if path == binding.prefix or path.startswith(binding.prefix + "/"):
-                # One request at a time sees and changes the store: every vendor request is atomic (A12).
-                with state.store.lock:
-                    return binding.handle(request)
+                return serve_vendor(state, binding, request, app)
         return None
 
     if state.settings.admin:
         from .admin import blueprint
 
-        app.register_blueprint(blueprint(state), url_prefix="/__mock__")
+        app.register_blueprint(blueprint(state), url_prefix=ADMIN_PREFIX)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
-        from werkzeug.exceptions import HTTPException
-
         if isinstance(exc, HTTPException):
+            if state.settings.admin and request.path.startswith(ADMIN_PREFIX + "/"):
+                return Response(json.dumps({"error": f"{exc.code} {exc.name}: {request.method} {request.path}"}),
+                                exc.code, content_type="application/json")
             return exc
-        state.record_server_error(traceback.format_exc())
-        app.logger.exception("unexpected failure")
-        return Response('{"error": "internal error in the mock; see the server log"}', 500,
-                        content_type="application/json")
+        return internal_error(state, app)
 
     return app
 
 
 def state_of(app: Flask) -> MockState:
     return app.extensions["mockserver"]
+
+
+def serve_vendor(state: MockState, binding: ApiBinding, req: Request, app: Flask) -> Response:
+    started = time.perf_counter()
+    arrived = state.clock.now()
+    tap = BodyTap(req.environ["wsgi.input"], req.content_length)
+    req.environ["wsgi.input"] = tap  # before anyone reads the body, so the journal sees what the dialect read
+    decision = state.faults.decide(req.method, req.path)
+    if decision is not None and decision.delay_s > 0:
+        time.sleep(decision.delay_s)  # never with the store lock held: other requests go on meanwhile
+    response: Response | None
+    if decision is not None and decision.drop:
+        response = None
+        drop_connection(req.environ)
+    elif decision is not None and decision.status is not None:
+        response = fault_response(binding, decision)
+    else:
+        with state.store.lock:
+            response = _handle(state, binding, req, app)
+        if decision is not None and decision.headers:
+            response.headers.update(decision.headers)
+    state.journal.record(
+        time=arrived, api=binding.name, method=req.method, path=req.path,
+        query=req.args.items(multi=True), headers=req.headers.items(), body=tap.body(req.content_type or ""),
+        status=None if response is None else response.status_code,
+        response_body=NO_BODY if response is None else _response_body(response),
+        duration_ms=(time.perf_counter() - started) * 1000, fault=decision.rule if decision else None)
+    return response if response is not None else Response(b"", 500)  # never sent: the socket is gone
+
+
+def _handle(state: MockState, binding: ApiBinding, req: Request, app: Flask) -> Response:
+    try:
+        return binding.handle(req)
+    except HTTPException as exc:
+        return exc.get_response(req.environ)
+    except Exception:
+        return internal_error(state, app)
+
+
+def internal_error(state: MockState, app: Flask) -> Response:
+    state.record_server_error(traceback.format_exc())
+    app.logger.exception("unexpected failure")
+    return Response(INTERNAL_ERROR, 500, content_type="application/json")
+
+
+def fault_response(binding: ApiBinding, decision: Decision) -> Response:
+    status = decision.status
+    if decision.has_body:
+        response = Response(json.dumps(decision.body, ensure_ascii=False), status, content_type="application/json")
+    elif status >= 400:
+        response = binding.error_response(status)
+    else:
+        response = Response(b"", status)
+    response.headers.update(default_headers(status, decision.headers))
+    return response
+
+
+def drop_connection(environ: dict) -> None:
+    """Close the client's connection for real, so it sees a connection error, not an HTTP answer."""
+    sock = environ.get("werkzeug.socket")
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # the client went first
+    environ[DROPPED] = True
+
+
+class _DropConnection:
+    """Turns a dropped request into ConnectionAbortedError, which werkzeug's server ends quietly and which an
+    in-process test client raises to the test: no response is ever written."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        result = self.wsgi_app(environ, start_response)
+        if environ.get(DROPPED):
+            if hasattr(result, "close"):
+                result.close()
+            raise ConnectionAbortedError("mockserver: connection dropped by a fault rule")
+        return result
+
+
+def _response_body(response: Response) -> Body:
+    if response.is_streamed:
+        return Body(b"", None, response.content_type or "")
+    return Body.capture(response.get_data(), response.content_type or "")

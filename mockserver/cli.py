@@ -1,12 +1,20 @@
-"""Command line: ``mockserver [serve] …``, ``mockserver check``, ``mockserver routes``."""
+"""Command line: ``mockserver [serve] …``, ``mockserver check``, ``mockserver routes``.
+
+Each subcommand is one ``_add_<name>(subparsers)`` function that declares its options and sets ``run`` to the
+function that carries it out; adding a command means adding one such function and one line in
+:func:`build_parser`. A :class:`MockServerError` from any command is printed (no traceback) and exits 2.
+"""
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
 from .config import API_NAMES, Settings
 from .errors import MockServerError
+
+EXIT_USAGE = 2
 
 
 def _apis(value: str) -> tuple[str, ...]:
@@ -17,26 +25,64 @@ def _apis(value: str) -> tuple[str, ...]:
     return (value,)
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def _milliseconds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= 600_000:
+        raise argparse.ArgumentTypeError(f"takes milliseconds from 0 to 600000, not {value!r}")
+    return number
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"takes a whole number >= 1, not {value!r}")
+    return int(value)
+
+
+def add_api_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--api", type=_apis, default=API_NAMES, dest="apis", metavar="torrent|hub|both",
                         help="which APIs to serve (default: both)")
     parser.add_argument("--seed-dir", type=Path, default=None, help="seed data directory (default: the shipped seed)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mockserver", description="Mock Ion Torrent Suite and Ngenea Hub APIs.")
-    sub = parser.add_subparsers(dest="command")
+def _add_serve(sub) -> None:
     serve = sub.add_parser("serve", help="serve the mock over HTTP (the default command)")
     serve.add_argument("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
-    serve.add_argument("--db", type=Path, default=None, help="persist to this JSON file (default: memory only)")
+    serve.add_argument("--db", type=Path, default=None,
+                       help="keep the data in this JSON file: every acknowledged write is on disk (default: memory)")
     serve.add_argument("--no-admin", action="store_true", help="do not serve the /__mock__/ controls")
-    serve.add_argument("--seed", type=int, default=0, help="seed for every random choice the mock makes")
-    _common(serve)
+    serve.add_argument("--seed", type=int, default=0,
+                       help="seed for every random choice the mock makes, e.g. fault probabilities (default: 0)")
+    serve.add_argument("--latency-ms", type=_milliseconds, default=0,
+                       help="added to every vendor API request, on top of fault rules (default: 0)")
+    serve.add_argument("--journal-limit", type=_positive, default=None,
+                       help="keep only the newest N journal entries (default: 10000)")
+    serve.add_argument("--quiet", action="store_true", help="no access log line per request")
+    add_api_options(serve)
+    serve.set_defaults(run=run_serve)
+
+
+def _add_check(sub) -> None:
     check = sub.add_parser("check", help="load contracts and seed data; exit 1 on any mismatch")
-    _common(check)
+    add_api_options(check)
+    check.set_defaults(run=run_check)
+
+
+def _add_routes(sub) -> None:
     routes = sub.add_parser("routes", help="print every served operation")
-    _common(routes)
+    add_api_options(routes)
+    routes.set_defaults(run=run_routes)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mockserver", description="Mock Ion Torrent Suite and Ngenea Hub APIs.")
+    sub = parser.add_subparsers(dest="command")
+    _add_serve(sub)
+    _add_check(sub)
+    _add_routes(sub)
     return parser
 
 
@@ -47,31 +93,42 @@ def main(argv: list[str] | None = None) -> int:
         argv.insert(0, "serve")
     args = parser.parse_args(argv)
     try:
-        if args.command == "check":
-            from .check import run_check
-
-            return run_check(args.apis, args.seed_dir)
-        if args.command == "routes":
-            from .admin import route_table
-
-            for row in route_table(args.apis):
-                print(f"{row['api']:8} {row['method']:7} {row['path']}  {row['operation_id']}")
-            return 0
-        return serve(args)
+        return args.run(args)
     except MockServerError as exc:
         print(f"mockserver: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
 
 
-def serve(args: argparse.Namespace) -> int:
+def run_check(args: argparse.Namespace) -> int:
+    from .check import run_check as check
+
+    return check(args.apis, args.seed_dir)
+
+
+def run_routes(args: argparse.Namespace) -> int:
+    from .admin import route_table
+
+    for row in route_table(args.apis):
+        print(f"{row['api']:8} {row['method']:7} {row['path']}  {row['operation_id']}")
+    return 0
+
+
+def serve_settings(args: argparse.Namespace) -> Settings:
+    extra = {"latency_ms": args.latency_ms}
+    if args.journal_limit:
+        extra["journal_limit"] = args.journal_limit
+    return Settings(host=args.host, port=args.port, apis=args.apis, db=args.db, admin=not args.no_admin,
+                    seed=args.seed, seed_dir=args.seed_dir, extra=extra)
+
+
+def run_serve(args: argparse.Namespace) -> int:
     from .server import MockServer
 
-    settings = Settings(host=args.host, port=args.port, apis=args.apis, db=args.db, admin=not args.no_admin,
-                        seed=args.seed, seed_dir=args.seed_dir)
-    server = MockServer(settings).start()
+    server = MockServer(serve_settings(args), access_log=not args.quiet).start()
     print(banner(server), flush=True)
+    signal.signal(signal.SIGTERM, _interrupt)  # stop as cleanly on `kill` as on Ctrl-C
     try:
-        server._thread.join()
+        server.wait()
     except KeyboardInterrupt:
         pass
     finally:
@@ -79,11 +136,15 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def banner(server) -> str:
     s = server.settings
     lines = [f"mockserver listening on {server.url}"]
     if "torrent" in s.apis:
-        lines.append(f"  Torrent Suite API  {server.url}/rundb/api/v1/")
+        lines.append(f"  Torrent Suite API  {server.url}/rundb/api/v1/   (HTTP Basic, or ApiKey <user>:<key>)")
         for user in s.torrent_users:
             lines.append(f"    user {user.username} / password {user.password} / api key {user.api_key}")
     if "hub" in s.apis:
@@ -92,4 +153,6 @@ def banner(server) -> str:
             lines.append(f"    user {user.username} / password {user.password}")
     lines.append(f"  admin              {server.url}/__mock__/" if s.admin else "  admin              off")
     lines.append(f"  data               {s.db if s.db else 'in memory'}")
+    latency = s.extra.get("latency_ms") or 0
+    lines.append(f"  seed               {s.seed}" + (f"   latency {latency:g} ms per request" if latency else ""))
     return "\n".join(lines)

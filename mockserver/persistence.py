@@ -2,7 +2,8 @@
 
 Reads come from memory (the file is parsed once, at open). Every write goes to a temporary file in the same
 directory, is fsynced, atomically renamed over the old file, and the directory is fsynced: after a crash the
-file holds either the previous or the new state, never a torn one.
+file holds either the previous or the new state, never a torn one. Temporary files left by a crash are removed
+at the next open. A file that is not a mockserver data file is refused at open with a message, not a traceback.
 """
 from __future__ import annotations
 
@@ -20,41 +21,87 @@ from .errors import MockServerError
 class AtomicJSONStorage(Storage):
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
+        self._check_place()
+        self._remove_stale_temporaries()
         self._data: dict[str, Any] | None = self._load()
+
+    def _check_place(self) -> None:
+        if self.path.is_dir():
+            raise MockServerError(f"{self.path} is a directory; --db takes a file name")
+        directory = self.path.parent
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise MockServerError(f"cannot create the directory for --db {self.path}: {exc.strerror}") from None
+        if not os.access(directory, os.W_OK | os.X_OK):
+            raise MockServerError(f"cannot write in {directory} (needed for --db {self.path.name}): permission denied")
+
+    def _temporaries(self) -> list[Path]:
+        return list(self.path.parent.glob(f".{self.path.name}.*.tmp"))
+
+    def _remove_stale_temporaries(self) -> None:
+        for stale in self._temporaries():
+            stale.unlink(missing_ok=True)
 
     def _load(self) -> dict[str, Any] | None:
         if not self.path.exists() or self.path.stat().st_size == 0:
             return None
+        hint = "move it away or pick another --db"
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise MockServerError(f"{self.path}: not a mockserver data file ({exc}); move it away or pick another --db")
-        if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-            raise MockServerError(f"{self.path}: not a mockserver data file (expected an object of tables)")
+            data = json.loads(self.path.read_bytes())
+        except OSError as exc:
+            raise MockServerError(f"{self.path}: cannot read it ({exc.strerror})") from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise MockServerError(f"{self.path}: not a mockserver data file ({exc}); {hint}") from None
+        problem = _shape_problem(data)
+        if problem:
+            raise MockServerError(f"{self.path}: not a mockserver data file ({problem}); {hint}")
         return data
 
     def read(self) -> dict[str, Any] | None:
         return self._data
 
     def write(self, data: dict[str, Any]) -> None:
-        self._data = data
+        # One-shot dumps uses the C encoder (json.dump streams through the slow Python one); ASCII escapes keep
+        # any string the JSON parser accepted (even a lone surrogate) encodable.
+        encoded = json.dumps(data, separators=(",", ":")).encode("ascii")
         directory = self.path.parent
-        directory.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=directory)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(encoded)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, self.path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        dir_fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        _fsync_directory(directory)
+        self._data = data
 
     def close(self) -> None:
         pass
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename itself durable: without this a crash may bring the old file back."""
+    dir_fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def _shape_problem(data: Any) -> str | None:
+    """What makes ``data`` something other than ``{"<api>/<resource>": {"<int id>": {row}}}``, or None."""
+    if not isinstance(data, dict):
+        return "expected an object of tables"
+    for name, table in data.items():
+        if "/" not in name:
+            return f"expected an object of tables named <api>/<resource>, found {name!r}"
+        if not isinstance(table, dict):
+            return f"expected an object of tables; {name!r} is not an object"
+        for key, row in table.items():
+            if not key.lstrip("-").isdigit() or not isinstance(row, dict):
+                return f"table {name!r} holds {key!r}, not a row under a numeric id"
+    return None

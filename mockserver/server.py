@@ -3,24 +3,39 @@ from __future__ import annotations
 
 import threading
 
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from .app import create_app, state_of
 from .config import Settings
+from .errors import MockServerError
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """No access log line per request (the journal has them); errors are still logged."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
 
 
 class MockServer:
     """``with MockServer(Settings(port=0)) as mock: requests.get(mock.url + "/__mock__/health")``"""
 
-    def __init__(self, settings: Settings | None = None):
+    def __init__(self, settings: Settings | None = None, access_log: bool = False):
         self.settings = settings or Settings(port=0)
+        self.access_log = access_log
         self.app = create_app(self.settings)
         self.state = state_of(self.app)
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
 
-    def start(self) -> "MockServer":
-        self._server = make_server(self.settings.host, self.settings.port, self.app, threaded=True)
+    def start(self) -> MockServer:
+        handler = WSGIRequestHandler if self.access_log else QuietRequestHandler
+        try:
+            self._server = make_server(self.settings.host, self.settings.port, self.app, threaded=True,
+                                       request_handler=handler)
+        except OSError as exc:
+            raise MockServerError(f"cannot listen on {self.settings.host}:{self.settings.port}: "
+                                  f"{exc.strerror or exc}; pick another --port (0 picks a free one)") from None
         self._thread = threading.Thread(target=self._server.serve_forever, name="mockserver", daemon=True)
         self._thread.start()
         return self
@@ -33,6 +48,11 @@ class MockServer:
             self._server = None
         self.state.store.close()
 
+    def wait(self) -> None:
+        """Block until the server stops (Ctrl-C raises KeyboardInterrupt here)."""
+        if self._thread is not None:
+            self._thread.join()
+
     @property
     def port(self) -> int:
         if self._server is None:
@@ -41,12 +61,13 @@ class MockServer:
 
     @property
     def url(self) -> str:
-        return f"http://{self.settings.host}:{self.port}"
+        host = self.settings.host
+        return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
 
     def reset(self) -> None:
         self.state.reset()
 
-    def __enter__(self) -> "MockServer":
+    def __enter__(self) -> MockServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from .clock import Clock
 from .config import Settings
+from .faults import Faults
+from .journal import DEFAULT_LIMIT, Journal
 from .seeds import read_seed
 from .store import Store
 
@@ -23,6 +25,8 @@ class MockState:
         self.store = Store(settings.db)
         self.random = random.Random(settings.seed)
         self.snapshots: dict[str, dict] = {}
+        self.journal = Journal(settings.extra.get("journal_limit", DEFAULT_LIMIT))
+        self.faults = Faults(settings.seed, latency_ms=settings.extra.get("latency_ms", 0))
         self.server_errors: list[str] = []  # tracebacks of unexpected failures, for the pytest plugin
         self._errors_lock = threading.Lock()
         self.bindings: dict[str, ApiBinding] = {api: create_binding(api, self) for api in settings.apis}
@@ -37,10 +41,12 @@ class MockState:
         return tables
 
     def reset(self, snapshot: str | None = None) -> None:
-        """Back to the seed (or a saved snapshot): store, clock, per-API state (A2)."""
+        """Back to the seed (or a saved snapshot): store, clock, journal, fault rules, per-API state (A2)."""
         with self.store.lock:
             self.store.reset(self.snapshots[snapshot] if snapshot else None)
             self.clock.reset()
+            self.journal.clear()
+            self.faults.clear()
             for binding in self.bindings.values():
                 binding.reset()
 

@@ -5,6 +5,10 @@
 - The vendor primary key is the TinyDB document id, so lookups by id are O(1) at any table size.
 - In memory by default; with a path, a JSON file that is replaced atomically and fsynced on every write.
 - ``reset()`` returns to the seed by swapping in a copy of the seed data: no per-row work through TinyDB.
+
+Rows are read and written on the storage's tables directly (``{table: {str(id): row}}``): TinyDB's ``Table``
+rebuilds a whole table on every write, which makes one insert O(rows). Every write is committed to the storage
+before the method returns (for a file: on disk), and a write the storage refuses is undone in memory too.
 """
 from __future__ import annotations
 
@@ -16,7 +20,6 @@ from typing import Any
 
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
-from tinydb.table import Document
 
 from .jsoncopy import copy_json
 from .persistence import AtomicJSONStorage
@@ -34,17 +37,11 @@ class Store:
         self.lock = threading.RLock()
         self.path = Path(path) if path else None
         self._seed: Tables = {}
-        self._db = self._open(None)
+        self._db = TinyDB(self.path, storage=AtomicJSONStorage) if self.path else TinyDB(storage=MemoryStorage)
+        self._max_ids: dict[str, int] = {}  # next_id cache; dropped for a table on delete and on reset
+        self._batch = 0  # depth of atomic() blocks: commits wait for the outermost one
+        self._dirty = False
         self.generation = 0  # bumped by every reset, so caches keyed on it stay honest
-
-    def _open(self, data: Tables | None) -> TinyDB:
-        if self.path is None:
-            db = TinyDB(storage=MemoryStorage)
-        else:
-            db = TinyDB(self.path, storage=AtomicJSONStorage)
-        if data is not None:
-            db.storage.write(data)
-        return db
 
     # -- seeding and reset -------------------------------------------------------------------------------------
 
@@ -67,8 +64,10 @@ class Store:
 
     def reset(self, data: Tables | None = None) -> None:
         with self.lock:
-            self._db.close()
-            self._db = self._open(copy_json(self._seed if data is None else data))
+            self._db.storage.write(copy_json(self._seed if data is None else data))
+            self._db.clear_cache()
+            self._max_ids.clear()
+            self._dirty = False
             self.generation += 1
 
     def dump(self) -> Tables:
@@ -79,7 +78,7 @@ class Store:
     @property
     def tables(self) -> list[str]:
         with self.lock:
-            return sorted(self._db.tables())
+            return sorted(self._db.storage.read() or {})
 
     # -- reads -------------------------------------------------------------------------------------------------
 
@@ -121,58 +120,107 @@ class Store:
 
     def next_id(self, table: str) -> int:
         with self.lock:
-            keys = [int(k) for k in self._raw_table(table) if k.lstrip("-").isdigit()]
-            return max(keys, default=0) + 1
+            if table not in self._max_ids:
+                keys = [int(k) for k in self._raw_table(table) if k.lstrip("-").isdigit()]
+                self._max_ids[table] = max(keys, default=0)
+            return self._max_ids[table] + 1
 
     def insert(self, table: str, pk: int | str, row: Row) -> Row:
         with self.lock:
-            self._db.table(table).insert(Document(copy_json(row), doc_id=_doc_id(pk)))
+            key = _key(pk)
+            rows = self._data().setdefault(table, {})
+            if key in rows:
+                raise ValueError(f"Document with ID {key} already exists")
+            rows[key] = copy_json(row)
+            self._commit(lambda: rows.pop(key))
+            self._saw_id(table, key)
             return copy_json(row)
 
     def put(self, table: str, pk: int | str, row: Row) -> Row:
         """Insert or replace the whole row."""
         with self.lock:
-            tbl = self._db.table(table)
-            tbl.upsert(Document(copy_json(row), doc_id=_doc_id(pk)))
+            key = _key(pk)
+            rows = self._data().setdefault(table, {})
+            before = rows.get(key)
+            rows[key] = copy_json(row)
+            self._commit(lambda: rows.pop(key) if before is None else rows.__setitem__(key, before))
+            self._saw_id(table, key)
             return copy_json(row)
 
     def delete(self, table: str, pks: Iterable[int | str]) -> int:
         with self.lock:
-            tbl = self._db.table(table)
-            present = [p for p in pks if str(p) in self._raw_table(table)]
-            if present:
-                tbl.remove(doc_ids=[_doc_id(p) for p in present])
-            return len(present)
+            rows = self._raw_table(table)
+            removed = {key: rows.pop(key) for key in dict.fromkeys(str(p) for p in pks) if key in rows}
+            if removed:
+                self._commit(lambda: rows.update(removed))
+                self._max_ids.pop(table, None)
+            return len(removed)
 
     def replace_table(self, table: str, rows: dict[str, Row]) -> None:
         """Swap a whole table at once (one write, so a batch is all-or-nothing)."""
         with self.lock:
-            data = self._db.storage.read() or {}
+            data = self._data()
+            before = data.get(table)
             data[table] = copy_json(rows)
-            self._db.storage.write(data)
-            self._db.table(table).clear_cache()
+            self._commit(lambda: data.pop(table) if before is None else data.__setitem__(table, before))
+            self._max_ids.pop(table, None)
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
-        """Hold the lock over several operations; on an exception, restore the state from before."""
+        """Hold the lock over several operations, committed as one write; on an exception, restore the state
+        from before (nothing of the block reaches the file)."""
         with self.lock:
             before = self.dump()
+            self._batch += 1
             try:
                 yield
             except BaseException:
+                self._batch -= 1
                 self.reset(before)
                 raise
+            self._batch -= 1
+            if self._batch == 0 and self._dirty:
+                try:
+                    self._db.storage.write(self._data())
+                except BaseException:
+                    self.reset(before)
+                    raise
+                self._dirty = False
+
+    # -- internals ---------------------------------------------------------------------------------------------
+
+    def _data(self) -> Tables:
+        """The storage's live tables; a storage that was never written gets its (empty) tables now."""
+        data = self._db.storage.read()
+        if data is None:
+            data = {}
+            self._db.storage.write(data)
+        return data
 
     def _raw_table(self, table: str) -> dict[str, Row]:
-        data = self._db.storage.read() or {}
-        return data.get(table, {})
+        return (self._db.storage.read() or {}).get(table, {})
+
+    def _commit(self, undo: Callable[[], Any]) -> None:
+        """Make the in-memory change durable (outside an atomic block), or undo it if the storage refuses."""
+        if self._batch:
+            self._dirty = True
+            return
+        try:
+            self._db.storage.write(self._data())
+        except BaseException:
+            undo()
+            raise
+
+    def _saw_id(self, table: str, key: str) -> None:
+        if table in self._max_ids and key.lstrip("-").isdigit():
+            self._max_ids[table] = max(self._max_ids[table], int(key))
 
     def close(self) -> None:
         with self.lock:
             self._db.close()
 
 
-def _doc_id(pk: int | str) -> int:
-    # TinyDB document ids must be ints; vendor keys that are not (Hub `name`/`key`/`username`) are looked up
-    # through a field, and stored under a numeric id.
-    return int(pk)
+def _key(pk: int | str) -> str:
+    # Document ids are ints, stored as their decimal text; vendor keys that are not ints (Hub
+    # `name`/`key`/`username`) are looked up through a field, and stored under a numeric id.
+    return str(int(pk))
