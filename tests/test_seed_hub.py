@@ -173,6 +173,7 @@ def test_permissions(seed):
             f"{action}_{model}" for action in ("add", "change", "delete", "view")]
     assert all(p["app_label"] == "hub" for p in rows)
     assert by_id(rows, "codename")["add_datastore"]["name"] == "Can add data store"
+    assert by_id(rows, "codename")["view_nfsshare"]["name"] == "Can view nfs share"
 
 
 @pytest.mark.parametrize("resource", hub.EMPTY_RESOURCES)
@@ -342,6 +343,11 @@ def test_every_stored_contract_resource_has_a_seed_file(seed):
     mapped = {hub.contract_resource(key) for key in seed} - {None}
     assert mapped == stored
     assert {key for key in seed if hub.contract_resource(key) is None} == set(hub.NOT_IN_CONTRACT)
+
+
+def test_permissions_cover_every_contract_model(seed):
+    models = {entry["model"].lower() for entry in _contract()["x-resources"].values() if entry.get("model")}
+    assert {p["model"] for p in seed["permissions"]} == models
 
 
 def _resolve(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:

@@ -15,12 +15,13 @@ Row = dict[str, Any]
 
 USERS_GROUP = "users"
 
-# The Hub's resource models (the model names of hub-api.md 4.1), each with Django's four default permissions.
+# The Hub's resource models (hub-api.md 4.1, plus the two share models of D18), each with Django's four default
+# permissions.
 PERMISSION_MODELS = (
     "Action", "Alert", "Bucket", "CertificateLifetime", "ClientKey", "DataStore", "ExternalTarget", "Feature",
-    "FileStatusType", "Filesystem", "Group", "IPAddress", "Job", "JobStat", "Node", "Permission", "Policy",
-    "Queue", "Schedule", "ScheduleWorkflow", "Search", "Server", "SettingsTask", "Site", "SiteLink", "Space",
-    "StoragePool", "Task", "User", "Workflow",
+    "FileStatusType", "Filesystem", "Group", "IPAddress", "Job", "JobStat", "NFSShare", "Node", "Permission",
+    "Policy", "Queue", "SambaShare", "Schedule", "ScheduleWorkflow", "Search", "Server", "SettingsTask", "Site",
+    "SiteLink", "Space", "StoragePool", "Task", "User", "Workflow",
 )
 PERMISSION_ACTIONS = ("add", "change", "delete", "view")
 
