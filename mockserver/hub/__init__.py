@@ -23,10 +23,11 @@ class HubCall:
     path_params: dict[str, str]
     query: Any  # werkzeug MultiDict: .get(), .getlist()
     body: Any  # parsed JSON body, or None
-    user: dict[str, Any]  # the authenticated user's stored row
+    user: dict[str, Any] | None  # the authenticated user's stored row
     base_url: str  # scheme + host + "/api", for absolute links
-    state: "MockState"  # store, clock, random, settings
+    state: MockState  # store, clock, random, settings
     client_key: dict[str, Any] | None = None  # the client key used, when authenticated with one
+    # ``user`` is None for the public operations (the token endpoints).
 
 
 @dataclass
@@ -36,9 +37,24 @@ class HubReply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-Handler = Callable[[HubCall], HubReply]
+@dataclass
+class HubList:
+    """A collection answer: the dialect paginates ``items`` (page/page_size, or a bare array where the route
+    table says so) and merges ``extra`` into the envelope (e.g. the ``stats`` of ``GET /jobs/``)."""
+
+    items: list[Any]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+Handler = Callable[[HubCall], "HubReply | HubList"]
 DOMAIN_HANDLERS: dict[str, Handler] = {}
-DOMAIN_MODULES = ("mockserver.hub.files", "mockserver.hub.jobs", "mockserver.hub.search", "mockserver.hub.settings")
+DOMAIN_MODULES = (
+    "mockserver.hub.accounts",
+    "mockserver.hub.files",
+    "mockserver.hub.jobs",
+    "mockserver.hub.search",
+    "mockserver.hub.settings",
+)
 
 
 def domain(*operation_ids: str) -> Callable[[Handler], Handler]:
