@@ -32,88 +32,39 @@ Every operation also carries ``x-resource`` (its resource key).
 """
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 
 from . import Drift
 from . import hub_ops as ops_
 from . import hub_spec as spec
+from .hub_examples import EXAMPLES
 from .hub_parse import Operation, parse_reference
-from .hub_schema import list_shape, object_schema, replace_at
+from .hub_resources import Resource, group, rename, x_resources
+from .hub_schema import REF, Registry, list_shape, object_schema, ref, rename_refs, replace_at
 
 SOURCE = "003_cbc2723944dd96d0.txt"
 TOKEN_RESOURCE = "auth/token"
-REF = "#/components/schemas/"
 METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")  # DRF's order (H28)
 
 
-def _ref(name: str) -> dict:
-    return {"$ref": REF + name}
-
-
-class Registry:
-    """Named component schemas; identical schemas collapse onto one name at the end."""
-
-    def __init__(self) -> None:
-        self.schemas: dict[str, dict] = {}
-
-    def add(self, name: str, schema: dict) -> dict:
-        if "$ref" in schema and len(schema) == 1:
-            return schema
-        if name in self.schemas and self.schemas[name] != schema:
-            raise ValueError(f"two different schemas named {name}")
-        self.schemas[name] = schema
-        return _ref(name)
-
-    def canonical(self, preferred: set[str]) -> dict[str, str]:
-        order = sorted(self.schemas, key=lambda n: (n not in preferred, list(self.schemas).index(n)))
-        seen: dict[str, str] = {}
-        names = {}
-        for name in order:
-            key = json.dumps(self.schemas[name], sort_keys=True)
-            names[name] = seen.setdefault(key, name)
-        return names
-
-
-class Resource:
-    def __init__(self, key: str) -> None:
-        self.key = key
-        self.model, self.base, self.list_shape, self.staff_writes = spec.RESOURCES[key]
-        self.list_path = f"/{key}/"
-        self.detail_path: str | None = None
-        self.operations: list[Operation] = []
-
-
 class Builder:
-    def __init__(self, operations: list[Operation]) -> None:
-        self.operations = operations
+    """Turns the operations into OpenAPI operations and component schemas, noting drifts on the way."""
+
+    def __init__(self, operations: list[Operation], drifts: list[Drift]) -> None:
         self.registry = Registry()
-        self.drifts: list[Drift] = []
-        self.resources = {key: Resource(key) for key in sorted(spec.RESOURCES)}
+        self.drifts = drifts
+        self.resources = group(operations)
         self.by_key = {(op.method, op.path): op for op in operations}
-        self.op_resource: dict[tuple[str, str], Resource] = {}
-        for op in operations:
-            resource = self._resource_of(op.path)
-            resource.operations.append(op)
-            self.op_resource[(op.method, op.path)] = resource
-            if re.fullmatch(re.escape(resource.list_path) + r"\{\w+\}/", op.path):
-                resource.detail_path = op.path
+        self.op_resource = {(op.method, op.path): r for r in self.resources.values() for op in r.operations}
         self._computed_seen: set[tuple[str, str]] = set()
         # Response drifts name component schemas, known only once identical ones have collapsed.
         self.pending: list[tuple[str, str, str, int, spec.Body, str]] = []
-
-    def _resource_of(self, path: str) -> Resource:
-        keys = [k for k in self.resources if path.startswith(f"/{k}/")]
-        if not keys:
-            raise ValueError(f"no resource in the route table for {path}")
-        return self.resources[max(keys, key=len)]
 
     # --- the Context of hub_spec: reference-derived schemas of any operation ---
     def ref(self, name: str) -> dict:
         if name not in self.registry.schemas:
             self.registry.add(name, spec.NAMED[name](self))
-        return _ref(name)
+        return ref(name)
 
     def item(self, method: str, path: str, computed: bool = True) -> dict:
         op = self.by_key[(method, path)]
@@ -169,7 +120,7 @@ class Builder:
             self.drifts.append(drift)
 
     # --- operations ---
-    def success_body(self, op: Operation, resource: Resource, item_name: str) -> spec.Body | None:
+    def success_body(self, op: Operation, resource: Resource) -> spec.Body | None:
         key = (op.method, op.path)
         override = spec.RESPONSES.get(key)
         if override is not None and override.body is not None:
@@ -178,17 +129,12 @@ class Builder:
             return None
         shape, _ = list_shape(op.response)
         item = self.item(*key)
-        if self._is_write(op, resource) and resource.detail_path:
+        if resource.is_write(op) and resource.detail_path:
             detail = self.item("GET", resource.detail_path)
             for name, value in detail["properties"].items():
                 item["properties"].setdefault(name, value)  # H8: the full object; the operation's shape wins
             item["required"] = list(item["properties"])
         return spec.Body(shape, item)
-
-    def _is_write(self, op: Operation, resource: Resource) -> bool:
-        if op.method == "POST":
-            return op.path == resource.list_path and resource.model is not None
-        return op.method == "PATCH" and op.path in (resource.list_path, resource.detail_path)
 
     def operation(self, op: Operation) -> dict:
         resource = self.op_resource[(op.method, op.path)]
@@ -227,25 +173,24 @@ class Builder:
             schema = self.request(*key)
         else:
             return None
-        example = spec.EXAMPLES.get((*key, "request"))
+        example = EXAMPLES.get((*key, "request"))
         content = {"schema": self.registry.add(name, schema)}
         if example is not None:
             content["example"] = example
         return {"required": False, "content": {"application/json": content}}
 
     def _responses(self, op, resource, item_name, has_body, override) -> dict:
-        is_create = op.method == "POST" and op.path == resource.list_path and resource.model is not None
-        status = override.status if override and override.status else ops_.success_status(op, is_create)
+        status = override.status if override and override.status else ops_.success_status(op, resource.is_create(op))
         responses: dict = {}
         if status == 204:
             responses["204"] = {"description": "Deleted; no body."}
         else:
-            body = self.success_body(op, resource, item_name)
+            body = self.success_body(op, resource)
             if body is None:
                 raise ValueError(f"no response body for {op.method} {op.path}")
             item_ref = self.registry.add(item_name, body.item)
             content = {"application/json": {"schema": ops_.body_schema(body, item_ref)}}
-            example = spec.EXAMPLES.get((op.method, op.path, "response"))
+            example = EXAMPLES.get((op.method, op.path, "response"))
             if example is not None:
                 content["application/json"]["example"] = example
             if body.csv:
@@ -275,17 +220,13 @@ class Builder:
             errors.append(("400", "BadRequest"))
         if key != ("GET", "/auth/token/publickey/"):
             errors.append(("401", "Unauthorized"))
-        if self.staff_only(op, resource) or key in spec.EXTRA_403:
+        if resource.staff_only(op) or key in spec.EXTRA_403:
             errors.append(("403", "Forbidden"))
         if "{" in op.path or any(f.name == "page" for f in op.query):
             errors.append(("404", "NotFound"))
         if has_body:
             errors += [("413", "PayloadTooLarge"), ("415", "UnsupportedMediaType")]
         return errors
-
-    @staticmethod
-    def staff_only(op: Operation, resource: Resource) -> bool:
-        return resource.staff_writes and op.method != "GET" and (op.method, op.path) not in spec.STAFF_EXEMPT
 
 
 def _describe(schema: dict) -> str:
@@ -365,12 +306,11 @@ def _operations(text: str, drifts: list[Drift]) -> list[Operation]:
 def build(source_dir: Path) -> tuple[dict, list[Drift]]:
     drifts: list[Drift] = []
     operations = _operations((Path(source_dir) / SOURCE).read_text(encoding="utf-8"), drifts)
-    builder = Builder(operations)
-    builder.drifts = drifts
+    builder = Builder(operations, drifts)
     paths: dict[str, dict] = {}
     for op in sorted(operations, key=lambda o: (o.path, METHOD_ORDER.index(o.method))):
         paths.setdefault(op.path, {})[op.method.lower()] = builder.operation(op)
-    resources = _x_resources(builder, paths)
+    resources = x_resources(builder.resources, paths)
     schemas_, responses = ops_.error_components()
     names = builder.registry.canonical({r.base for r in builder.resources.values()} | set(spec.NAMED))
     document = {
@@ -396,10 +336,10 @@ def build(source_dir: Path) -> tuple[dict, list[Drift]]:
         },
         "x-resources": resources,
     }
-    document = _rename_refs(document, names)
+    document = rename_refs(document, names)
     for where, says, rule, status, body, item_name in builder.pending:
         drifts.append(Drift("hub", where, says, f"{rule}: {status} {_shape_text(body, item_name, names)}"))
-    _rename_resources(document["x-resources"], names)
+    rename(document["x-resources"], names)
     return document, drifts
 
 
@@ -410,102 +350,4 @@ INFO = (
     "Accept header without JSON answers 406; an unknown URL answers Django's HTML 404 page."
 )
 
-
-def _x_resources(builder: Builder, paths: dict) -> dict:
-    result = {}
-    for key, resource in builder.resources.items():
-        ops = {(op.method, op.path): paths[op.path][op.method.lower()] for op in resource.operations}
-        lookup = _lookup(resource)
-        if lookup != spec.LOOKUPS.get(key, "id" if resource.detail_path else None):
-            raise ValueError(f"{key}: the reference's lookup {lookup} contradicts D13")
-        list_get = next((op for op in resource.operations if (op.method, op.path) == ("GET", resource.list_path)), None)
-        list_op = ops.get(("GET", resource.list_path))
-        update_op = ops.get(("PATCH", resource.detail_path)) or ops.get(("PATCH", resource.list_path))
-        shape = resource.list_shape
-        if shape is None and list_get is not None and list_get.response:
-            shape = list_shape(list_get.response)[0]
-        parent = None
-        if "{" in key:
-            param = ops_.PATH_PARAM.search(key).group(1)
-            parent = {"param": param, "resource": key.split("/")[0], "pattern": spec.DEFAULT_LOOKUP_PATTERN}
-        entry = {
-            "model": resource.model,
-            "list_path": resource.list_path,
-            "detail_path": resource.detail_path,
-            "lookup": lookup,
-            "lookup_pattern": spec.LOOKUP_PATTERNS.get(lookup, spec.DEFAULT_LOOKUP_PATTERN) if lookup else None,
-            "parent": parent,
-            "list_shape": shape,
-            "staff_writes": resource.staff_writes,
-            "unique": spec.UNIQUE.get(key, {}),
-            "filters": [f.name for f in (list_get.query if list_get else []) if f.name not in ops_.PAGINATION],
-            "schema": _item_name(ops.get(("GET", resource.detail_path))) or _item_name(list_op),
-            "list_schema": _item_name(list_op),
-            "write_schema": _request_of(ops.get(("POST", resource.list_path))) or _request_of(update_op),
-            "update_schema": _request_of(update_op),
-            "actions": [
-                {"path": op.path, "method": op.method, "detail": "{" in op.path[len(resource.list_path):],
-                 "operationId": ops[(op.method, op.path)]["operationId"],
-                 "staff_only": Builder.staff_only(op, resource)}
-                for op in resource.operations if op.path not in (resource.list_path, resource.detail_path)
-            ],
-        }
-        result[key] = entry
-    return result
-
-
-def _lookup(resource: Resource) -> str | None:
-    if resource.detail_path is None:
-        return None
-    return ops_.PATH_PARAM.findall(resource.detail_path)[-1]
-
-
-def _success_schema(operation: dict | None) -> dict | None:
-    if operation is None:
-        return None
-    for code in ("200", "201"):
-        if code in operation["responses"]:
-            return operation["responses"][code]["content"]["application/json"]["schema"]
-    return None
-
-
-def _item_name(operation: dict | None) -> str | None:
-    """The component name of one item of an operation's success body (a list's item, or the object)."""
-    schema = _success_schema(operation)
-    while schema is not None and "$ref" not in schema:
-        if "oneOf" in schema:
-            schema = schema["oneOf"][-1]  # the bare-array form of an envelope list
-        elif "anyOf" in schema:
-            schema = schema["anyOf"][0]
-        elif schema.get("type") == "array":
-            schema = schema["items"]
-        else:
-            return None
-    return None if schema is None else schema["$ref"].removeprefix(REF)
-
-
-def _request_of(operation: dict | None) -> str | None:
-    if operation is None or "requestBody" not in operation:
-        return None
-    return operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].removeprefix(REF)
-
-
-def _rename_refs(node, names: dict[str, str]):
-    if isinstance(node, dict):
-        return {k: _renamed_ref(v, names) if k == "$ref" else _rename_refs(v, names) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_rename_refs(v, names) for v in node]
-    return node
-
-
-def _renamed_ref(ref: str, names: dict[str, str]) -> str:
-    name = ref.removeprefix(REF)
-    return REF + names[name] if ref.startswith(REF) and name in names else ref
-
-
-def _rename_resources(resources: dict, names: dict[str, str]) -> None:
-    for entry in resources.values():
-        for key in ("schema", "list_schema", "write_schema", "update_schema"):
-            if entry[key] is not None:
-                entry[key] = names.get(entry[key], entry[key])
 

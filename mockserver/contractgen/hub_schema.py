@@ -15,12 +15,13 @@ Three modes:
 from __future__ import annotations
 
 import copy
+import json
 
 from .hub_parse import Field
 
 SCALARS = ("string", "integer", "number", "boolean")
 NEVER_NULL = frozenset({"id", "url"})
-ENVELOPE_KEYS = ("count", "next", "previous")
+REF = "#/components/schemas/"
 
 
 def list_shape(fields: list[Field]) -> tuple[str, list[Field]]:
@@ -159,3 +160,47 @@ def replace_at(schema: dict, path: str, new: dict, only_type: str | None = None)
             merged[keep] = old[keep]
     properties[key] = merged
     return True
+
+
+def ref(name: str) -> dict:
+    return {"$ref": REF + name}
+
+
+class Registry:
+    """Named component schemas; identical schemas collapse onto one name at the end."""
+
+    def __init__(self) -> None:
+        self.schemas: dict[str, dict] = {}
+
+    def add(self, name: str, schema: dict) -> dict:
+        if "$ref" in schema and len(schema) == 1:
+            return schema
+        if name in self.schemas and self.schemas[name] != schema:
+            raise ValueError(f"two different schemas named {name}")
+        self.schemas[name] = schema
+        return ref(name)
+
+    def canonical(self, preferred: set[str]) -> dict[str, str]:
+        """Each name → the name kept for its schema: a preferred name first, else the first registered."""
+        position = {name: i for i, name in enumerate(self.schemas)}
+        order = sorted(self.schemas, key=lambda n: (n not in preferred, position[n]))
+        seen: dict[str, str] = {}
+        names = {}
+        for name in order:
+            key = json.dumps(self.schemas[name], sort_keys=True)
+            names[name] = seen.setdefault(key, name)
+        return names
+
+
+def rename_refs(node, names: dict[str, str]):
+    """A copy of ``node`` whose component ``$ref``s point at the kept names."""
+    if isinstance(node, dict):
+        return {k: _renamed_ref(v, names) if k == "$ref" else rename_refs(v, names) for k, v in node.items()}
+    if isinstance(node, list):
+        return [rename_refs(v, names) for v in node]
+    return node
+
+
+def _renamed_ref(target: str, names: dict[str, str]) -> str:
+    name = target.removeprefix(REF)
+    return REF + names[name] if target.startswith(REF) and name in names else target
