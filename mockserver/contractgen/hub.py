@@ -138,17 +138,16 @@ class Builder:
 
     def operation(self, op: Operation) -> dict:
         resource = self.op_resource[(op.method, op.path)]
-        words = ops_.action_words(op.path, resource.key)
         override = spec.RESPONSES.get((op.method, op.path))
-        probe_shape = resource.list_shape if not words and op.path == resource.list_path else None
-        if override is not None and override.body is not None:
-            probe_shape = override.body(self).shape
-        elif op.response:
-            probe_shape = list_shape(op.response)[0]
-        request_name, item_name = ops_.schema_names(op, resource.base, words, probe_shape)
+        status = override.status if override and override.status else ops_.success_status(op, resource.is_create(op))
+        body = None if status == 204 else self.success_body(op, resource)
+        if status != 204 and body is None:
+            raise ValueError(f"no response body for {op.method} {op.path}")
+        shape = body.shape if body else None
+        request_name, item_name = ops_.schema_names(op, resource.base, ops_.action_words(op.path, resource.key), shape)
         if override is not None and override.name:
             item_name = override.name
-        result: dict = {"operationId": ops_.operation_id(op, probe_shape), "tags": [resource.key]}
+        result: dict = {"operationId": ops_.operation_id(op, shape), "tags": [resource.key]}
         if op.description:
             result["description"] = op.description
         params = ops_.parameters(op)
@@ -157,7 +156,10 @@ class Builder:
         request = self._request_body(op, request_name)
         if request is not None:
             result["requestBody"] = request
-        result["responses"] = self._responses(op, resource, item_name, request is not None, override)
+        result["responses"] = self._success(op, status, body, item_name) if body else {
+            "204": {"description": "Deleted; no body."}}
+        for code, name in self._errors(op, resource, request is not None):
+            result["responses"][code] = {"$ref": f"#/components/responses/{name}"}
         if resource.key == TOKEN_RESOURCE:
             result["security"] = []  # H10
         result["x-resource"] = resource.key
@@ -179,33 +181,22 @@ class Builder:
             content["example"] = example
         return {"required": False, "content": {"application/json": content}}
 
-    def _responses(self, op, resource, item_name, has_body, override) -> dict:
-        status = override.status if override and override.status else ops_.success_status(op, resource.is_create(op))
-        responses: dict = {}
-        if status == 204:
-            responses["204"] = {"description": "Deleted; no body."}
-        else:
-            body = self.success_body(op, resource)
-            if body is None:
-                raise ValueError(f"no response body for {op.method} {op.path}")
-            item_ref = self.registry.add(item_name, body.item)
-            content = {"application/json": {"schema": ops_.body_schema(body, item_ref)}}
-            example = EXAMPLES.get((op.method, op.path, "response"))
-            if example is not None:
-                content["application/json"]["example"] = example
-            if body.csv:
-                content["text/csv"] = {"schema": {"type": "string"}}
-            response = {"description": _status_text(status), "content": content}
-            if status == 201 and "url" in self._properties(body.item):
-                response["headers"] = {"Location": {"description": "The new object's url.",
-                                                    "schema": {"type": "string"}}}
-            responses[str(status)] = response
-            if override is not None and override.reference_says:
-                self.pending.append((f"{op.method} {op.path}", f"response: {override.reference_says}",
-                                     override.rule, status, body, item_name))
-        for code, name in self._errors(op, resource, has_body):
-            responses[code] = {"$ref": f"#/components/responses/{name}"}
-        return responses
+    def _success(self, op: Operation, status: int, body: spec.Body, item_name: str) -> dict:
+        item_ref = self.registry.add(item_name, body.item)
+        content = {"application/json": {"schema": ops_.body_schema(body, item_ref)}}
+        example = EXAMPLES.get((op.method, op.path, "response"))
+        if example is not None:
+            content["application/json"]["example"] = example
+        if body.csv:
+            content["text/csv"] = {"schema": {"type": "string"}}
+        response = {"description": _status_text(status), "content": content}
+        if status == 201 and "url" in self._properties(body.item):
+            response["headers"] = {"Location": {"description": "The new object's url.", "schema": {"type": "string"}}}
+        override = spec.RESPONSES.get((op.method, op.path))
+        if override is not None and override.reference_says:
+            self.pending.append((f"{op.method} {op.path}", f"response: {override.reference_says}",
+                                 override.rule, status, body, item_name))
+        return {str(status): response}
 
     def _properties(self, schema: dict) -> dict:
         if "$ref" in schema:
