@@ -168,9 +168,9 @@ class Builder:
     def _request_body(self, op: Operation, name: str) -> dict | None:
         key = (op.method, op.path)
         if key in spec.REQUESTS:
-            rule, make = spec.REQUESTS[key]
+            chose, make = spec.REQUESTS[key]
             schema = make(self)
-            self._drift(f"{op.method} {op.path} request", "no request fields", f"{rule}: {_describe(schema)}")
+            self._drift(f"{op.method} {op.path} request", "no request fields", chose)
         elif op.request is not None:
             schema = self.request(*key)
         else:

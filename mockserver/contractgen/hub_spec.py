@@ -356,8 +356,9 @@ RESPONSES: dict[tuple[str, str], Override] = {
 
 # Request bodies the spec defines where the reference lists none.
 REQUESTS: dict[tuple[str, str], tuple[str, Callable[[Context], dict]]] = {
-    ("POST", "/jobs/"): ("H75", lambda ctx: ctx.request("POST", "/file/workflow/")),
-    ("POST", "/pki/site/"): ("H105", lambda ctx: _obj({"site": {"type": "string", "description": "Site name"}})),
+    ("POST", "/jobs/"): ("H75: the body of POST /file/workflow/", lambda ctx: ctx.request("POST", "/file/workflow/")),
+    ("POST", "/pki/site/"): ("H105: {site}, required", lambda ctx: _obj({
+        "site": {"type": "string", "description": "Site name"}})),
 }
 
 # Component schemas with a name of their own, built once and referred to by the overrides.
