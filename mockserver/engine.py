@@ -5,6 +5,7 @@ write through here, so both APIs store, filter, order and number rows the same w
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
@@ -23,10 +24,11 @@ class Collection:
         self.pk = pk
 
     def list(self, where: Callable[[Row], bool] | None = None, order: list[tuple[str, bool]] | None = None,
-             offset: int = 0, limit: int | None = None) -> tuple[int, list[Row]]:
-        """→ (number of matching rows, the window). ``order``: [(field, descending), …]; default ascending pk."""
+             offset: int = 0, limit: int | None = None, nulls_last: bool = False) -> tuple[int, list[Row]]:
+        """→ (number of matching rows, the window). ``order``: [(field, descending), …]; default ascending pk.
+        ``nulls_last``: PostgreSQL's null placement (last ascending, first descending)."""
         keys = order or [(self.pk, False)]
-        return self.store.select(self.table, where, lambda rows: order_rows(rows, keys), offset, limit)
+        return self.store.select(self.table, where, lambda rows: order_rows(rows, keys, nulls_last), offset, limit)
 
     def get(self, pk: int) -> Row | None:
         return self.store.get(self.table, pk)
@@ -95,10 +97,10 @@ class Collection:
 # -- ordering ----------------------------------------------------------------------------------------------------
 
 
-def _sort_key(value: Any) -> tuple:
+def _sort_key(value: Any, nulls_last: bool = False) -> tuple:
     # Mixed types never raise: nulls, then booleans/numbers, then strings, then anything else as text.
     if value is None:
-        return (0,)
+        return (4,) if nulls_last else (0,)
     if isinstance(value, (bool, int, float)):
         return (1, value)
     if isinstance(value, str):
@@ -106,10 +108,11 @@ def _sort_key(value: Any) -> tuple:
     return (3, repr(value))
 
 
-def order_rows(rows: list[Row], keys: list[tuple[str, bool]]) -> list[Row]:
-    """Stable multi-key sort; ``keys`` = [(field, descending), …], most significant first."""
+def order_rows(rows: list[Row], keys: list[tuple[str, bool]], nulls_last: bool = False) -> list[Row]:
+    """Stable multi-key sort; ``keys`` = [(field, descending), …], most significant first. Nulls sort first
+    ascending (last descending), or with ``nulls_last`` the other way round, as PostgreSQL does."""
     for field, descending in reversed(keys):
-        rows.sort(key=lambda r: _sort_key(r.get(field)), reverse=descending)
+        rows.sort(key=lambda r: _sort_key(r.get(field), nulls_last), reverse=descending)
     return rows
 
 
@@ -148,7 +151,24 @@ LOOKUPS: dict[str, Callable[[Any, Any], bool]] = {
     "lte": _compare(lambda s, w: s <= w),
     "range": lambda s, w: s is not None and LOOKUPS["gte"](s, w[0]) and LOOKUPS["lte"](s, w[1]),
     "isnull": lambda s, w: (s is None) == bool(w),
+    "regex": lambda s, w: s is not None and re.search(w, _text(s)) is not None,
+    "iregex": lambda s, w: s is not None and re.search(w, _text(s), re.IGNORECASE) is not None,
 }
+
+
+def _part(name: str) -> Callable[[Any, Any], bool]:
+    """A datetime component lookup (``year`` … ``second``; ``week_day`` is 1 = Sunday … 7 = Saturday)."""
+    def check(stored: Any, wanted: Any) -> bool:
+        instant = parse_datetime_value(stored) if stored is not None else None
+        if instant is None:
+            return False
+        value = instant.isoweekday() % 7 + 1 if name == "week_day" else getattr(instant, name)
+        return value == wanted
+
+    return check
+
+
+LOOKUPS.update({name: _part(name) for name in ("year", "month", "day", "week_day", "hour", "minute", "second")})
 
 
 def matches(row: Row, conditions: Iterable[tuple[str, str, Any]]) -> bool:

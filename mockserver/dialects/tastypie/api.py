@@ -1,93 +1,116 @@
-"""Routing and request handling for the tastypie dialect."""
+"""The Torrent Suite binding (ApiBinding): Flask in and out, seeds, admin records and fault-injection errors.
+
+The only module of the dialect that imports Flask; everything behind :class:`~.views.Pipeline` is plain data.
+"""
 from __future__ import annotations
 
-import re
+from http import HTTPStatus
 from typing import Any
-from urllib.parse import urlencode
 
 from flask import Request, Response
 
-from ...contract import load, resources
-from .auth import authenticate
-from .render import empty, json_response
-
-PREFIX = "/rundb/api/v1"
-CANNED_404 = {"error_message": "Sorry, this request could not be processed. Please try again later."}
-NUMERIC_PK = re.compile(r"^[+-]?\d+$")
+from ...engine import Collection
+from ...errors import ApiError, MockServerError
+from .datetimes import to_stored
+from .render import CANNED_404, HTML, Reply, dumps
+from .representation import from_api, represent
+from .request import Call, Query
+from .spec import API, PREFIX, load_resources
+from .views import Pipeline
+from .writes import commit_create, prepare_create
 
 
 class TastypieApi:
-    name = "torrent"
+    name = API
     prefix = PREFIX
 
     def __init__(self, state):
         self.state = state
-        self.contract = load("torrent")
-        self.resources = resources(self.contract)
+        self.resources = load_resources()
+        self.collections = {name: Collection(state.store, r.table) for name, r in self.resources.items()}
+        self.pipeline = Pipeline(self.resources, self.collections, state.clock, state.settings)
 
     # -- ApiBinding ----------------------------------------------------------------------------------------------
 
+    def handle(self, request: Request) -> Response:
+        return _response(self.pipeline.handle(self._call(request)))
+
     def seed_tables(self, seeds: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
-        return {f"torrent/{name}": rows for name, rows in seeds.items() if name in self.resources}
+        """Seed files (GET representation) → stored rows; a bad seed stops the start with the reason."""
+        tables = {}
+        for name, objects in seeds.items():
+            resource = self.resources.get(name)
+            if resource is None:
+                continue
+            try:
+                tables[resource.table] = [{**from_api(resource, obj), "id": obj["id"]} for obj in objects]
+            except (ValueError, KeyError) as exc:
+                raise MockServerError(f"torrent seed {name}: {exc}") from None
+        return tables
 
     def error_response(self, status: int, body: Any = None) -> Response:
-        return json_response(body if body is not None else {"error": f"HTTP {status}"}, status)
+        """A fault in tastypie's shapes: the given body as JSON; else what tastypie itself sends for the status."""
+        if body is not None:
+            return _response(Reply(status, dumps(body).encode(), "application/json"))
+        if status == 401:
+            realm = self.state.settings.torrent_realm
+            return _response(Reply(401, b"", HTML, {"WWW-Authenticate": f'Basic Realm="{realm}"'}))
+        if status in (404, 500):  # tastypie's canned error (the mock itself never sends a 500: T71)
+            return _response(Reply(status, dumps(CANNED_404).encode(), "application/json"))
+        try:
+            phrase = HTTPStatus(status).phrase
+        except ValueError:
+            phrase = f"HTTP {status}"
+        return _response(Reply(status, dumps({"error": phrase}).encode(), "application/json"))
 
     def reset(self) -> None:
-        pass
+        """Nothing lives outside the store."""
 
-    def handle(self, request: Request) -> Response:
-        rest = request.path[len(PREFIX):]
-        if rest == "" or not rest.endswith("/"):
-            return self._redirect_slash(request)
-        parts = rest.strip("/").split("/", 1) if rest != "/" else []
-        if not parts:
-            return json_response(self._top_level())
-        name = parts[0]
+    def insert_records(self, resource: str, objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Admin records: the field rules of a POST, but given server-set datetimes are kept, and
+        compositedatamanagement's read-only fields (expDir, expName, file sets) are taken as seeds take them."""
+        spec = self._resource(resource)
+        coll = self.collections[resource]
+        now = to_stored(self.state.clock.now())
+        stored = []
+        with self.state.store.atomic():
+            for obj in objects:
+                row = prepare_create(spec, coll, obj, now, keep_server_set=True)
+                try:
+                    spec.behaviour.from_api(obj, row)
+                except ValueError as exc:
+                    raise ApiError(400, {"error": str(exc)}) from None
+                stored.append(commit_create(coll, row))
+        return [represent(spec, row) for row in stored]
+
+    def records(self, resource: str) -> list[dict[str, Any]]:
+        self._resource(resource)
+        return self.collections[resource].list()[1]
+
+    # -- edges ---------------------------------------------------------------------------------------------------
+
+    def _resource(self, name: str):
         if name not in self.resources:
-            return Response("<h1>Not Found</h1>", 404, content_type="text/html; charset=utf-8")
-        user = authenticate(request.headers, request.args, self.state.settings.torrent_users)
-        if user is None:
-            realm = self.state.settings.torrent_realm
-            return empty(401, {"WWW-Authenticate": f'Basic Realm="{realm}"'})
-        if len(parts) == 1:
-            return self._list(request, name)
-        pk = parts[1]
-        if not NUMERIC_PK.match(pk):
-            return json_response(CANNED_404, 404)
-        return self._detail(name, int(pk))
+            served = ", ".join(self.resources)
+            raise ApiError(404, {"error": f"unknown resource {name!r}; the torrent API serves {served}"})
+        return self.resources[name]
 
-    # -- handlers ------------------------------------------------------------------------------------------------
+    def _call(self, request: Request) -> Call:
+        limit = self.state.settings.max_body_bytes
+        length = request.content_length
+        too_large = length is not None and length > limit
+        body = b"" if too_large else request.get_data(cache=True)
+        return Call(
+            method=request.method,
+            path=request.path[len(PREFIX):],
+            query=Query(request.args.items(multi=True)),
+            headers={k.lower(): v for k, v in request.headers.items()},
+            body=body,
+            body_too_large=too_large or len(body) > limit,
+            origin=f"{request.scheme}://{request.host}",
+            query_string=request.query_string.decode("latin-1"),
+        )
 
-    def _redirect_slash(self, request: Request) -> Response:
-        location = request.host_url.rstrip("/") + request.path + "/"
-        if request.query_string:
-            location += "?" + request.query_string.decode("latin-1")
-        return empty(301, {"Location": location})
 
-    def _top_level(self) -> dict[str, Any]:
-        return {name: {"list_endpoint": f"{PREFIX}/{name}/", "schema": f"{PREFIX}/{name}/schema/"}
-                for name in self.resources}
-
-    def _list(self, request: Request, name: str) -> Response:
-        limit = int(request.args.get("limit", 20))
-        offset = int(request.args.get("offset", 0))
-        limit = 1000 if limit == 0 or limit > 1000 else limit
-        table = f"torrent/{name}"
-        total, rows = self.state.store.select(table, order=lambda rs: sorted(rs, key=lambda r: r["id"]),
-                                              offset=offset, limit=limit)
-        meta = {"limit": limit, "offset": offset, "total_count": total,
-                "next": self._link(request, name, offset + limit, limit) if offset + limit < total else None,
-                "previous": self._link(request, name, max(offset - limit, 0), limit) if offset > 0 else None}
-        return json_response({"meta": meta, "objects": rows}, headers={"Cache-Control": "no-cache"})
-
-    def _link(self, request: Request, name: str, offset: int, limit: int) -> str:
-        params = [("offset", offset), ("limit", limit)]
-        params += [(k, v) for k, v in request.args.items(multi=True) if k not in ("offset", "limit")]
-        return f"{PREFIX}/{name}/?{urlencode(params)}"
-
-    def _detail(self, name: str, pk: int) -> Response:
-        row = self.state.store.get(f"torrent/{name}", pk)
-        if row is None:
-            return empty(404)
-        return json_response(row, headers={"Cache-Control": "no-cache"})
+def _response(reply: Reply) -> Response:
+    return Response(reply.body, reply.status, headers=reply.headers, content_type=reply.content_type)

@@ -1,0 +1,112 @@
+"""The served resources, read from the contract: fields with their rules, filtering, ordering, the schema body.
+
+Every per-field and per-resource fact comes from ``mockserver/openapi/torrent.json`` (``x-resources`` and the
+component schemas). Behaviour beyond the field tables lives in :mod:`.behaviours`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ...contract import load, resources
+from .behaviours import Behaviour, behaviour_for
+
+PREFIX = "/rundb/api/v1"
+API = "torrent"
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    # string | integer | integer_text (an integer rendered as a string) | datetime | boolean | json_object | float
+    kind: str
+    writable: bool  # in the write schema: a client value is read (T54 drops everything else)
+    ignored: bool  # validated, then dropped (x-write-ignored)
+    nullable: bool
+    has_default: bool
+    default: Any
+    max_length: int | None
+    server_set: str | None  # "create": now on every create; "write": now on every write (T14)
+    required: bool  # T55
+
+
+@dataclass(frozen=True)
+class Resource:
+    name: str
+    model: str  # the Django model name the permissions are granted on
+    fields: dict[str, Field]  # every key of the representation, in contract order
+    schema_fields: frozenset[str]  # the resource's fields as /schema/ lists them: what filters/order_by know
+    filtering: frozenset[str]
+    ordering: tuple[str, ...]
+    extra_filters: frozenset[str]  # query params a resource reads beyond its fields (never rejected)
+    schema_body: dict[str, Any]
+    list_methods: tuple[str, ...]
+    detail_methods: tuple[str, ...]
+    behaviour: Behaviour
+
+    @property
+    def table(self) -> str:
+        return f"{API}/{self.name}"
+
+    @property
+    def list_path(self) -> str:
+        return f"{PREFIX}/{self.name}/"
+
+    def uri(self, pk: int) -> str:
+        return f"{PREFIX}/{self.name}/{pk}/"
+
+    def writable(self) -> list[Field]:
+        return [f for f in self.fields.values() if f.writable]
+
+
+def _kind(read: dict[str, Any], write: dict[str, Any] | None) -> str:
+    kind = read.get("type")
+    if kind == "string" and read.get("format") == "date-time":
+        return "datetime"
+    if kind == "string" and write is not None and write.get("type") == "integer":
+        return "integer_text"
+    if kind in ("integer", "boolean", "number"):
+        return "float" if kind == "number" else kind
+    if kind == "object":
+        return "json_object"
+    return "string"
+
+
+def _field(name: str, read: dict[str, Any], write_schema: dict[str, Any]) -> Field:
+    write = write_schema.get("properties", {}).get(name)
+    source = write if write is not None else read
+    return Field(
+        name=name,
+        kind=_kind(read, write),
+        writable=write is not None,
+        ignored=bool(read.get("x-write-ignored")),
+        nullable=bool(source.get("nullable")),
+        has_default="default" in source,
+        default=source.get("default"),
+        max_length=read.get("x-max-length"),
+        server_set=read.get("x-server-set"),
+        required=name in write_schema.get("required", ()),
+    )
+
+
+def load_resources() -> dict[str, Resource]:
+    document = load(API)
+    schemas = document["components"]["schemas"]
+    served: dict[str, Resource] = {}
+    for name, facts in resources(document).items():
+        read = schemas[facts["schema"]]
+        write = schemas[facts["write_schema"]]
+        served[name] = Resource(
+            name=name,
+            model=facts["model_name"],
+            fields={f: _field(f, prop, write) for f, prop in read["properties"].items()},
+            schema_fields=frozenset(facts["schema_endpoint"]["fields"]),
+            filtering=frozenset(facts.get("filtering") or ()),
+            ordering=tuple(facts.get("ordering") or ()),
+            extra_filters=frozenset(facts.get("extra_filters") or ()),
+            schema_body=facts["schema_endpoint"],
+            list_methods=tuple(m.upper() for m in facts["list_allowed_methods"]),
+            detail_methods=tuple(m.upper() for m in facts["detail_allowed_methods"]),
+            behaviour=behaviour_for(name),
+        )
+    return served

@@ -1,0 +1,137 @@
+"""One body value → its stored form, per field kind (T14, T58–T60, T63, T64), or a FieldError with the message.
+
+Bodies are parsed with ``parse_float=Decimal`` so that ``PluginResultJob.config`` keeps a number's exact text
+(T64); every other kind sees such numbers as Python floats.
+"""
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from typing import Any
+
+from . import datetimes
+
+INTEGER_TEXT = re.compile(r"\s*[+-]?\d+\s*\Z", re.ASCII)  # what Python 2 int() accepts
+
+
+class FieldError(ValueError):
+    """A field rule refused a value; the message is tastypie's (or the chosen one)."""
+
+
+def plain(value: Any) -> Any:
+    """Decimals → floats, all the way down (how the real server's json parser would have read them)."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+def show(value: Any) -> str:
+    """A refused value in a message: strings in quotes, anything else as Python's str()."""
+    return f"'{value}'" if isinstance(value, str) else str(plain(value))
+
+
+def coerce(field, value: Any) -> Any:
+    """A non-null body value → stored form; FieldError naming the field and the value."""
+    return _COERCERS[field.kind](field.name, value)
+
+
+def _integer(name: str, value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    if isinstance(value, str) and INTEGER_TEXT.match(value):
+        return int(value)
+    raise FieldError(f"Integer provided to '{name}' field doesn't appear to be a valid integer: {show(value)}")
+
+
+def _string(name: str, value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bool, int)):
+        return str(value)
+    if isinstance(value, Decimal):
+        return repr(float(value))
+    raise FieldError(f"String provided to '{name}' field doesn't appear to be a valid string: {show(value)}")
+
+
+def _datetime(name: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise FieldError(f"Datetime provided to '{name}' field must be a string: {show(value)}")
+    stored = datetimes.parse_input(value)
+    if stored is None:
+        raise FieldError(f"Datetime provided to '{name}' field doesn't appear to be a valid datetime string: "
+                         f"{show(value)}")
+    return stored
+
+
+def _boolean(name: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise FieldError(f"Boolean provided to '{name}' field doesn't appear to be a valid boolean: {show(value)}")
+
+
+def _json_object(name: str, value: Any) -> str:
+    parsed = value
+    if isinstance(value, str):
+        try:
+            parsed = json.loads(value, parse_float=Decimal, parse_constant=_reject_constant) if value else {}
+        except (ValueError, RecursionError):
+            parsed = None
+    if not isinstance(parsed, dict):
+        raise FieldError(f"Value provided to '{name}' field doesn't appear to be a JSON object: {show(value)}")
+    return encode_json(parsed)
+
+
+def _read_only(name: str, value: Any) -> Any:
+    raise FieldError(f"The '{name}' field is read-only.")
+
+
+_COERCERS = {"integer": _integer, "integer_text": _integer, "string": _string, "datetime": _datetime,
+             "boolean": _boolean, "json_object": _json_object, "float": _read_only}
+
+
+# -- JSON text with exact numbers (PluginResultJob.config) -------------------------------------------------------
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"Out of range float values are not JSON compliant: {name!r}")
+
+
+def loads_body(text: str) -> Any:
+    """A request body: NaN/Infinity refused, fractional numbers kept as Decimal."""
+    return json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+
+
+def encode_json(value: Any) -> str:
+    """JSON text that writes a Decimal's own digits (``1.250`` stays ``1.250``)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {encode_json(v)}"
+                               for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(encode_json(v) for v in value) + "]"
+    if isinstance(value, Decimal):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def decode_json(text: str | None) -> dict[str, Any]:
+    """Stored JSON text → the rendered object: fractional numbers become their decimal text (T64)."""
+    if not text:
+        return {}
+    return _numbers_as_text(json.loads(text, parse_float=Decimal))
+
+
+def _numbers_as_text(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _numbers_as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_numbers_as_text(v) for v in value]
+    return value

@@ -1,0 +1,147 @@
+"""The request pipeline, in the order of T70: route → OPTIONS/405 → body size → authentication → the handler
+(query, lookup, body, field checks) → permission → the write → the reply in the negotiated format.
+
+Handlers raise :class:`~mockserver.errors.ApiError` for every refusal; :meth:`Pipeline.handle` renders it.
+"""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from ...errors import ApiError
+from . import auth, handlers, negotiate, routing
+from .datetimes import to_stored
+from .filters import QueryError, ordering, where
+from .paging import PagingError, meta, window
+from .render import (
+    HTML,
+    VARY_ERROR,
+    VARY_HANDLER,
+    Reply,
+    bad_request,
+    empty,
+    empty_error,
+    not_found_page,
+    refuse,
+    serialize,
+    text,
+)
+from .representation import represent
+from .request import Call
+from .spec import PREFIX, Resource
+
+TOO_DEEP = "Invalid data sent: the request body is nested too deeply."
+
+
+class Pipeline:
+    """Everything one request needs: the resources, their collections, the clock and the settings."""
+
+    def __init__(self, resources: dict[str, Resource], collections: dict, clock, settings):
+        self.resources = resources
+        self.collections = collections
+        self.clock = clock
+        self.settings = settings
+        self.names = frozenset(resources)
+
+    def handle(self, call: Call) -> Reply:
+        route = routing.resolve(call.path, self.names)
+        if route is None:
+            return not_found_page(PREFIX + call.path)
+        if isinstance(route, routing.Redirect):
+            return self._redirect(call)
+        if route.kind == "top":
+            return self._top(call)
+        resource = self.resources[route.resource]
+        method = routing.effective_method(route, call.method, call.header("X-HTTP-Method-Override"))
+        allow = ",".join(routing.allowed_methods(route, resource.list_methods, resource.detail_methods))
+        if method == "OPTIONS":
+            return text(200, allow, {"Allow": allow}, vary=VARY_ERROR)
+        if method not in allow.split(","):
+            return text(405, allow, {"Allow": allow}, vary=VARY_ERROR)
+        try:
+            return self._serve(call, route, resource, method)
+        except ApiError as exc:
+            return self._error(call, exc)
+        except RecursionError:
+            return self._error(call, bad_request(TOO_DEEP))
+
+    def _serve(self, call: Call, route: routing.Route, resource: Resource, method: str) -> Reply:
+        if call.body_too_large:
+            raise refuse(413, f"Request body too large: the limit is {self.settings.max_body_bytes} bytes.")
+        user = auth.authenticate(call.header("Authorization"), call.query, self.settings.torrent_users,
+                                 self.settings.extra.get(auth.PLUGIN_KEYS_OPTION))
+        if user is None:
+            raise empty_error(401, {"WWW-Authenticate": f'Basic Realm="{self.settings.torrent_realm}"'})
+        if method == "POST" and route.kind == "detail":
+            return empty(501)
+        return getattr(handlers, f"{method.lower()}_{route.kind}")(self, call, route, resource, user)
+
+    # -- helpers the handlers share ------------------------------------------------------------------------------
+
+    def now(self) -> str:
+        return to_stored(self.clock.now())
+
+    def collection(self, resource: Resource):
+        return self.collections[resource.name]
+
+    def permit(self, user, resource: Resource) -> None:
+        """T11: an unpermitted write is a 401 with an empty body and no challenge."""
+        if not auth.may_write(user, resource.model):
+            raise empty_error(401)
+
+    def where(self, resource: Resource, call: Call):
+        try:
+            return where(resource, call.query)
+        except QueryError as exc:
+            raise bad_request(str(exc)) from None
+
+    def query_list(self, resource: Resource, call: Call) -> dict[str, Any]:
+        """GET list: filters, then ordering, then limit and offset (tastypie's get_list order)."""
+        predicate = self.where(resource, call)
+        try:
+            keys = ordering(resource, call.query)
+            limit, offset = window(call.query)
+        except (QueryError, PagingError) as exc:
+            raise bad_request(str(exc)) from None
+        total, rows = self.collection(resource).list(predicate, keys, offset, limit, nulls_last=True)
+        return {"meta": meta(resource.list_path, call.query, limit, offset, total),
+                "objects": [represent(resource, row) for row in rows]}
+
+    def ok(self, call: Call, data: Any) -> Reply:
+        """A GET 200 in the negotiated format (T29, T30)."""
+        try:
+            fmt = negotiate.choose(call.query, call.header("Accept"))
+            callback = negotiate.callback(call.query) if fmt == negotiate.JSONP else None
+        except negotiate.FormatError as exc:
+            raise bad_request(str(exc)) from None
+        body, content_type = serialize(data, fmt, callback)
+        return Reply(200, body, content_type, {"Cache-Control": "no-cache", "Vary": VARY_HANDLER})
+
+    # -- replies outside the resources -----------------------------------------------------------------------------
+
+    def _error(self, call: Call, exc: ApiError) -> Reply:
+        headers = {"Vary": VARY_ERROR, **exc.headers}
+        if exc.body is None:
+            return Reply(exc.status, b"", HTML, headers)
+        fmt = negotiate.for_error(call.query, call.header("Accept"))
+        body, content_type = serialize(exc.body, fmt, "callback")
+        return Reply(exc.status, body, content_type, headers)
+
+    def _redirect(self, call: Call) -> Reply:
+        location = call.origin + quote(PREFIX + call.path + "/", safe="/;:@&=+$,!~*'()")
+        if call.query_string:
+            location += "?" + call.query_string
+        return Reply(301, b"", HTML, {"Location": location})
+
+    def _top(self, call: Call) -> Reply:
+        """T1, T2: every method, no credentials; a format error is a 400 with an empty body."""
+        listing = {name: {"list_endpoint": r.list_path, "schema": f"{r.list_path}schema/"}
+                   for name, r in self.resources.items()}
+        try:
+            fmt = negotiate.choose(call.query, call.header("Accept"))
+            callback = negotiate.callback(call.query) if fmt == negotiate.JSONP else None
+        except negotiate.FormatError:
+            return Reply(400, b"", HTML)
+        body, content_type = serialize(listing, fmt, callback)
+        return Reply(200, body, content_type)
+
