@@ -36,7 +36,9 @@ class MockServer:
         except OSError as exc:
             raise MockServerError(f"cannot listen on {self.settings.host}:{self.settings.port}: "
                                   f"{exc.strerror or exc}; pick another --port (0 picks a free one)") from None
-        self._thread = threading.Thread(target=self._server.serve_forever, name="mockserver", daemon=True)
+        # A short poll interval makes stop() quick (serve_forever checks for shutdown between polls).
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="mockserver", daemon=True)
         self._thread.start()
         return self
 

@@ -38,6 +38,8 @@ class Store:
         self.path = Path(path) if path else None
         self._seed: Tables = {}
         self._db = TinyDB(self.path, storage=AtomicJSONStorage) if self.path else TinyDB(storage=MemoryStorage)
+        if self._db.storage.read() is None:
+            self._db.storage.write({})  # from here on the storage always holds the live tables
         self._max_ids: dict[str, int] = {}  # next_id cache; dropped for a table on delete and on reset
         self._batch = 0  # depth of atomic() blocks: commits wait for the outermost one
         self._dirty = False
@@ -73,12 +75,12 @@ class Store:
     def dump(self) -> Tables:
         """A copy of every table (for snapshots)."""
         with self.lock:
-            return copy_json(self._db.storage.read() or {})
+            return copy_json(self._data())
 
     @property
     def tables(self) -> list[str]:
         with self.lock:
-            return sorted(self._db.storage.read() or {})
+            return sorted(self._data())
 
     # -- reads -------------------------------------------------------------------------------------------------
 
@@ -190,15 +192,11 @@ class Store:
     # -- internals ---------------------------------------------------------------------------------------------
 
     def _data(self) -> Tables:
-        """The storage's live tables; a storage that was never written gets its (empty) tables now."""
-        data = self._db.storage.read()
-        if data is None:
-            data = {}
-            self._db.storage.write(data)
-        return data
+        """The storage's live tables (changed in place, then committed)."""
+        return self._db.storage.read()
 
     def _raw_table(self, table: str) -> dict[str, Row]:
-        return (self._db.storage.read() or {}).get(table, {})
+        return self._data().get(table, {})
 
     def _commit(self, undo: Callable[[], Any]) -> None:
         """Make the in-memory change durable (outside an atomic block), or undo it if the storage refuses."""

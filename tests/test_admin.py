@@ -1,5 +1,6 @@
-"""The mock's own controls (admin-api.md A1, A2, A3, A5, A6, A10)."""
+"""The mock's own controls (admin-api.md A1–A3, A5, A6, A9, A10; A4, A7, A8 in test_journal and test_faults)."""
 import pytest
+from stub_dialect import install
 
 from mockserver import __version__
 from mockserver.app import create_app, state_of
@@ -93,3 +94,106 @@ def test_a10_routes_lists_both_apis(admin):
 def test_no_admin_setting_hides_the_controls():
     client = create_app(Settings(admin=False)).test_client()
     assert client.get("/__mock__/health").status_code == 404
+
+
+# -- A9 records, A2 with journal and faults, admin errors: against the stub API (tests/stub_dialect.py) --------
+
+@pytest.fixture
+def stub_app(monkeypatch, tmp_path):
+    return create_app(Settings(apis=("torrent",), seed_dir=install(monkeypatch, tmp_path)))
+
+
+@pytest.fixture
+def stub(stub_app):
+    return stub_app.test_client()
+
+
+def test_a9_insert_one_record_returns_the_stored_object(stub):
+    response = stub.post("/__mock__/records/torrent/item", json={"id": 40, "name": "forty"})
+    assert response.status_code == 201
+    assert response.get_json() == {"id": 40, "name": "forty"}
+    assert stub.get("/rundb/api/v1/item/40/").get_json() == {"id": 40, "name": "forty"}
+
+
+def test_a9_insert_an_array_returns_every_stored_object(stub):
+    response = stub.post("/__mock__/records/torrent/item", json=[{"name": "a"}, {"name": "b"}])
+    assert response.status_code == 201
+    assert [row["name"] for row in response.get_json()] == ["a", "b"]
+    rows = stub.get("/__mock__/records/torrent/item").get_json()
+    assert [row["name"] for row in rows] == ["seeded", "a", "b"]
+
+
+def test_a9_a_bad_record_is_400_naming_the_field_and_nothing_is_stored(stub):
+    response = stub.post("/__mock__/records/torrent/item", json=[{"name": "ok"}, {"name": 5}])
+    assert response.status_code == 400
+    assert "'name'" in response.get_json()["error"] and "torrent/item" in response.get_json()["error"]
+    assert len(stub.get("/__mock__/records/torrent/item").get_json()) == 1
+
+
+@pytest.mark.parametrize("url, status", [
+    ("/__mock__/records/torrent/nosuch", 404),
+    ("/__mock__/records/hub/item", 404),
+    ("/__mock__/records/ftp/item", 404),
+])
+def test_a9_unknown_api_or_resource_is_404(stub, url, status):
+    assert stub.post(url, json={"name": "x"}).status_code == status
+    assert stub.get(url).status_code == status
+    assert "error" in stub.get(url).get_json()
+
+
+@pytest.mark.parametrize("body", ["[1, 2]", '"text"', "7", "{"])
+def test_a9_body_must_be_an_object_or_array_of_objects(stub, body):
+    response = stub.post("/__mock__/records/torrent/item", data=body, content_type="application/json")
+    assert response.status_code == 400 and response.get_json()["error"]
+
+
+def test_a9_a_dialect_without_records_support_says_so(stub_app, stub):
+    class Old:
+        name = "torrent"
+
+    state_of(stub_app).bindings["torrent"] = Old()
+    response = stub.post("/__mock__/records/torrent/item", json={"name": "x"})
+    assert response.status_code == 501
+    assert "does not implement ApiBinding.insert_records()" in response.get_json()["error"]
+
+
+def test_a9_torrent_records_keep_the_field_rules():
+    client = create_app(Settings(apis=("torrent",))).test_client()
+    good = client.post("/__mock__/records/torrent/message", json={"body": "from the admin API", "level": 30})
+    assert good.status_code == 201, good.get_json()
+    assert good.get_json()["body"] == "from the admin API" and good.get_json()["resource_uri"]
+    bad = client.post("/__mock__/records/torrent/message", json={"body": "x", "level": "loud"})
+    assert bad.status_code == 400 and "level" in bad.get_json()["error"]
+    stored = client.get("/__mock__/records/torrent/message").get_json()
+    assert any(row["body"] == "from the admin API" for row in stored)
+
+
+def test_a2_reset_clears_journal_and_faults_and_resets_the_api(stub_app, stub):
+    stub.post("/__mock__/faults", json={"path": "*", "status": 500})
+    stub.get("/rundb/api/v1/item/")
+    stub.post("/__mock__/records/torrent/item", json={"name": "extra"})
+    assert stub.post("/__mock__/reset").status_code == 204
+    assert stub.get("/__mock__/journal").get_json() == []
+    assert stub.get("/__mock__/faults").get_json() == []
+    assert len(stub.get("/__mock__/records/torrent/item").get_json()) == 1
+    assert state_of(stub_app).bindings["torrent"].resets >= 1
+
+
+def test_a3_snapshot_round_trip_through_records(stub):
+    stub.post("/__mock__/records/torrent/item", json={"id": 7, "name": "kept"})
+    assert stub.put("/__mock__/snapshots/seven").status_code == 201
+    stub.post("/__mock__/reset")
+    assert stub.get("/rundb/api/v1/item/7/").status_code == 404
+    assert stub.post("/__mock__/reset", json={"snapshot": "seven"}).status_code == 204
+    assert stub.get("/rundb/api/v1/item/7/").get_json() == {"id": 7, "name": "kept"}
+
+
+@pytest.mark.parametrize("method, url, status", [
+    ("get", "/__mock__/nosuch", 404),
+    ("patch", "/__mock__/faults", 405),
+    ("put", "/__mock__/journal", 405),
+])
+def test_admin_errors_are_json(stub, method, url, status):
+    response = getattr(stub, method)(url)
+    assert response.status_code == status
+    assert response.content_type == "application/json" and response.get_json()["error"]

@@ -1,0 +1,225 @@
+"""``--db FILE``: acknowledged writes are on disk, the file survives ``kill -9``, bad files fail at start."""
+import base64
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from stub_dialect import install
+
+from mockserver import persistence
+from mockserver.cli import main
+from mockserver.config import Settings
+from mockserver.server import MockServer
+from mockserver.store import Store
+
+STUB = Path(__file__).with_name("stub_dialect.py")
+BASIC = {"Authorization": "Basic " + base64.b64encode(b"ionadmin:ionadmin").decode()}
+CRASH_ROUNDS = 3
+
+
+def session() -> requests.Session:
+    s = requests.Session()
+    s.trust_env = False  # loopback only: never through a proxy from the environment
+    return s
+
+
+# -- in process --------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def settings(monkeypatch, tmp_path):
+    seed_dir = install(monkeypatch, tmp_path / "seed")
+    return Settings(port=0, apis=("torrent",), seed_dir=seed_dir, db=tmp_path / "db.json")
+
+
+def on_disk(path: Path) -> dict:
+    return json.loads(path.read_bytes())
+
+
+def test_an_acknowledged_create_is_on_disk_before_the_response(settings):
+    with MockServer(settings) as mock, session() as s:
+        for _ in range(5):
+            response = s.post(mock.url + "/rundb/api/v1/item/", json={"name": "durable"}, timeout=10)
+            pk = response.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+            assert on_disk(settings.db)["torrent/item"][pk]["name"] == "durable"
+
+
+def test_admin_records_and_reset_reach_the_file(settings):
+    with MockServer(settings) as mock, session() as s:
+        s.post(mock.url + "/__mock__/records/torrent/item", json={"id": 9, "name": "nine"}, timeout=10)
+        assert "9" in on_disk(settings.db)["torrent/item"]
+        s.post(mock.url + "/__mock__/reset", timeout=10)
+        assert list(on_disk(settings.db)["torrent/item"]) == ["1"]
+
+
+def test_data_in_the_file_wins_over_the_seed_at_start(settings):
+    with MockServer(settings) as mock, session() as s:
+        s.post(mock.url + "/rundb/api/v1/item/", json={"name": "kept"}, timeout=10)
+    with MockServer(settings) as mock:
+        assert [row["name"] for row in mock.state.store.all("torrent/item")] == ["seeded", "kept"]
+        mock.reset()
+        assert [row["name"] for row in mock.state.store.all("torrent/item")] == ["seeded"]
+
+
+def test_any_string_round_trips_through_the_file(tmp_path):
+    store = Store(tmp_path / "db.json")
+    text = "naïve ☃ \U0001f600 \ud800 \x00"
+    store.insert("api/things", 1, {"id": 1, "text": text})
+    assert Store(tmp_path / "db.json").get("api/things", 1)["text"] == text
+
+
+def test_a_refused_write_changes_nothing(tmp_path, monkeypatch):
+    store = Store(tmp_path / "db.json")
+    store.insert("api/things", 1, {"id": 1, "v": "old"})
+
+    def disk_full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(persistence.os, "replace", disk_full)
+    with pytest.raises(OSError):
+        store.insert("api/things", 2, {"id": 2})
+    with pytest.raises(OSError):
+        store.put("api/things", 1, {"id": 1, "v": "new"})
+    with pytest.raises(OSError):
+        store.delete("api/things", [1])
+    assert store.all("api/things") == [{"id": 1, "v": "old"}]
+    assert not list(tmp_path.glob(".db.json.*.tmp"))
+    monkeypatch.undo()
+    assert Store(tmp_path / "db.json").all("api/things") == [{"id": 1, "v": "old"}]
+
+
+def test_an_atomic_block_is_one_write(tmp_path, monkeypatch):
+    store = Store(tmp_path / "db.json")
+    writes = []
+    real_write = persistence.AtomicJSONStorage.write
+    monkeypatch.setattr(persistence.AtomicJSONStorage, "write", lambda self, data: (writes.append(1),
+                                                                                     real_write(self, data)))
+    with store.atomic():
+        for pk in range(1, 51):
+            store.insert("api/things", pk, {"id": pk})
+    assert len(writes) == 1 and len(on_disk(tmp_path / "db.json")["api/things"]) == 50
+
+
+def test_temporary_files_left_by_a_crash_are_removed_at_open(tmp_path):
+    Store(tmp_path / "db.json").insert("api/things", 1, {"id": 1})
+    stale = tmp_path / ".db.json.abc123.tmp"
+    stale.write_text('{"half": ')
+    other = tmp_path / ".other.json.abc123.tmp"
+    other.write_text("not ours")
+    assert Store(tmp_path / "db.json").get("api/things", 1) == {"id": 1}
+    assert not stale.exists() and other.exists()
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"not json at all", "not a mockserver data file"),
+    (b'{"torrent/item": {"1": {"id": 1', "not a mockserver data file"),  # torn
+    (b"\xff\xfe\x00garbage", "not a mockserver data file"),
+    (b"[1, 2]", "expected an object of tables"),
+    (b'{"_default": {"1": {"a": 1}}}', "named <api>/<resource>"),  # a TinyDB file of someone else's
+    (b'{"torrent/item": {"x": {}}}', "not a row under a numeric id"),
+    (b'{"torrent/item": []}', "is not an object"),
+])
+def test_a_corrupt_or_foreign_file_is_a_clear_start_error(tmp_path, capsys, content, message):
+    db = tmp_path / "db.json"
+    db.write_bytes(content)
+    assert main(["serve", "--api", "torrent", "--port", "0", "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"mockserver: {db}") and message in err and "Traceback" not in err
+    assert db.read_bytes() == content  # left alone for the user to look at
+
+
+def test_a_directory_is_a_clear_start_error(tmp_path, capsys):
+    assert main(["serve", "--api", "torrent", "--port", "0", "--db", str(tmp_path)]) == 2
+    assert "is a directory" in capsys.readouterr().err
+
+
+# -- kill -9 under write load ------------------------------------------------------------------------------------
+
+class Served:
+    """The CLI in a subprocess on a free port; ``kill()`` is SIGKILL."""
+
+    def __init__(self, args: list[str]):
+        self.proc = subprocess.Popen([sys.executable, *args, "--port", "0", "--quiet"], stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
+        first = self.proc.stdout.readline()
+        if "listening on" not in first:
+            self.proc.kill()
+            out, err = self.proc.communicate(timeout=10)
+            raise AssertionError(f"the server did not start: {first}{out}{err}")
+        self.url = first.split("listening on", 1)[1].strip()
+        # Nobody reads the rest of stdout/stderr; a quiet server writes too little to fill the pipes.
+
+    def kill(self) -> None:
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.communicate(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+        self.proc.communicate(timeout=10)
+
+
+APIS = {
+    # name: (server arguments before --db, create path, create body, headers, stored table)
+    "stub": (lambda seed: [str(STUB), str(seed)], "/rundb/api/v1/item/", {"name": "load"}, {}, "torrent/item"),
+    "torrent": (lambda seed: ["-m", "mockserver", "serve", "--api", "torrent"], "/rundb/api/v1/message/",
+                {"body": "load"}, BASIC, "torrent/message"),
+}
+
+
+@pytest.mark.parametrize("api", APIS)
+def test_every_acknowledged_write_survives_kill_9(tmp_path, api):
+    command, path, body, headers, table = APIS[api]
+    db = tmp_path / "db.json"
+    rng = random.Random()
+    seed = rng.randrange(2**32)
+    rng.seed(seed)  # a random moment each run; the seed in the failure message replays it
+    acknowledged: set[str] = set()
+    refused: list[str] = []
+
+    for round_ in range(CRASH_ROUNDS):
+        served = Served([*command(tmp_path / "seed"), "--db", str(db)])
+        stop = threading.Event()
+        load = (served.url + path, body, headers, stop, acknowledged, refused)
+        writers = [threading.Thread(target=write_until_stopped, args=load) for _ in range(4)]
+        [w.start() for w in writers]
+        time.sleep(rng.uniform(0.2, 0.7))
+        served.kill()
+        stop.set()
+        [w.join(15) for w in writers]
+        assert refused == []
+        stored = on_disk(db)[table]  # whole JSON: never a torn file
+        missing = acknowledged - set(stored)
+        assert not missing, f"round {round_} (seed {seed}): acknowledged but lost: {sorted(missing)[:10]}"
+
+    assert len(acknowledged) > 20, "the load was too light to test anything"
+    served = Served([*command(tmp_path / "seed"), "--db", str(db)])
+    try:
+        with session() as s:
+            sample = rng.sample(sorted(acknowledged), 20)
+            for pk in sample:
+                assert s.get(f"{served.url}{path}{pk}/", headers=headers, timeout=10).status_code == 200
+    finally:
+        served.stop()
+    assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
+
+
+def write_until_stopped(url, body, headers, stop, acknowledged: set, refused: list) -> None:
+    """POST creates until told to stop or the server is gone; every 201 adds its id to ``acknowledged``."""
+    with session() as s:
+        while not stop.is_set():
+            try:
+                response = s.post(url, json=body, headers=headers, timeout=10)
+            except requests.ConnectionError:
+                return
+            if response.status_code != 201:
+                refused.append(f"{response.status_code} {response.text[:200]}")
+                return
+            acknowledged.add(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])  # set.add is atomic
