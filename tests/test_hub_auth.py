@@ -1,0 +1,331 @@
+"""Hub authentication units: tokens, credentials and the authenticators (hub-api.md D4–D7, H13, H18–H22, H24)."""
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from werkzeug.datastructures import Headers
+
+from mockserver.config import HubUser, Settings
+from mockserver.dialects.drf import auth, credentials, tokens
+from mockserver.errors import ApiError, MockServerError
+from mockserver.state import MockState
+
+BEARER = {"WWW-Authenticate": 'Bearer realm="api"'}
+
+
+def hub_state(settings: Settings | None = None) -> MockState:
+    state = MockState(settings or Settings(apis=()))
+    users = json.loads(resources.files("mockserver").joinpath("seed_data/hub/users.json").read_text())
+    state.store.load_seed({"hub/users": users, "hub/clientkeys": []})
+    state.clock.freeze()
+    return state
+
+
+@pytest.fixture
+def state() -> MockState:
+    return hub_state()
+
+
+def admin(state: MockState) -> dict:
+    return credentials.user_by_username(state, "admin")
+
+
+def alice(state: MockState) -> dict:
+    return credentials.user_by_username(state, "alice")
+
+
+def refused(headers, state) -> ApiError:
+    with pytest.raises(ApiError) as info:
+        auth.authenticate(headers, state)
+    assert info.value.status == 401
+    assert info.value.headers == BEARER
+    return info.value
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def invalid_bearer(message: str) -> dict:
+    return {"detail": "Given token not valid for any token type", "code": "token_not_valid",
+            "messages": [{"token_class": "AccessToken", "token_type": "access", "message": message}]}
+
+
+def add_key(state: MockState, owner: dict, name: str = "ci") -> tuple[str, dict]:
+    key, fields = credentials.new_client_key(state)
+    row = {"id": state.store.next_id(credentials.CLIENTKEYS), "name": name, "user": owner["username"],
+           "_user_id": owner["id"], **fields}
+    state.store.put(credentials.CLIENTKEYS, row["id"], row)
+    return key, row
+
+
+def deactivate(state: MockState, user: dict) -> None:
+    state.store.put(credentials.USERS, user["id"], {**user, "is_active": False})
+
+
+# -- tokens (H13) ----------------------------------------------------------------------------------------------
+
+
+def test_h13_token_header_and_claims_in_simplejwt_order(state):
+    refresh, access = tokens.obtain_pair(admin(state), state)
+    now = int(state.clock.now().timestamp())
+    for token, token_type, lifetime in ((refresh, "refresh", 86400), (access, "access", 3600)):
+        assert jwt.get_unverified_header(token) == {"alg": "RS256", "typ": "JWT"}
+        claims = jwt.decode(token, options={"verify_signature": False})
+        assert list(claims) == ["token_type", "exp", "iat", "jti", "user_id"]
+        assert claims["token_type"] == token_type
+        assert claims["iat"] == now and claims["exp"] == now + lifetime
+        assert re.fullmatch(r"[0-9a-f]{32}", claims["jti"]) and claims["user_id"] == 1
+
+
+def test_h13_lifetimes_come_from_settings():
+    state = hub_state(Settings(apis=(), access_token_seconds=60, refresh_token_seconds=120))
+    refresh, access = tokens.obtain_pair(admin(state), state)
+    unverified = [jwt.decode(t, options={"verify_signature": False}) for t in (refresh, access)]
+    assert [c["exp"] - c["iat"] for c in unverified] == [120, 60]
+
+
+def test_h13_token_expires_when_the_clock_reaches_exp(state):
+    _, access = tokens.obtain_pair(admin(state), state)
+    state.clock.advance(3599)
+    assert tokens.validate(access, state, "access")["user_id"] == 1
+    state.clock.advance(1)
+    with pytest.raises(tokens.TokenError, match="^Token is invalid or expired$"):
+        tokens.validate(access, state, "access")
+
+
+def test_h13_token_issued_ahead_of_the_clock_is_invalid(state):
+    _, access = tokens.obtain_pair(admin(state), state)
+    state.clock.set(state.clock.now().replace(year=2001))
+    with pytest.raises(tokens.TokenError, match="^Token is invalid or expired$"):
+        tokens.validate(access, state, "access")
+
+
+def test_h13_each_token_has_its_own_jti(state):
+    ids = {jwt.decode(t, options={"verify_signature": False})["jti"]
+           for _ in range(5) for t in tokens.obtain_pair(admin(state), state)}
+    assert len(ids) == 10
+
+
+def test_h15_access_from_refresh_keeps_the_refresh_iat(state):
+    refresh, _ = tokens.obtain_pair(admin(state), state)
+    state.clock.advance(600)
+    payload = tokens.validate(refresh, state, "refresh")
+    claims = jwt.decode(tokens.access_from(payload, state), options={"verify_signature": False})
+    now = int(state.clock.now().timestamp())
+    assert list(claims) == ["token_type", "exp", "iat", "jti", "user_id"]
+    assert (claims["token_type"], claims["exp"], claims["iat"]) == ("access", now + 3600, now - 600)
+    assert claims["jti"] != payload["jti"]
+
+
+@pytest.mark.parametrize("raw", ["", "garbage", "a.b.c", "eyJhbGciOiJub25lIn0.e30."])
+def test_h16_garbage_is_invalid(state, raw):
+    with pytest.raises(tokens.TokenError, match="^Token is invalid or expired$"):
+        tokens.validate(raw, state, "refresh")
+
+
+def test_h16_another_key_is_invalid(state):
+    other = rsa.generate_private_key(65537, 2048)
+    forged = jwt.encode({"token_type": "access", "exp": 2**40, "iat": 0, "jti": "0" * 32, "user_id": 1},
+                        other, algorithm="RS256")
+    with pytest.raises(tokens.TokenError, match="^Token is invalid or expired$"):
+        tokens.validate(forged, state, "access")
+
+
+def test_h16_wrong_type(state):
+    refresh, access = tokens.obtain_pair(admin(state), state)
+    with pytest.raises(tokens.TokenError, match="^Token has wrong type$"):
+        tokens.validate(access, state, "refresh")
+    with pytest.raises(tokens.TokenError, match="^Token has wrong type$"):
+        tokens.validate(refresh, state, "access")
+
+
+def test_h14_public_key_verifies_the_tokens(state):
+    _, access = tokens.obtain_pair(admin(state), state)
+    pem = tokens.public_key_pem(state)
+    assert pem.startswith("-----BEGIN PUBLIC KEY-----\n") and pem.endswith("-----END PUBLIC KEY-----\n")
+    key = serialization.load_pem_public_key(pem.encode())
+    claims = jwt.decode(access, key, algorithms=["RS256"], options={"verify_exp": False})
+    assert claims["user_id"] == 1
+
+
+def test_d4_configured_private_key_signs_the_tokens():
+    private = rsa.generate_private_key(65537, 2048)
+    pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption()).decode()
+    state = hub_state(Settings(apis=(), extra={"hub_jwt_private_key": pem}))
+    _, access = tokens.obtain_pair(admin(state), state)
+    assert jwt.decode(access, private.public_key(), algorithms=["RS256"], options={"verify_exp": False})
+    assert tokens.public_key_pem(state) == private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+def test_d4_a_key_that_is_not_rsa_is_a_configuration_error():
+    ec_pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+    for pem, message in ((ec_pem, "RS256 needs an RSA key"), ("not a pem", "not an unencrypted PEM")):
+        state = hub_state(Settings(apis=(), extra={"hub_jwt_private_key": pem}))
+        with pytest.raises(MockServerError, match=message):
+            tokens.public_key_pem(state)
+
+
+def test_reset_retires_every_token_issued_before(state):
+    refresh, access = tokens.obtain_pair(admin(state), state)
+    auth.reset(state)
+    for token, token_type in ((refresh, "refresh"), (access, "access")):
+        with pytest.raises(tokens.TokenError, match="^Token is invalid or expired$"):
+            tokens.validate(token, state, token_type)
+    _, fresh = tokens.obtain_pair(admin(state), state)
+    assert tokens.validate(fresh, state, "access")
+
+
+def test_a_failed_atomic_block_does_not_retire_tokens(state):
+    _, access = tokens.obtain_pair(admin(state), state)
+    with pytest.raises(RuntimeError), state.store.atomic():
+        raise RuntimeError("a refused request")
+    assert tokens.validate(access, state, "access")
+
+
+def test_tokens_of_another_mock_are_invalid(state):
+    _, access = tokens.obtain_pair(admin(state), state)
+    with pytest.raises(tokens.TokenError, match="^Token is invalid or expired$"):
+        tokens.validate(access, hub_state(), "access")
+
+
+# -- credentials -----------------------------------------------------------------------------------------------
+
+
+def test_d17_seeded_users_have_the_configured_passwords(state):
+    assert credentials.check_password(admin(state), "admin", state)
+    assert credentials.check_password(alice(state), "alice", state)
+    assert not credentials.check_password(alice(state), "admin", state)
+    assert not credentials.check_password({"username": "nobody"}, "", state)
+
+
+def test_d17_configured_passwords_replace_the_defaults():
+    state = hub_state(Settings(apis=(), hub_users=(HubUser("admin", "s3cret"),)))
+    assert credentials.check_password(admin(state), "s3cret", state)
+    assert not credentials.check_password(admin(state), "admin", state)
+    assert not credentials.check_password(alice(state), "alice", state)
+
+
+def test_set_password_stores_a_hash_only(state):
+    row = credentials.set_password(alice(state), "n3w pass")
+    assert "n3w pass" not in json.dumps(row)
+    assert row["_password"].startswith("pbkdf2_sha256$")
+    assert credentials.check_password(row, "n3w pass", state)
+    assert not credentials.check_password(row, "alice", state)  # the stored hash wins over the configuration
+    assert credentials.set_password(dict(row), "n3w pass")["_password"] != row["_password"]  # salted
+
+
+def test_h104_client_key_format_and_storage(state):
+    key, fields = credentials.new_client_key(state)
+    assert re.fullmatch(r"[A-Za-z0-9]{8}\.[A-Za-z0-9]{32}", key)
+    assert fields["_prefix"] == key[:8]
+    assert fields["_hashed_key"].startswith("sha512$$")
+    assert key[9:] not in json.dumps(fields)
+
+
+def test_h21_verify_client_key(state):
+    key, row = add_key(state, alice(state))
+    assert credentials.verify_client_key(key, state)["id"] == row["id"]
+    for wrong in (key[:-1] + ("a" if key[-1] != "a" else "b"), key[:8], key + "x", "", "nodot", "x" * 41):
+        assert credentials.verify_client_key(wrong, state) is None
+    state.store.delete(credentials.CLIENTKEYS, [row["id"]])
+    assert credentials.verify_client_key(key, state) is None
+
+
+# -- authenticate (H18–H22) ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("headers", [
+    {}, {"Authorization": ""}, {"Authorization": "Basic YWRtaW46YWRtaW4="}, {"Authorization": "Token abc"},
+    {"Authorization": "bearer abc"}, {"Authorization": "BEARER abc"}, {"Authorization": "Api-Key"},
+    {"Authorization": "ApiKey abc"},
+])
+def test_h22_unrecognised_credentials_are_none(state, headers):
+    assert auth.authenticate(headers, state) is None
+
+
+def test_h18_bearer_access_token(state):
+    _, access = tokens.obtain_pair(alice(state), state)
+    principal = auth.authenticate(bearer(access), state)
+    assert principal.user["username"] == "alice" and principal.client_key is None
+    assert not principal.is_staff
+    assert auth.authenticate(Headers({"authorization": f"Bearer  {access} "}), state).user["id"] == 2
+    assert auth.authenticate({"authorization": f"Bearer\t{access}"}, state).user["id"] == 2
+
+
+def test_h25_admin_is_staff(state):
+    _, access = tokens.obtain_pair(admin(state), state)
+    assert auth.authenticate(bearer(access), state).is_staff
+
+
+@pytest.mark.parametrize("header", ["Bearer", "Bearer a b", "Bearer  a  b  c"])
+def test_h19_bad_authorization_header(state, header):
+    assert refused({"Authorization": header}, state).body == {
+        "detail": "Authorization header must contain two space-delimited values", "code": "bad_authorization_header"}
+
+
+def test_h19_invalid_token(state):
+    assert refused(bearer("garbage"), state).body == invalid_bearer("Token is invalid or expired")
+
+
+def test_h19_expired_token(state):
+    _, access = tokens.obtain_pair(alice(state), state)
+    state.clock.advance(3600)
+    assert refused(bearer(access), state).body == invalid_bearer("Token is invalid or expired")
+
+
+def test_h19_refresh_token_as_bearer(state):
+    refresh, _ = tokens.obtain_pair(alice(state), state)
+    assert refused(bearer(refresh), state).body == invalid_bearer("Token has wrong type")
+
+
+def test_h20_missing_and_inactive_user(state):
+    _, access = tokens.obtain_pair(alice(state), state)
+    deactivate(state, alice(state))
+    assert refused(bearer(access), state).body == {"detail": "User is inactive", "code": "user_inactive"}
+    state.store.delete(credentials.USERS, [2])
+    assert refused(bearer(access), state).body == {"detail": "User not found", "code": "user_not_found"}
+
+
+@pytest.mark.parametrize("word", ["Api-Key", "api-key", "API-KEY", "aPi-kEy"])
+def test_h21_client_key(state, word):
+    key, row = add_key(state, alice(state))
+    principal = auth.authenticate({"Authorization": f"{word} {key}"}, state)
+    assert principal.user["username"] == "alice" and principal.client_key["id"] == row["id"]
+
+
+@pytest.mark.parametrize("value", ["nosuchpr.0123456789abcdef0123456789abcdef", "", "short", "a.b.c"])
+def test_h21_unknown_or_malformed_key(state, value):
+    add_key(state, alice(state))
+    assert refused({"Authorization": f"Api-Key {value}"}, state).body == {"detail": "Invalid API key."}
+
+
+def test_h21_revoked_key_and_deleted_owner(state):
+    key, row = add_key(state, alice(state))
+    state.store.delete(credentials.USERS, [2])
+    assert refused({"Authorization": f"Api-Key {key}"}, state).body == {"detail": "Invalid API key."}
+    key, row = add_key(state, admin(state))
+    state.store.delete(credentials.CLIENTKEYS, [row["id"]])
+    assert refused({"Authorization": f"Api-Key {key}"}, state).body == {"detail": "Invalid API key."}
+
+
+def test_h24_inactive_owner_of_a_client_key(state):
+    key, _ = add_key(state, alice(state))
+    deactivate(state, alice(state))
+    assert refused({"Authorization": f"Api-Key {key}"}, state).body == {
+        "detail": "User is inactive", "code": "user_inactive"}
+
+
+def test_reset_retires_bearer_tokens(state):
+    _, access = tokens.obtain_pair(alice(state), state)
+    auth.reset(state)
+    assert refused(bearer(access), state).body == invalid_bearer("Token is invalid or expired")
