@@ -1,0 +1,261 @@
+"""Hub account handlers (hub-api.md D4, D7, H11–H17, H101, H104), called through the domain seam."""
+from __future__ import annotations
+
+import re
+
+import jwt
+import pytest
+from test_hub_auth import BEARER, add_key, admin, alice, deactivate, hub_state
+
+from mockserver.dialects.drf import auth, credentials, tokens
+from mockserver.errors import ApiError
+from mockserver.hub import DOMAIN_HANDLERS, HubCall, HubReply, accounts
+from mockserver.state import MockState
+
+# Only this module's handlers: the other domain modules are not under test here.
+HANDLERS = {op: handler for op, handler in DOMAIN_HANDLERS.items() if handler.__module__ == accounts.__name__}
+NO_ACCOUNT = {"detail": "No active account found with the given credentials"}
+INVALID = {"detail": "Token is invalid or expired", "code": "token_not_valid"}
+
+
+@pytest.fixture
+def state() -> MockState:
+    return hub_state()
+
+
+def call(state: MockState, op: str, body=None, user: dict | None = None) -> HubReply:
+    method = "GET" if op == "auth_token_publickey_retrieve" else "POST"
+    return HANDLERS[op](HubCall(op, method, {}, {}, body, user, "http://testserver/api", state))
+
+
+def refusal(state: MockState, op: str, body=None, user: dict | None = None) -> ApiError:
+    with pytest.raises(ApiError) as info:
+        call(state, op, body, user)
+    return info.value
+
+
+def unauthorized(state: MockState, op: str, body=None, user: dict | None = None):
+    error = refusal(state, op, body, user)
+    assert (error.status, error.headers) == (401, BEARER)
+    return error.body
+
+
+def bad_request(state: MockState, op: str, body=None, user: dict | None = None):
+    error = refusal(state, op, body, user)
+    assert error.status == 400
+    return error.body
+
+
+def pair(state: MockState, username: str = "alice", password: str | None = None) -> dict:
+    reply = call(state, "auth_token_create", {"username": username, "password": password or username})
+    return reply.body
+
+
+# -- obtain (H11, H12, D7) -------------------------------------------------------------------------------------
+
+
+def test_h11_obtain_pair(state):
+    reply = call(state, "auth_token_create", {"username": "admin", "password": "admin"})
+    assert reply.status == 200 and list(reply.body) == ["refresh", "access"]
+    assert tokens.validate(reply.body["refresh"], state, "refresh")["user_id"] == 1
+    assert auth.authenticate({"Authorization": f"Bearer {reply.body['access']}"}, state).user["username"] == "admin"
+
+
+def test_h11_fields_are_trimmed_and_numbers_are_text(state):
+    credentials.set_password(row := alice(state), "1234")
+    state.store.put(credentials.USERS, 2, row)
+    assert call(state, "auth_token_create", {"username": " alice ", "password": 1234}).status == 200
+
+
+@pytest.mark.parametrize("body", [
+    {"username": "admin", "password": "wrong"}, {"username": "nobody", "password": "admin"},
+    {"username": "Admin", "password": "admin"},
+])
+def test_h12_wrong_credentials(state, body):
+    assert unauthorized(state, "auth_token_create", body) == NO_ACCOUNT
+
+
+def test_h12_d7_inactive_user_cannot_log_in(state):
+    deactivate(state, alice(state))
+    assert unauthorized(state, "auth_token_create", {"username": "alice", "password": "alice"}) == NO_ACCOUNT
+
+
+@pytest.mark.parametrize(("body", "errors"), [
+    ({}, {"username": ["This field is required."], "password": ["This field is required."]}),
+    ({"username": "", "password": "x"}, {"username": ["This field may not be blank."]}),
+    ({"password": "x", "username": "  "}, {"username": ["This field may not be blank."]}),
+    ({"username": None, "password": True}, {"username": ["This field may not be null."],
+                                            "password": ["Not a valid string."]}),
+    ({"username": ["admin"], "password": {}}, {"username": ["Not a valid string."],
+                                               "password": ["Not a valid string."]}),
+])
+def test_h12_field_errors(state, body, errors):
+    assert bad_request(state, "auth_token_create", body) == errors
+
+
+@pytest.mark.parametrize(("body", "errors"), [
+    (None, {"non_field_errors": ["No data provided"]}),
+    ([], {"non_field_errors": ["Invalid data. Expected a dictionary, but got list."]}),
+    ("x", {"non_field_errors": ["Invalid data. Expected a dictionary, but got str."]}),
+])
+def test_h42_body_not_an_object(state, body, errors):
+    assert bad_request(state, "auth_token_create", body) == errors
+
+
+# -- refresh (H15, H16) ----------------------------------------------------------------------------------------
+
+
+def test_h15_refresh_without_rotation(state):
+    tokens_ = pair(state)
+    state.clock.advance(3600)
+    for _ in range(2):  # the refresh token stays usable
+        reply = call(state, "auth_token_refresh_create", {"refresh": tokens_["refresh"]})
+        assert reply.status == 200 and list(reply.body) == ["access"]
+        assert auth.authenticate({"Authorization": f"Bearer {reply.body['access']}"}, state).user["id"] == 2
+
+
+def test_h16_refresh_errors(state):
+    tokens_ = pair(state)
+    assert unauthorized(state, "auth_token_refresh_create", {"refresh": "garbage"}) == INVALID
+    assert unauthorized(state, "auth_token_refresh_create", {"refresh": tokens_["access"]}) == {
+        "detail": "Token has wrong type", "code": "token_not_valid"}
+    assert bad_request(state, "auth_token_refresh_create", {}) == {"refresh": ["This field is required."]}
+    state.clock.advance(86400)
+    assert unauthorized(state, "auth_token_refresh_create", {"refresh": tokens_["refresh"]}) == INVALID
+
+
+def test_h16_h24_refresh_of_an_inactive_or_deleted_user(state):
+    refresh = pair(state)["refresh"]
+    deactivate(state, alice(state))
+    assert unauthorized(state, "auth_token_refresh_create", {"refresh": refresh}) == {
+        "detail": "No active account found for the given token."}
+    state.store.delete(credentials.USERS, [2])
+    assert unauthorized(state, "auth_token_refresh_create", {"refresh": refresh}) == {
+        "detail": "User not found", "code": "user_not_found"}
+
+
+# -- verify (H17) ----------------------------------------------------------------------------------------------
+
+
+def test_h17_verify(state):
+    tokens_ = pair(state)
+    for token_type in ("access", "refresh"):
+        reply = call(state, "auth_token_verify_create", {"token": tokens_[token_type], "type": token_type})
+        assert (reply.status, reply.body) == (200, {})
+    assert unauthorized(state, "auth_token_verify_create", {"token": tokens_["access"], "type": "refresh"}) == INVALID
+    assert unauthorized(state, "auth_token_verify_create", {"token": "garbage", "type": "access"}) == INVALID
+    deactivate(state, alice(state))
+    assert unauthorized(state, "auth_token_verify_create", {"token": tokens_["access"], "type": "access"}) == INVALID
+    state.store.delete(credentials.USERS, [2])
+    assert unauthorized(state, "auth_token_verify_create", {"token": tokens_["refresh"], "type": "refresh"}) == INVALID
+
+
+def test_h17_verify_expired(state):
+    access = pair(state)["access"]
+    state.clock.advance(3600)
+    assert unauthorized(state, "auth_token_verify_create", {"token": access, "type": "access"}) == INVALID
+
+
+@pytest.mark.parametrize(("body", "errors"), [
+    ({}, {"token": ["This field is required."], "type": ["This field is required."]}),
+    ({"token": "t", "type": "foo"}, {"type": ['"foo" is not a valid choice.']}),
+    ({"token": "", "type": ""}, {"token": ["This field may not be blank."], "type": ['"" is not a valid choice.']}),
+    ({"token": "t", "type": None}, {"type": ["This field may not be null."]}),
+])
+def test_h17_verify_field_errors(state, body, errors):
+    assert bad_request(state, "auth_token_verify_create", body) == errors
+
+
+# -- public key (H14) ------------------------------------------------------------------------------------------
+
+
+def test_h14_public_key(state):
+    reply = call(state, "auth_token_publickey_retrieve")
+    assert reply.status == 200 and list(reply.body) == ["public_key"]
+    assert jwt.decode(pair(state)["access"], reply.body["public_key"], algorithms=["RS256"],
+                      options={"verify_exp": False})["user_id"] == 2
+
+
+# -- password change (H101) ------------------------------------------------------------------------------------
+
+
+def test_h101_change_password(state):
+    before = pair(state)
+    reply = call(state, "users_change_password_create", {"old_password": "alice", "new_password": "n3w"},
+                 alice(state))
+    assert (reply.status, reply.body) == (200, {"new_password": "********", "old_password": "********"})
+    assert "n3w" not in str(alice(state))
+    assert unauthorized(state, "auth_token_create", {"username": "alice", "password": "alice"}) == NO_ACCOUNT
+    assert pair(state, "alice", "n3w")
+    assert auth.authenticate({"Authorization": f"Bearer {before['access']}"}, state).user["id"] == 2
+
+
+def test_h101_wrong_old_password(state):
+    body = {"old_password": "admin", "new_password": "n3w"}
+    assert bad_request(state, "users_change_password_create", body, alice(state)) == {
+        "old_password": ["Wrong password."]}
+    assert pair(state)  # unchanged
+
+
+def test_h101_field_errors(state):
+    assert bad_request(state, "users_change_password_create", {}, alice(state)) == {
+        "new_password": ["This field is required."], "old_password": ["This field is required."]}
+    assert bad_request(state, "users_change_password_create", {"old_password": "alice", "new_password": " "},
+                       alice(state)) == {"new_password": ["This field may not be blank."]}
+
+
+def test_password_change_is_undone_by_a_reset(state):
+    call(state, "users_change_password_create", {"old_password": "alice", "new_password": "n3w"}, alice(state))
+    state.reset()
+    assert pair(state, "alice", "alice")
+
+
+# -- client keys (H104, D5) ------------------------------------------------------------------------------------
+
+
+def test_h104_create_client_key(state):
+    reply = call(state, "auth_clientkeys_create", {"name": " ci ", "id": 99, "api_key": "x"}, alice(state))
+    assert reply.status == 201
+    assert list(reply.body) == ["api_key", "id", "name", "url", "user"]
+    assert re.fullmatch(r"[A-Za-z0-9]{8}\.[A-Za-z0-9]{32}", reply.body["api_key"])
+    assert reply.body["id"] == 1 and reply.body["name"] == "ci" and reply.body["user"] == "alice"
+    assert reply.body["url"] == "http://testserver/api/auth/clientkeys/1/"
+    assert reply.headers == {"Location": reply.body["url"]}
+    stored = state.store.get(credentials.CLIENTKEYS, 1)
+    assert reply.body["api_key"][9:] not in str(stored)
+    assert {k: v for k, v in stored.items() if not k.startswith("_")} == {"id": 1, "name": "ci", "user": "alice"}
+    principal = auth.authenticate({"Authorization": f"Api-Key {reply.body['api_key']}"}, state)
+    assert principal.user["username"] == "alice" and principal.client_key["id"] == 1
+
+
+def test_h104_ids_are_never_reused(state):
+    first = call(state, "auth_clientkeys_create", {"name": "a"}, admin(state)).body
+    state.store.delete(credentials.CLIENTKEYS, [first["id"]])
+    assert call(state, "auth_clientkeys_create", {"name": "b"}, admin(state)).body["id"] == first["id"] + 1
+
+
+@pytest.mark.parametrize(("body", "errors"), [
+    ({}, {"name": ["This field is required."]}),
+    ({"name": ""}, {"name": ["This field may not be blank."]}),
+    ({"name": "x" * 51}, {"name": ["Ensure this field has no more than 50 characters."]}),
+    ({"name": "a\x00b"}, {"name": ["Null characters are not allowed."]}),
+])
+def test_h104_client_key_field_errors(state, body, errors):
+    assert bad_request(state, "auth_clientkeys_create", body, alice(state)) == errors
+    assert state.store.count(credentials.CLIENTKEYS) == 0
+
+
+def test_d5_client_keys_are_undone_by_a_reset(state):
+    key = call(state, "auth_clientkeys_create", {"name": "ci"}, alice(state)).body["api_key"]
+    state.reset()
+    with pytest.raises(ApiError) as info:
+        auth.authenticate({"Authorization": f"Api-Key {key}"}, state)
+    assert info.value.body == {"detail": "Invalid API key."}
+
+
+def test_h24_client_key_of_a_deactivated_user(state):
+    key, _ = add_key(state, alice(state))
+    deactivate(state, alice(state))
+    with pytest.raises(ApiError) as info:
+        auth.authenticate({"Authorization": f"Api-Key {key}"}, state)
+    assert info.value.body == {"detail": "User is inactive", "code": "user_inactive"}
