@@ -25,12 +25,13 @@ class Drift:
 
 def build_all(source_dir: Path) -> tuple[dict[str, dict], list[Drift]]:
     from . import hub, torrent
+    from .links import add_links
 
     documents: dict[str, dict] = {}
     drifts: list[Drift] = []
     for name, module in (("torrent", torrent), ("hub", hub)):
         document, api_drifts = module.build(source_dir)
-        documents[name] = document
+        documents[name] = add_links(document)  # a separate step: links follow from the resources the API declares
         drifts.extend(api_drifts)
     return documents, drifts
 
