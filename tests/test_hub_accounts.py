@@ -223,7 +223,7 @@ def test_h104_create_client_key(state):
     assert reply.headers == {"Location": reply.body["url"]}
     stored = state.store.get(credentials.CLIENTKEYS, 1)
     assert reply.body["api_key"][9:] not in str(stored)
-    assert {k: v for k, v in stored.items() if not k.startswith("_")} == {"id": 1, "name": "ci", "user": "alice"}
+    assert {k: v for k, v in stored.items() if not k.startswith("_")} == {"id": 1, "name": "ci", "user": 2}
     principal = auth.authenticate({"Authorization": f"Api-Key {reply.body['api_key']}"}, state)
     assert principal.user["username"] == "alice" and principal.client_key["id"] == 1
 

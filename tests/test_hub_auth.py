@@ -59,8 +59,7 @@ def invalid_bearer(message: str) -> dict:
 
 def add_key(state: MockState, owner: dict, name: str = "ci") -> tuple[str, dict]:
     key, fields = credentials.new_client_key(state)
-    row = {"id": state.store.next_id(credentials.CLIENTKEYS), "name": name, "user": owner["username"],
-           "_user_id": owner["id"], **fields}
+    row = {"id": state.store.next_id(credentials.CLIENTKEYS), "name": name, "user": owner["id"], **fields}
     state.store.put(credentials.CLIENTKEYS, row["id"], row)
     return key, row
 

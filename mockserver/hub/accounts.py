@@ -93,7 +93,7 @@ def create_client_key(call: HubCall) -> HubReply:
     with call.state.store.lock:
         key, secret_fields = credentials.new_client_key(call.state)
         row = Collection(call.state.store, credentials.CLIENTKEYS).create(
-            {"name": data["name"], "user": owner["username"], "_user_id": owner["id"], **secret_fields})
+            {"name": data["name"], "user": owner["id"], **secret_fields})
     url = f"{call.base_url}/auth/clientkeys/{row['id']}/"
     body = {"api_key": key, "id": row["id"], "name": row["name"], "url": url, "user": owner["username"]}
     return HubReply(201, body, {"Location": url})

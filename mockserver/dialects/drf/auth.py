@@ -94,7 +94,7 @@ def _api_key(header: str, state: MockState) -> Principal | None:
     if not found or keyword.lower() != API_KEY_KEYWORD:
         return None
     row = credentials.verify_client_key(key, state)
-    owner = credentials.user_by_id(state, row.get("_user_id")) if row else None
+    owner = credentials.user_by_id(state, row.get("user")) if row else None
     if owner is None:  # a deleted owner takes their keys along
         raise unauthorized(INVALID_API_KEY)
     if not credentials.is_active(owner):

@@ -6,8 +6,9 @@ passwords needs no new seed, and a reset brings the configured password back.
 
 Client keys use the djangorestframework-api-key format ``<prefix 8>.<secret 32>`` (letters and digits).
 A stored client key row (table ``hub/clientkeys``) is
-``{"id", "name", "user": <owner's username>, "_user_id": <owner's id>, "_prefix", "_hashed_key"}``: the
-library's SHA-512 hash of the whole key, never the secret. Fields starting with ``_`` are never rendered.
+``{"id", "name", "user": <owner's id>, "_prefix", "_hashed_key"}`` (references are stored as ids and rendered
+as the owner's username): the library's SHA-512 hash of the whole key, never the secret. Fields starting with
+``_`` are never rendered.
 """
 from __future__ import annotations
 
