@@ -1,6 +1,7 @@
 """MockServer: the Flask app on a real port, in a background thread (port 0 picks a free one)."""
 from __future__ import annotations
 
+import socket
 import threading
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
@@ -30,12 +31,12 @@ class MockServer:
 
     def start(self) -> MockServer:
         handler = WSGIRequestHandler if self.access_log else QuietRequestHandler
+        listening = _listen(self.settings.host, self.settings.port)
         try:
             self._server = make_server(self.settings.host, self.settings.port, self.app, threaded=True,
-                                       request_handler=handler)
-        except OSError as exc:
-            raise MockServerError(f"cannot listen on {self.settings.host}:{self.settings.port}: "
-                                  f"{exc.strerror or exc}; pick another --port (0 picks a free one)") from None
+                                       request_handler=handler, fd=listening.fileno())
+        finally:
+            listening.close()  # the server holds its own duplicate of the socket
         # A short poll interval makes stop() quick (serve_forever checks for shutdown between polls).
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="mockserver", daemon=True)
@@ -59,7 +60,7 @@ class MockServer:
     def port(self) -> int:
         if self._server is None:
             raise RuntimeError("the server is not running; call start() first")
-        return self._server.server_port
+        return self._server.port
 
     @property
     def url(self) -> str:
@@ -74,3 +75,18 @@ class MockServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Bind here rather than in werkzeug, which prints and calls sys.exit() when the port is taken."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(BaseWSGIServer.request_queue_size)
+    except OSError as exc:
+        sock.close()
+        raise MockServerError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; "
+                              "pick another --port (0 picks a free one)") from None
+    return sock

@@ -59,11 +59,15 @@ def test_a7_status_answers_in_the_apis_own_envelope(client):
     assert response.content_type == "application/json" and response.get_json() == {"stub_error": "HTTP 500"}
 
 
-def test_a7_torrent_errors_use_the_tastypie_envelope():
-    client = create_app(Settings(apis=("torrent",))).test_client()
-    add(client, path="/rundb/api/v1/*", status=500)
+@pytest.mark.parametrize("status", [400, 404, 500, 503])
+def test_a7_torrent_errors_use_the_tastypie_envelope(status):
+    app = create_app(Settings(apis=("torrent",)))
+    client = app.test_client()
+    add(client, path="/rundb/api/v1/*", status=status)
     response = client.get("/rundb/api/v1/message/")
-    assert response.status_code == 500 and "error" in response.get_json()
+    expected = app.extensions["mockserver"].bindings["torrent"].error_response(status)
+    assert response.status_code == status and response.data == expected.data
+    assert response.content_type == expected.content_type
 
 
 def test_a7_hub_errors_use_the_drf_envelope():
@@ -71,7 +75,7 @@ def test_a7_hub_errors_use_the_drf_envelope():
     client = create_app(Settings(apis=("hub",))).test_client()
     add(client, path="/api/*", status=404)
     response = client.get("/api/sites/")
-    assert response.status_code == 404 and "detail" in response.get_json()
+    assert response.status_code == 404 and "detail" in response.get_json()  # DRF: {"detail": …}
 
 
 def test_a7_status_with_body_and_headers(client):

@@ -1,0 +1,110 @@
+"""The command line: serve options, the start-up banner, start-up errors, a real start and stop."""
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+from mockserver.cli import banner, build_parser, main, serve_settings
+from mockserver.config import Settings
+
+STUB = Path(__file__).with_name("stub_dialect.py")
+
+
+class FakeServer:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.url = "http://127.0.0.1:8123"
+
+
+def parse(*argv: str):
+    return build_parser().parse_args(["serve", *argv])
+
+
+def test_serve_options_become_settings(tmp_path):
+    args = parse("--host", "127.0.0.2", "--port", "0", "--db", str(tmp_path / "d.json"), "--no-admin",
+                 "--seed", "42", "--latency-ms", "12.5", "--journal-limit", "50", "--api", "hub", "--quiet")
+    settings = serve_settings(args)
+    assert (settings.host, settings.port, settings.db, settings.admin, settings.seed, settings.apis) == (
+        "127.0.0.2", 0, tmp_path / "d.json", False, 42, ("hub",))
+    assert settings.extra == {"latency_ms": 12.5, "journal_limit": 50}
+    assert args.quiet is True
+
+
+def test_defaults_serve_both_apis_in_memory_on_loopback():
+    settings = serve_settings(parse())
+    assert (settings.host, settings.port, settings.db, settings.admin, settings.seed) == (
+        "127.0.0.1", 8000, None, True, 0)
+    assert settings.apis == ("torrent", "hub") and settings.extra == {"latency_ms": 0}
+
+
+@pytest.mark.parametrize("argv", [
+    ["--latency-ms", "-1"], ["--latency-ms", "soon"], ["--journal-limit", "0"], ["--api", "ftp"],
+    ["--port", "http"],
+])
+def test_bad_options_are_usage_errors(argv, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        parse(*argv)
+    assert exit_.value.code == 2 and "error:" in capsys.readouterr().err
+
+
+def test_options_without_a_command_mean_serve():
+    # main() inserts "serve"; the parser alone shows the same reading
+    assert build_parser().parse_args(["serve", "--port", "1"]).run.__name__ == "run_serve"
+    assert build_parser().parse_args(["routes"]).run.__name__ == "run_routes"
+
+
+def test_banner_names_urls_credentials_and_admin():
+    text = banner(FakeServer(Settings(seed=3, extra={"latency_ms": 20})))
+    assert text.splitlines()[0] == "mockserver listening on http://127.0.0.1:8123"
+    assert "http://127.0.0.1:8123/rundb/api/v1/" in text and "http://127.0.0.1:8123/api/" in text
+    assert "user ionadmin / password ionadmin / api key 0a1b2c3d4e5f60718293a4b5c6d7e8f901234567" in text
+    assert "user admin / password admin" in text and "POST /api/auth/token/" in text
+    assert "admin              http://127.0.0.1:8123/__mock__/" in text
+    assert "data               in memory" in text and "seed               3" in text and "latency 20 ms" in text
+
+
+def test_banner_shows_only_what_is_served(tmp_path):
+    text = banner(FakeServer(Settings(apis=("hub",), admin=False, db=tmp_path / "d.json")))
+    assert "rundb" not in text and "ionadmin" not in text
+    assert "admin              off" in text and f"data               {tmp_path / 'd.json'}" in text
+
+
+def test_a_port_in_use_is_a_clear_start_error(capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["--api", "torrent", "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{port}" in err and "Traceback" not in err
+
+
+def test_the_cli_starts_prints_the_banner_serves_and_stops_on_sigterm(tmp_path):
+    proc = subprocess.Popen([sys.executable, str(STUB), str(tmp_path), "--port", "0", "--seed", "5"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = proc.stdout.readline()
+        assert first.startswith("mockserver listening on http://127.0.0.1:"), first + proc.stderr.read()
+        url = first.split()[-1]
+        shown = [first]
+        while not shown[-1].startswith("  seed"):  # the banner's last line
+            shown.append(proc.stdout.readline())
+        with requests.Session() as s:
+            s.trust_env = False
+            health = s.get(url + "/__mock__/health", timeout=10).json()
+            assert health["status"] == "ok" and health["apis"] == ["torrent"]
+            assert s.get(url + "/rundb/api/v1/item/", timeout=10).status_code == 200
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0
+    text = "".join(shown)
+    assert f"admin              {url}/__mock__/" in text and "seed               5" in text
+    assert "GET /rundb/api/v1/item/" in err  # the access log (no --quiet)
