@@ -161,7 +161,8 @@ def test_seed_marker_with_records_and_the_seed_records_fixture(pytester):
 
         @pytest.fixture
         def mockserver_seed_records(mockserver_seed_records):
-            mockserver_seed_records.setdefault("torrent", {})["message"] = [{"id": 700, "body": "every test"}]
+            messages = mockserver_seed_records.setdefault("torrent", {}).setdefault("message", [])
+            messages.insert(0, {"id": 700, "body": "every test"})
             return mockserver_seed_records
     """)
     pytester.makepyfile("""
