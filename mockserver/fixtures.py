@@ -59,7 +59,7 @@ class _Mock:
             self._live = MockHandle(self.server.url, self.transport, self.settings)
         return self._live
 
-    def reset(self, records: Records) -> None:
+    def reset(self, records: Records | None) -> None:
         if not self.settings.admin:
             if records:
                 pytest.fail("mockserver_seed records need the admin API, but mockserver_settings has admin=False",
@@ -68,7 +68,7 @@ class _Mock:
             return
         self.admin.reset()
         self.state.snapshots.clear()  # a snapshot is a test's own: none may leak into the next test
-        for api, resources in records.items():
+        for api, resources in (records or {}).items():
             for resource, rows in resources.items():
                 self.admin.records.insert(api, resource, rows)
 
