@@ -42,6 +42,7 @@ class Store:
             self._db.storage.write({})  # from here on the storage always holds the live tables
         self._max_ids: dict[str, int] = {}  # next_id cache; dropped for a table on delete and on reset
         self._batch = 0  # depth of atomic() blocks: commits wait for the outermost one
+        self._undo: list[Callable[[], Any]] = []  # how to take back each write of the open atomic() blocks
         self._dirty = False
         self.generation = 0  # bumped by every reset, so caches keyed on it stay honest
 
@@ -66,10 +67,12 @@ class Store:
 
     def reset(self, data: Tables | None = None) -> None:
         with self.lock:
+            previous = self._data()
             self._db.storage.write(copy_json(self._seed if data is None else data))
+            if self._batch:
+                self._undo.append(lambda: self._db.storage.write(previous))
             self._db.clear_cache()
             self._max_ids.clear()
-            self._dirty = False
             self.generation += 1
 
     def dump(self) -> Tables:
@@ -152,9 +155,10 @@ class Store:
     def delete(self, table: str, pks: Iterable[int | str]) -> int:
         with self.lock:
             rows = self._raw_table(table)
+            order = list(rows) if self._batch else None  # a rollback puts rows back in their places
             removed = {key: rows.pop(key) for key in dict.fromkeys(str(p) for p in pks) if key in rows}
             if removed:
-                self._commit(lambda: rows.update(removed))
+                self._commit(lambda: _restore(rows, removed, order))
                 self._max_ids.pop(table, None)
             return len(removed)
 
@@ -170,24 +174,23 @@ class Store:
     @contextmanager
     def atomic(self) -> Iterator[None]:
         """Hold the lock over several operations, committed as one write; on an exception, restore the state
-        from before (nothing of the block reaches the file)."""
+        from before (nothing of the block reaches the file). Blocks nest; an inner failure undoes the inner
+        block only. Cost: one undo step per write, not a copy of the store."""
         with self.lock:
-            before = self.dump()
+            mark = len(self._undo)
             self._batch += 1
             try:
                 yield
-            except BaseException:
-                self._batch -= 1
-                self.reset(before)
-                raise
-            self._batch -= 1
-            if self._batch == 0 and self._dirty:
-                try:
+                if self._batch == 1 and self._dirty:
                     self._db.storage.write(self._data())
-                except BaseException:
-                    self.reset(before)
-                    raise
-                self._dirty = False
+            except BaseException:
+                self._rollback(mark)
+                raise
+            finally:
+                self._batch -= 1
+                if self._batch == 0:
+                    self._undo.clear()
+                    self._dirty = False
 
     # -- internals ---------------------------------------------------------------------------------------------
 
@@ -201,6 +204,7 @@ class Store:
     def _commit(self, undo: Callable[[], Any]) -> None:
         """Make the in-memory change durable (outside an atomic block), or undo it if the storage refuses."""
         if self._batch:
+            self._undo.append(undo)
             self._dirty = True
             return
         try:
@@ -209,6 +213,12 @@ class Store:
             undo()
             raise
 
+    def _rollback(self, mark: int) -> None:
+        while len(self._undo) > mark:
+            self._undo.pop()()
+        self._max_ids.clear()
+        self.generation += 1  # the data went back: caches keyed on the generation must not survive it
+
     def _saw_id(self, table: str, key: str) -> None:
         if table in self._max_ids and key.lstrip("-").isdigit():
             self._max_ids[table] = max(self._max_ids[table], int(key))
@@ -216,6 +226,14 @@ class Store:
     def close(self) -> None:
         with self.lock:
             self._db.close()
+
+
+def _restore(rows: dict[str, Row], removed: dict[str, Row], order: list[str] | None) -> None:
+    rows.update(removed)
+    if order is not None:
+        ordered = [(key, rows[key]) for key in order if key in rows]
+        rows.clear()
+        rows.update(ordered)
 
 
 def _key(pk: int | str) -> str:

@@ -223,3 +223,23 @@ def write_until_stopped(url, body, headers, stop, acknowledged: set, refused: li
                 refused.append(f"{response.status_code} {response.text[:200]}")
                 return
             acknowledged.add(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])  # set.add is atomic
+
+
+def test_a_failed_atomic_block_leaves_memory_and_file_as_before(tmp_path):
+    store = Store(tmp_path / "db.json")
+    store.load_seed({"api/things": [{"id": i} for i in range(1, 6)]})
+    before = (tmp_path / "db.json").read_bytes()
+    with pytest.raises(ValueError):
+        with store.atomic():
+            store.delete("api/things", [2, 4])
+            store.put("api/things", 1, {"id": 1, "changed": True})
+            store.replace_table("api/other", {"1": {"id": 1}})
+            with pytest.raises(KeyError):
+                with store.atomic():  # an inner failure undoes the inner block only
+                    store.insert("api/things", 10, {"id": 10})
+                    raise KeyError
+            assert store.exists("api/things", 1) and not store.exists("api/things", 10)
+            raise ValueError
+    assert store.all("api/things") == [{"id": i} for i in range(1, 6)]  # in their places
+    assert store.tables == ["api/things"] and store.next_id("api/things") == 6
+    assert (tmp_path / "db.json").read_bytes() == before
