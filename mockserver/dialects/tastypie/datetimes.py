@@ -74,7 +74,7 @@ def parse_input(text: str) -> str | None:
         return None
     try:
         return to_stored(_build(m))
-    except ValueError:  # month 13, 25:00, an offset of 24 hours …
+    except (ValueError, OverflowError):  # month 13, 25:00, an offset of 24 hours, beyond year 9999 in UTC …
         return None
 
 
@@ -84,7 +84,7 @@ def parse_filter(text: str) -> str:
     if m:
         try:
             return to_stored(_build(m))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ValueError(DJANGO_INVALID_DATETIME.format(text)) from None
     m = _DATE.match(text)
     if m:
