@@ -58,3 +58,32 @@ def test_lookups(lookup, value, expected):
 def test_comparisons_with_null_never_match():
     assert not matches({"s": None}, [("s", "gt", 1)])
     assert matches({"s": None}, [("s", "isnull", True)])
+
+
+def test_order_rows_nulls_last_is_postgresql_placement():
+    rows = [{"v": "x"}, {"v": None}, {"v": 3}]
+    assert [r["v"] for r in order_rows(rows, [("v", False)], nulls_last=True)] == [3, "x", None]
+    assert [r["v"] for r in order_rows(rows, [("v", True)], nulls_last=True)] == [None, "x", 3]
+
+
+def test_list_passes_nulls_last(things):
+    things.create({"n": None}, pk=2)
+    assert [r["id"] for r in things.list(order=[("n", False)], nulls_last=True)[1]] == [5, 1, 2]
+
+
+@pytest.mark.parametrize("lookup, value, expected", [
+    ("year", 2017, True), ("month", 4, True), ("day", 5, True), ("hour", 23, True), ("minute", 1, True),
+    ("second", 38, True), ("week_day", 4, True), ("week_day", 3, False), ("year", 2018, False),
+])
+def test_datetime_part_lookups(lookup, value, expected):
+    # 2017-04-05 was a Wednesday: Django's week_day counts Sunday as 1.
+    assert matches({"t": "2017-04-05T23:01:38.971000+00:00"}, [("t", lookup, value)]) is expected
+    assert not matches({"t": None}, [("t", lookup, value)])
+
+
+@pytest.mark.parametrize("lookup, pattern, expected", [
+    ("regex", "^He", True), ("regex", "^he", False), ("iregex", "^he", True), ("regex", "l+o$", True),
+])
+def test_regex_lookups(lookup, pattern, expected):
+    assert matches({"s": "Hello"}, [("s", lookup, pattern)]) is expected
+    assert not matches({"s": None}, [("s", lookup, pattern)])
