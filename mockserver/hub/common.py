@@ -1,0 +1,178 @@
+"""Helpers shared by the Hub domain modules: time on the mock's clock, seeded identifiers, DRF-shaped refusals,
+query parameters, and lookups of stored rows whose reference fields may hold an id, a name or an object."""
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from ..engine import Collection
+from ..errors import ApiError
+
+if TYPE_CHECKING:
+    from ..state import MockState
+
+Row = dict[str, Any]
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+TRUE_WORDS = {"true", "True", "1"}
+FALSE_WORDS = {"false", "False", "0"}
+
+# -- time: integer microseconds keep the arithmetic of schedules exact ----------------------------------------
+
+
+def now_us(state: MockState) -> int:
+    return to_us(state.clock.now())
+
+
+def to_us(instant: datetime) -> int:
+    return (instant - EPOCH) // timedelta(microseconds=1)
+
+
+def to_dt(us: int) -> datetime:
+    return EPOCH + timedelta(microseconds=us)
+
+
+def iso_z(us: int | None) -> str | None:
+    """Model datetimes (H6): UTC with ``Z``, microseconds only when non-zero."""
+    if us is None:
+        return None
+    return to_dt(us).replace(tzinfo=None).isoformat() + "Z"
+
+
+def iso_offset(us: int) -> str:
+    """Datetimes inside free JSON (a task's ``result``) keep ``+00:00``, as the published sample does."""
+    return to_dt(us).isoformat()
+
+
+def seconds(us: int | None) -> float | None:
+    return None if us is None else us / 1_000_000
+
+
+def parse_time(text: Any) -> int | None:
+    try:
+        instant = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return to_us(instant if instant.tzinfo else instant.replace(tzinfo=UTC))
+
+
+def duration_us(state: MockState, key: str) -> int:
+    """H77's start delay (``hub_job_start_delay``) and task duration (``hub_task_duration``), seconds, default 1."""
+    return int(float(state.settings.extra.get(key, 1.0)) * 1_000_000)
+
+
+# -- seeded randomness (H118): every generated value depends only on the seed and what it names ------------------
+
+
+def rng(state: MockState, *names: Any) -> random.Random:
+    return random.Random(":".join(str(n) for n in (state.settings.seed, *names)))
+
+
+def new_uuid(generator: random.Random) -> str:
+    return str(uuid.UUID(int=generator.getrandbits(128), version=4))
+
+
+# -- refusals -------------------------------------------------------------------------------------------------
+
+
+def not_found(model: str | None = None) -> ApiError:
+    return ApiError(404, {"detail": f"No {model} matches the given query." if model else "Not found."})
+
+
+def field_error(field: str, message: str, status: int = 400) -> ApiError:
+    return ApiError(status, {field: [message]})
+
+
+def choice_error(field: str, value: Any) -> ApiError:
+    return field_error(field, f"Select a valid choice. {value} is not one of the available choices.")
+
+
+# -- query parameters (H38) -----------------------------------------------------------------------------------
+
+
+def q_int(query: Any, name: str) -> int | None:
+    raw = query.get(name) if query is not None else None
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise field_error(name, "Enter a whole number.") from None
+
+
+def q_bool(query: Any, name: str) -> bool | None:
+    """django-filter's boolean: anything but a true/false word means "no filtering"."""
+    raw = query.get(name) if query is not None else None
+    return True if raw in TRUE_WORDS else False if raw in FALSE_WORDS else None
+
+
+def q_list(query: Any, name: str) -> list[str]:
+    """Array params: repeated and comma-separated values alike."""
+    values = query.getlist(name) if query is not None else []
+    return [part.strip() for value in values for part in str(value).split(",") if part.strip()]
+
+
+def q_str(query: Any, name: str) -> str | None:
+    raw = query.get(name) if query is not None else None
+    return None if raw in (None, "") else str(raw)
+
+
+# -- stored rows ----------------------------------------------------------------------------------------------
+
+
+def table(state: MockState, resource: str) -> Collection:
+    return Collection(state.store, f"hub/{resource}")
+
+
+def rows(state: MockState, resource: str) -> list[Row]:
+    return state.store.all(f"hub/{resource}")
+
+
+def ref(state: MockState, resource: str, value: Any, key: str = "name") -> Row | None:
+    """The row a stored reference points at, whatever form the dialect stored it in: an id, a name (``key``)
+    or an object carrying either."""
+    if isinstance(value, dict):
+        return ref(state, resource, value.get("id")) or ref(state, resource, value.get(key), key)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return state.store.get(f"hub/{resource}", value)
+    if isinstance(value, str) and value:
+        return table(state, resource).find(key, value)
+    return None
+
+
+def ref_name(state: MockState, resource: str, value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    row = ref(state, resource, value)
+    return row.get("name") if row else None
+
+
+def detail_row(state: MockState, resource: str, raw_id: str, model: str) -> Row:
+    """A detail route's row (H64): a non-integer id → ``Not found.``, a missing one → ``No <Model> …``."""
+    try:
+        pk = int(raw_id)
+    except (TypeError, ValueError):
+        raise not_found() from None
+    row = state.store.get(f"hub/{resource}", pk)
+    if row is None:
+        raise not_found(model)
+    return row
+
+
+def space_site_ids(state: MockState, space: Row) -> list[int]:
+    """Ids of a space's sites, from its ``sites`` (ids, names or objects) or else its ``on_sites`` map."""
+    found = [ref(state, "sites", entry) for entry in space.get("sites") or []]
+    if not found and isinstance(space.get("on_sites"), dict):
+        found = [ref(state, "sites", name) for name, on in space["on_sites"].items() if on]
+    return sorted({row["id"] for row in found if row})
+
+
+def configuration(state: MockState, key: str, default: Any) -> Any:
+    config = rows(state, "configurations")
+    value = config[0].get(key) if config else None
+    return default if value is None else value
+
+
+def base_url_of(call_base: str, path: str) -> str:
+    return f"{call_base}/{path.lstrip('/')}"

@@ -1,0 +1,169 @@
+"""Jobs and tasks on the mock's clock (H77, H80, H81).
+
+Nothing runs in the background. A job stores its schedule — run start ``t0``, ``started_at`` (= t0 + d0) and,
+per task, ``start``/``finish`` in integer microseconds — and every state is computed from the clock when it is
+read. Pausing records ``paused_at`` (the job's clock stops there); resuming shifts the remaining schedule by the
+time spent paused; cancelling stamps the unfinished tasks. The one side effect, a file's new migration status,
+is applied by :func:`settle`, which every Hub file, job and search handler calls first: it applies, in finish
+order, the effects of the successful tasks finished by now, and marks them applied.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .common import Row, now_us, parse_time, ref
+from .vfs import SiteFS, set_status
+
+if TYPE_CHECKING:
+    from ..state import MockState
+
+DONE = ("SUCCESS", "FAILURE")
+FINISHED = ("SUCCESS", "FAILURE", "CANCELLED")
+
+
+@dataclass(frozen=True)
+class Phase:
+    state: str
+    started: int | None
+    completed: int | None
+
+
+@dataclass(frozen=True)
+class JobPhase(Phase):
+    progress: int
+    tasks: tuple[tuple[Row, Phase], ...]  # the current run's tasks with their phases
+
+
+def job_clock(job: Row, now: int) -> int:
+    """The instant a job's schedule has reached: the clock, stopped at ``paused_at`` while paused."""
+    paused = job.get("paused_at")
+    return now if paused is None else min(now, paused)
+
+
+def task_phase(task: Row, job: Row | None, now: int) -> Phase:
+    if "start" not in task:  # a row stored as-is (admin records): shown as stored
+        return Phase(task.get("state") or "PENDING", parse_time(task.get("started")), parse_time(task.get("completed")))
+    if task.get("cancelled") is not None:
+        ran = bool(task.get("ran"))
+        return Phase("CANCELLED", task["start"] if ran else None, task["cancelled"] if ran else None)
+    at = job_clock(job, now) if job is not None and task.get("run") == job.get("run") else now
+    if at < task["start"]:
+        return Phase("PENDING", None, None)
+    if at < task["finish"]:
+        return Phase("STARTED", task["start"], None)
+    return Phase(task["outcome"], task["start"], task["finish"])
+
+
+def job_phase(job: Row, tasks: list[Row], now: int) -> JobPhase:
+    current = tuple((t, task_phase(t, job, now)) for t in sorted(tasks, key=lambda t: t["id"])
+                    if t.get("run") == job.get("run"))
+    finished = sum(1 for _, phase in current if phase.state in DONE)
+    if "t0" not in job:
+        state = job.get("state") or "PENDING"
+        started, completed = parse_time(job.get("started")), parse_time(job.get("completed"))
+    elif job.get("cancelled_at") is not None:
+        state, started, completed = "CANCELLED", job.get("started_at"), job["cancelled_at"]
+    elif job.get("paused_at") is not None:
+        state, started, completed = "PAUSED", job["started_at"], None
+    elif now < job["started_at"]:
+        state, started, completed = "PENDING", None, None
+    else:
+        end = max((t["finish"] for t, _ in current), default=job["started_at"])
+        failed = any(t["outcome"] != "SUCCESS" for t, _ in current)
+        state = ("FAILURE" if failed else "SUCCESS") if now >= end else "STARTED"
+        started, completed = job["started_at"], end if now >= end else None
+    if current:
+        progress = 100 * finished // len(current)
+    else:
+        progress = 100 if state in DONE else 0
+    return JobPhase(state, started, completed, progress, current)
+
+
+def tasks_by_job(state: MockState, job_ids: set[int] | None = None) -> dict[int, list[Row]]:
+    grouped: dict[int, list[Row]] = defaultdict(list)
+    for task in state.store.select("hub/tasks", lambda r: job_ids is None or r.get("job") in job_ids)[1]:
+        grouped[task.get("job")].append(task)
+    return grouped
+
+
+def phase_of(state: MockState, job: Row) -> JobPhase:
+    return job_phase(job, tasks_by_job(state, {job["id"]}).get(job["id"], []), now_us(state))
+
+
+# -- effects --------------------------------------------------------------------------------------------------
+
+
+def next_status(status: str | None, op: str) -> str | None:
+    """H80: migrate → MIGRATED; premigrate keeps MIGRATED, else PREMIGRATED; recall MIGRATED → PREMIGRATED."""
+    if op == "migrate":
+        return "MIGRATED"
+    if op == "premigrate":
+        return status if status == "MIGRATED" else "PREMIGRATED"
+    if op == "recall" and status == "MIGRATED":
+        return "PREMIGRATED"
+    return status
+
+
+def settle(state: MockState) -> None:
+    """Apply the file effects of every successful task finished by now, oldest finish first."""
+    with state.store.lock:
+        now = now_us(state)
+        _, pending = state.store.select("hub/tasks", lambda r: bool(r.get("effects")) and not r.get("applied"))
+        jobs = {j["id"]: j for j in state.store.select("hub/jobs", lambda r: r["id"] in {t["job"] for t in pending})[1]}
+        due = [t for t in pending if task_phase(t, jobs.get(t["job"]), now).state == "SUCCESS"]
+        systems: dict[int, SiteFS | None] = {}
+        for task in sorted(due, key=lambda t: (t["finish"], t["id"])):
+            site_id = task.get("site_id")
+            if site_id not in systems:
+                site = ref(state, "sites", site_id)
+                systems[site_id] = SiteFS(state, site) if site else None
+            fs = systems[site_id]
+            for path, ops in task["effects"] if fs else ():
+                node = fs.node(path)
+                if node is None or node.type != "file":
+                    continue
+                status = fs.status(node)
+                for op in ops:
+                    status = next_status(status, op)
+                fs.changed[path] = status
+                set_status(state, site_id, node, status)
+            state.store.put("hub/tasks", task["id"], {**task, "applied": True})
+
+
+# -- actions (H81) --------------------------------------------------------------------------------------------
+
+
+def cancel(state: MockState, job: Row) -> Row:
+    """PENDING, STARTED or PAUSED → CANCELLED now; unfinished tasks are stamped, finished ones keep their effects."""
+    settle(state)
+    now = now_us(state)
+    phase = phase_of(state, job)
+    if phase.state not in ("PENDING", "STARTED", "PAUSED"):
+        return job
+    for task, task_now in phase.tasks:
+        if task_now.state in ("PENDING", "STARTED") and "start" in task:
+            state.store.put("hub/tasks", task["id"], {**task, "cancelled": now, "ran": task_now.state == "STARTED",
+                                                      "applied": True})
+    job = {**job, "cancelled_at": now, "started_at": phase.started}
+    return state.store.put("hub/jobs", job["id"], job)
+
+
+def pause(state: MockState, job: Row) -> Row:
+    if phase_of(state, job).state != "STARTED":
+        return job
+    return state.store.put("hub/jobs", job["id"], {**job, "paused_at": now_us(state)})
+
+
+def resume(state: MockState, job: Row) -> Row:
+    """PAUSED → STARTED: what had not happened by the pause moves later by the time spent paused."""
+    if phase_of(state, job).state != "PAUSED":
+        return job
+    paused, now = job["paused_at"], now_us(state)
+    shift = now - paused
+    for task in tasks_by_job(state, {job["id"]}).get(job["id"], []):
+        if task.get("run") == job.get("run") and "start" in task and task["finish"] > paused:
+            start = task["start"] + shift if task["start"] > paused else task["start"]
+            state.store.put("hub/tasks", task["id"], {**task, "start": start, "finish": task["finish"] + shift})
+    return state.store.put("hub/jobs", job["id"], {**job, "paused_at": None})

@@ -1,0 +1,172 @@
+"""Global settings (H92), site settings (H93), site refresh (H94) and site health (H95).
+
+Every change answers 202 with a settingstask per affected site (D15, H91). Settings take effect at once: the
+settingstask reports the push to the sites, it does not gate it. Global settings are pushed to every site's
+settings when they change (4.6: global settings are pushed to every site).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import ApiError
+from . import HubCall, HubList, HubReply, domain
+from .common import Row, configuration, detail_row, field_error, now_us, parse_time, q_bool, q_str, ref, rows, table
+from .lifecycle import settle
+from .settingstasks import task_map
+from .vfs import SiteFS
+
+APPLY, REFRESH = "dynamo.tasks.settings.apply", "dynamo.tasks.settings.refresh"
+
+
+def setting_body(row: Row) -> dict[str, Any]:
+    return {"desc": row.get("desc"), "id": row["id"], "key": row.get("key"), "value": row.get("value")}
+
+
+def site_rows(call: HubCall, site: Row) -> list[Row]:
+    return [r for r in rows(call.state, "site_settings")
+            if (ref(call.state, "sites", r.get("site")) or {}).get("id") == site["id"]]
+
+
+def changes(call: HubCall) -> list[tuple[str, Any]]:
+    """The ``values`` of a settings PATCH as (key, value) pairs; errors as DRF lists them (H55, H58)."""
+    body = call.body if isinstance(call.body, dict) else {}
+    values = body.get("values")
+    if values is None:
+        raise field_error("values", "This field may not be null." if "values" in body else "This field is required.")
+    if not isinstance(values, list):
+        raise field_error("values", f'Expected a list of items but got type "{type(values).__name__}".')
+    errors: list[dict] = []
+    for item in values:
+        if not isinstance(item, dict):
+            kind = type(item).__name__
+            errors.append({"non_field_errors": [f"Invalid data. Expected a dictionary, but got {kind}."]})
+        elif not isinstance(item.get("key"), str) or not item["key"].strip():
+            errors.append({"key": ["This field may not be blank." if isinstance(item.get("key"), str)
+                                   else "This field is required."]})
+        else:
+            errors.append({})
+    if any(errors):
+        raise ApiError(400, {"values": errors})
+    return [(item["key"].strip(), item.get("value")) for item in values]
+
+
+def upsert(resource: str, existing: list[Row], key: str, value: Any, call: HubCall, extra: dict | None = None,
+           desc: str = "") -> None:
+    """Set ``key`` to ``value`` among ``existing`` rows; a null value removes the key."""
+    settings = table(call.state, resource)
+    found = next((r for r in existing if r.get("key") == key), None)
+    if value is None:
+        if found:
+            settings.delete([found["id"]])
+            existing.remove(found)
+    elif found:
+        found["value"] = value
+        settings.save(found)
+    else:
+        existing.append(settings.create({"desc": desc, "key": key, "value": value, **(extra or {})}))
+
+
+def push(call: HubCall, site: Row, pairs: list[tuple[str, Any]], only_missing: bool = False) -> None:
+    globals_by_key = {r.get("key"): r for r in rows(call.state, "settings")}
+    existing = site_rows(call, site)
+    have = {r.get("key") for r in existing}
+    for key, value in pairs:
+        if not (only_missing and key in have):
+            upsert("site_settings", existing, key, value, call, {"site": site["id"]},
+                   (globals_by_key.get(key) or {}).get("desc") or "")
+
+
+@domain("settings_list")
+def settings_list(call: HubCall) -> HubList:
+    return HubList([setting_body(r) for r in table(call.state, "settings").list()[1]])
+
+
+@domain("settings_partial_update")
+def settings_partial_update(call: HubCall) -> HubReply:
+    with call.state.store.lock:
+        pairs = changes(call)
+        existing = rows(call.state, "settings")
+        for key, value in pairs:
+            upsert("settings", existing, key, value, call)
+        sites = rows(call.state, "sites")
+        for site in sites:
+            push(call, site, pairs)
+        return HubReply(202, task_map(call.state, sites, APPLY, call.body))
+
+
+@domain("settings_sync_create")
+def settings_sync_create(call: HubCall) -> HubReply:
+    with call.state.store.lock:
+        name = q_str(call.query, "site")
+        sites = rows(call.state, "sites")
+        if name is not None:
+            sites = [s for s in sites if s.get("name") == name]
+            if not sites:
+                raise field_error("site", f"Object with name={name} does not exist.")
+        pairs = [(r["key"], r.get("value")) for r in rows(call.state, "settings")]
+        for site in sites:
+            push(call, site, pairs)
+        return HubReply(202, task_map(call.state, sites, APPLY, {}))
+
+
+def site_of(call: HubCall) -> Row:
+    return detail_row(call.state, "sites", call.path_params.get("id"), "Site")
+
+
+@domain("sites_settings_list")
+def sites_settings_list(call: HubCall) -> HubList | HubReply:
+    found = sorted(site_rows(call, site_of(call)), key=lambda r: r["id"])
+    if q_bool(call.query, "flat"):
+        return HubReply(200, {r.get("key"): r.get("value") for r in found})
+    return HubList([setting_body(r) for r in found])
+
+
+@domain("sites_settings_partial_update")
+def sites_settings_partial_update(call: HubCall) -> HubReply:
+    with call.state.store.lock:
+        site = site_of(call)
+        pairs = changes(call)
+        existing = site_rows(call, site)
+        for key, value in pairs:
+            upsert("site_settings", existing, key, value, call, {"site": site["id"]})
+        return HubReply(202, task_map(call.state, [site], APPLY, call.body))
+
+
+@domain("sites_settings_refresh_create")
+def sites_settings_refresh_create(call: HubCall) -> HubReply:
+    with call.state.store.lock:
+        site = site_of(call)
+        push(call, site, [(r["key"], r.get("value")) for r in rows(call.state, "settings")], only_missing=True)
+        return HubReply(202, task_map(call.state, [site], REFRESH, {}))
+
+
+@domain("sites_refresh_create")
+def sites_refresh_create(call: HubCall) -> HubReply:
+    """H94: the site's stored file counts are recounted from its file system."""
+    with call.state.store.lock:
+        site = site_of(call)
+        settle(call.state)
+        table(call.state, "sites").save({**site, **SiteFS(call.state, site).counts()})
+        return HubReply(202, task_map(call.state, [site], "dynamo.tasks.site.refresh", {}))
+
+
+def node_online(state: Any, node: Row) -> bool:
+    """H96: heard from within ``node_health_last_heartbeat_interval``; seeded nodes heartbeat live until a client
+    sets ``last_heartbeat`` (the dialect's stored flag ``_live_heartbeat``)."""
+    if node.get("_live_heartbeat"):
+        return True
+    heard = parse_time(node.get("last_heartbeat"))
+    interval = float(configuration(state, "node_health_last_heartbeat_interval", 120))
+    return heard is not None and now_us(state) - heard <= interval * 1_000_000
+
+
+@domain("sites_health_retrieve")
+def sites_health_retrieve(call: HubCall) -> HubReply:
+    site = site_of(call)
+    nodes = [n for n in table(call.state, "nodes").list()[1]
+             if (ref(call.state, "sites", n.get("site")) or {}).get("id") == site["id"]]
+    shown = [{"name": n.get("name"), "health": "ok" if on else "critical", "online": on}
+             for n in nodes for on in [node_online(call.state, n)]]
+    online = sum(1 for n in shown if n["online"])
+    health = "ok" if shown and online == len(shown) else "warning" if online else "critical"
+    return HubReply(200, {"site": site["name"], "health": health, "nodes": shown})

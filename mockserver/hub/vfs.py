@@ -1,0 +1,238 @@
+"""The virtual file system of every Hub site (H68, 4.7).
+
+The seeded part is a pure function of the seed and the seeded spaces: for each site, ``/mmfs1``,
+``/mmfs1/data``, every seeded space's mountpoint and, below each mountpoint, a Faker tree three directories deep
+with about 50 files, a few symlinks, every 20th entry restricted and statuses weighted 70/20/10. It is built
+once per process and never changes, so it needs no reset. What does change lives in the store, so that reset,
+snapshots and persistence cover it: migration statuses that jobs set (table ``hub/file_status``, keyed by the
+node id) and the mountpoints of spaces created since (read from ``hub/spaces`` on every request).
+"""
+from __future__ import annotations
+
+import posixpath
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from faker import Faker
+
+from .common import Row, rows
+
+if TYPE_CHECKING:
+    from ..state import MockState
+
+STATUSES = ("MIGRATED", "PREMIGRATED", "UNMANAGED")
+STATUS_TABLE = "hub/file_status"
+SEED_TIME = 1_735_689_600  # 2025-01-01T00:00:00Z: seeded times are offsets from it, never from the clock
+DIR_SIZE = 4096
+FIXED_FILES = {"/mmfs1/data/space01/output.mov": 257352602}  # 4.7: present on every site of space01
+FILE_CATEGORIES = ("video", "video", "image", "audio", "text", "office")
+NODE_IDS_PER_SITE = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    id: int | None  # stable across runs; None for mountpoints of spaces created at run time
+    path: str
+    name: str
+    type: str  # file | directory | symlink
+    size: int
+    atime: int  # seconds since the epoch
+    ctime: int
+    mtime: int
+    restricted: bool
+    status: str | None  # the seeded migration status of a file
+
+
+@dataclass(frozen=True)
+class Tree:
+    nodes: dict[str, Node]
+    children: dict[str, tuple[str, ...]]  # directory → child paths, sorted by name
+
+
+def normalize(path: str) -> str:
+    return posixpath.normpath("/" + str(path).strip().lstrip("/"))
+
+
+def parent_of(path: str) -> str:
+    return posixpath.dirname(path)
+
+
+def ancestors(path: str) -> list[str]:
+    """``/a/b/c`` → ``["/", "/a", "/a/b", "/a/b/c"]``."""
+    parts = [p for p in path.split("/") if p]
+    return ["/"] + ["/" + "/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+# -- the seeded tree ------------------------------------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, site_id: int):
+        self.site_id = site_id
+        self.nodes: dict[str, Node] = {}
+        self.generated = 0  # generated entries, for "every 20th is restricted"
+
+    def add(self, path: str, kind: str, size: int, times: tuple[int, int, int], status: str | None = None,
+            generated: bool = True) -> str:
+        restricted = False
+        if generated:
+            self.generated += 1
+            restricted = self.generated % 20 == 0
+        node_id = self.site_id * NODE_IDS_PER_SITE + len(self.nodes) + 1
+        atime, ctime, mtime = times
+        self.nodes[path] = Node(node_id, path, posixpath.basename(path), kind, size, atime, ctime, mtime,
+                                restricted, status)
+        return path
+
+    def ensure_dir(self, path: str) -> None:
+        for each in ancestors(path):
+            if each not in self.nodes:
+                self.add(each, "directory", DIR_SIZE, (SEED_TIME,) * 3, generated=False)
+
+    def tree(self) -> Tree:
+        children: dict[str, list[str]] = {p: [] for p, n in self.nodes.items() if n.type == "directory"}
+        for path in self.nodes:
+            if path != "/":
+                children[parent_of(path)].append(path)
+        return Tree(dict(self.nodes), {p: tuple(sorted(c, key=posixpath.basename)) for p, c in children.items()})
+
+
+def _times(generator: random.Random) -> tuple[int, int, int]:
+    mtime = SEED_TIME + generator.randrange(180 * 86400)
+    ctime = mtime + generator.randrange(3600)
+    return ctime + generator.randrange(30 * 86400), ctime, mtime
+
+
+def _grow(builder: _Builder, seed: int, mountpoint: str) -> None:
+    name = f"{seed}:vfs:{builder.site_id}:{mountpoint}"
+    fake, generator = Faker("en_GB"), random.Random(name)
+    fake.seed_instance(name)
+    taken: set[str] = set(builder.nodes)
+
+    def fresh(parent: str, make) -> str:
+        path = posixpath.join(parent, make())
+        while path in taken:
+            path = posixpath.join(parent, make())
+        taken.add(path)
+        return path
+
+    for path, size in FIXED_FILES.items():
+        if parent_of(path) == mountpoint:
+            taken.add(path)
+            builder.add(path, "file", size, (SEED_TIME,) * 3, "UNMANAGED", generated=False)
+    level, directories = [mountpoint], [mountpoint]
+    for low, high in ((3, 4), (1, 2), (1, 2)):  # three levels of directories below the mountpoint
+        level = [builder.add(fresh(parent, fake.word), "directory", DIR_SIZE, _times(generator))
+                 for parent in level for _ in range(generator.randint(low, high))]
+        directories += level
+    for _ in range(generator.randint(45, 55)):
+        path = fresh(generator.choice(directories), lambda: fake.file_name(category=generator.choice(FILE_CATEGORIES)))
+        status = generator.choices(("UNMANAGED", "PREMIGRATED", "MIGRATED"), weights=(70, 20, 10))[0]
+        builder.add(path, "file", int(10 ** generator.uniform(3, 10)), _times(generator), status)
+    for _ in range(generator.randint(2, 4)):
+        path = fresh(generator.choice(directories), lambda: fake.word() + "-link")
+        builder.add(path, "symlink", generator.randint(20, 80), _times(generator))
+
+
+@lru_cache(maxsize=64)
+def seeded_tree(seed: int, site_id: int, mountpoints: tuple[str, ...]) -> Tree:
+    builder = _Builder(site_id)
+    builder.ensure_dir("/mmfs1/data")
+    for mountpoint in mountpoints:
+        builder.ensure_dir(mountpoint)
+        _grow(builder, seed, mountpoint)
+    return builder.tree()
+
+
+def site_ids_of(space: Row, sites: list[Row]) -> list[int]:
+    """Ids of a space's sites; the stored ``sites`` entries may be ids, names or objects."""
+    by_id = {s["id"]: s for s in sites}
+    by_name = {s.get("name"): s for s in sites}
+    found = set()
+    entries = space.get("sites") or [n for n, on in (space.get("on_sites") or {}).items() if on]
+    for entry in entries:
+        key = entry.get("id", entry.get("name")) if isinstance(entry, dict) else entry
+        site = by_id.get(key) if isinstance(key, int) else by_name.get(key)
+        if site is None and isinstance(entry, dict):
+            site = by_name.get(entry.get("name"))
+        if site:
+            found.add(site["id"])
+    return sorted(found)
+
+
+def seeded_mountpoints(seed_tables: dict[str, list[Row]], site_id: int) -> tuple[str, ...]:
+    sites = seed_tables.get("hub/sites", [])
+    if site_id not in {s["id"] for s in sites}:
+        return ()
+    spaces = seed_tables.get("hub/spaces", [])
+    return tuple(sorted({normalize(s["mountpoint"]) for s in spaces
+                         if s.get("mountpoint") and site_id in site_ids_of(s, sites)}))
+
+
+def seed_counts(seed_tables: dict[str, list[Row]], seed: int) -> None:
+    """Fill the seeded sites' file counts (H94: counted at seeding) in store-form seed tables, in place."""
+    for site in seed_tables.get("hub/sites", []):
+        tree = seeded_tree(seed, site["id"], seeded_mountpoints(seed_tables, site["id"]))
+        site.update(count_nodes(tree.nodes.values(), lambda node: node.status))
+
+
+def count_nodes(nodes: Any, status_of: Any) -> dict[str, int]:
+    nodes = [n for n in nodes if n.path != "/"]
+    files = [n for n in nodes if n.type == "file"]
+    stubbed = sum(1 for n in files if status_of(n) == "MIGRATED")
+    return {"files_count": len(files), "directories_count": sum(1 for n in nodes if n.type == "directory"),
+            "files_stubbed_count": stubbed, "files_hydrated_count": len(files) - stubbed}
+
+
+# -- a site's file system as one request sees it --------------------------------------------------------------
+
+
+class SiteFS:
+    def __init__(self, state: MockState, site: Row):
+        self.site = site
+        self.tree = seeded_tree(state.settings.seed, site["id"], seeded_mountpoints(state.seed_tables, site["id"]))
+        sites = rows(state, "sites")
+        self.extra: dict[str, Node] = {}  # mountpoints of spaces created at run time, and their parents
+        for space in rows(state, "spaces"):
+            if space.get("mountpoint") and site["id"] in site_ids_of(space, sites):
+                for path in ancestors(normalize(space["mountpoint"])):
+                    if path not in self.tree.nodes and path not in self.extra:
+                        self.extra[path] = Node(None, path, posixpath.basename(path), "directory", DIR_SIZE,
+                                                SEED_TIME, SEED_TIME, SEED_TIME, False, None)
+        _, changed = state.store.select(STATUS_TABLE, lambda r: r.get("site") == site["id"])
+        self.changed = {r["path"]: r["status"] for r in changed}
+
+    def node(self, path: str) -> Node | None:
+        path = normalize(path)
+        return self.tree.nodes.get(path) or self.extra.get(path)
+
+    def status(self, node: Node) -> str | None:
+        return self.changed.get(node.path, node.status) if node.type == "file" else None
+
+    def children(self, path: str) -> list[Node]:
+        path = normalize(path)
+        found = [self.tree.nodes[p] for p in self.tree.children.get(path, ())]
+        found += [n for p, n in self.extra.items() if p != "/" and parent_of(p) == path]
+        return sorted(found, key=lambda n: n.name)
+
+    def walk(self, path: str) -> Iterator[Node]:
+        """Every entry below ``path`` (not ``path`` itself), depth first in name order."""
+        for child in self.children(path):
+            yield child
+            if child.type == "directory":
+                yield from self.walk(child.path)
+
+    def files_below(self, path: str) -> list[Node]:
+        return [n for n in self.walk(path) if n.type == "file"]
+
+    def counts(self) -> dict[str, int]:
+        return count_nodes(list(self.walk("/")), self.status)
+
+
+def set_status(state: MockState, site_id: int, node: Node, status: str) -> None:
+    """Record a status a job gave a seeded file (only seeded files have a status to change)."""
+    if node.id is not None:
+        state.store.put(STATUS_TABLE, node.id, {"id": node.id, "site": site_id, "path": node.path, "status": status})
