@@ -1,0 +1,177 @@
+"""The Hub binding: one request through the pipeline, in DRF's order (H23).
+
+route (H1–H3) → body size (H44) → negotiation (H5) → authentication (H22) → permission (H25) → method
+(H27–H30) → object lookup (H64, H66) → body parsing (H39–H42) → the operation: a domain module's handler,
+the dialect's own, or the generic CRUD path.
+"""
+from __future__ import annotations
+
+import copy
+import importlib
+from http import HTTPStatus
+from typing import Any
+
+from flask import Request, Response
+
+from ...errors import ApiError
+from ...hub import HubList, HubReply, load_handlers
+from . import handlers  # noqa: F401  (registers the dialect's operations and resource hooks)
+from .body import parse_json, read_limited
+from .call import Call
+from .handlers.fallbacks import stand_in
+from .hooks import FALLBACKS, LOCAL_HANDLERS
+from .http import empty_response, error_response, json_response, negotiate, not_found_page, redirect_slash
+from .lookup import lookup
+from .metadata import options_body
+from .models import SIMULATED
+from .paginate import paginate
+from .permissions import check_permission
+from .records import insert_records, stored_records
+from .render import order_like
+from .seeding import convert_seeds
+from .spec import load_spec
+from .views import create, destroy, list_view, retrieve, singleton_view, update
+from .world import World
+
+PREFIX = "/api"
+PAGE_KEYS = ("count", "next", "previous", "results")
+NOT_PROVIDED = {"detail": "Authentication credentials were not provided."}
+WWW_AUTHENTICATE = {"WWW-Authenticate": 'Bearer realm="api"'}
+
+
+def _optional(module: str) -> Any:
+    """A sibling module that another engineer provides, or None until it exists."""
+    try:
+        return importlib.import_module(f"{__package__}.{module}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__package__}.{module}":
+            raise
+        return None
+
+
+class DrfApi:
+    name = "hub"
+    prefix = PREFIX
+
+    def __init__(self, state):
+        self.state = state
+        self.spec = load_spec()
+        self.domain = load_handlers()
+        self.auth = _optional("auth")
+
+    # -- ApiBinding ----------------------------------------------------------------------------------------------
+
+    def seed_tables(self, seeds: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+        # Seeded users carry no password: the auth module checks them against Settings.hub_users (D17).
+        return convert_seeds(seeds)
+
+    def error_response(self, status: int, body: Any = None) -> Response:
+        return json_response(body if body is not None else {"detail": _reason(status)}, status)
+
+    def reset(self) -> None:
+        if self.auth is not None and hasattr(self.auth, "reset"):
+            self.auth.reset(self.state)
+
+    def insert_records(self, resource: str, objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return insert_records(self, resource, objects)
+
+    def records(self, resource: str) -> list[dict[str, Any]]:
+        return stored_records(self, resource)
+
+    def authenticate(self, headers: Any) -> Any:
+        """The auth module's Principal, None without credentials; 401 for bad ones."""
+        if self.auth is None:
+            return None
+        return self.auth.authenticate(headers, self.state)
+
+    # -- the pipeline ---------------------------------------------------------------------------------------------
+
+    def handle(self, request: Request) -> Response:
+        rest = request.path[len(PREFIX):]
+        matched = self.spec.match(rest)
+        if matched is None:
+            if not rest.endswith("/") and self.spec.match(rest + "/") is not None:
+                return redirect_slash(request.path, request.query_string)
+            return not_found_page()
+        route, params = matched
+        try:
+            response = self._serve(request, route, params)
+        except ApiError as exc:
+            response = error_response(exc)
+        response.headers["Allow"] = route.allow
+        response.headers["Vary"] = "Accept"
+        return response
+
+    def _serve(self, request: Request, route, params: dict[str, str]) -> Response:
+        raw = read_limited(request, self.state.settings.max_body_bytes)
+        negotiate(request.headers.get("Accept"), request.args.get("format"))
+        method = request.method.upper()
+        public = all(op.public for op in route.operations.values())
+        principal = None if public else self.authenticate(request.headers)
+        if not public and principal is None:
+            raise ApiError(401, NOT_PROVIDED, headers=dict(WWW_AUTHENTICATE))
+        user = getattr(principal, "user", None)
+        check_permission(self.spec, route, method, user)
+        world = World(self.state, request.host_url.rstrip("/") + PREFIX)
+        if method == "OPTIONS":
+            return json_response(options_body(world, route, user))
+        op = route.operations.get("GET" if method == "HEAD" else method)
+        if op is None:
+            raise ApiError(405, {"detail": f'Method "{request.method}" not allowed.'})
+        query = request.query_string.decode("latin-1")
+        call = Call(world, route, op, params, request.args, request.url_root.rstrip("/") + request.path
+                    + ("?" + query if query else ""), user, getattr(principal, "client_key", None))
+        handler = self.domain.get(op.op_id) or LOCAL_HANDLERS.get(op.op_id)
+        lookup(call, own=op.op_id not in self.domain)
+        if op.request is not None:
+            call.body = parse_json(raw, request.headers.get("Content-Type"))
+        if op.op_id in self.domain:
+            return self._reply(call, self.domain[op.op_id](call.hub_call()))
+        handler = handler or FALLBACKS.get(op.op_id) or _generic(call)
+        return self._reply(call, handler(call))
+
+    def _reply(self, call: Call, reply: HubReply | HubList) -> Response:
+        if isinstance(reply, HubList):
+            if _shape(call) == "arr":
+                return json_response(_ordered(call, reply.items))
+            body = paginate(reply.items, call.query, call.url, _extras(call, reply.extra))
+            return json_response(_ordered(call, body))
+        if reply.body is None:
+            return empty_response(reply.status, reply.headers)
+        return json_response(_ordered(call, reply.body), reply.status, reply.headers)
+
+
+def _generic(call: Call):
+    """The CRUD view for this route and method; domain routes get the stand-in until a module serves them."""
+    if call.route.kind == "action" or (call.resource in SIMULATED and call.op.method in ("POST", "PATCH")):
+        return stand_in
+    if call.route.kind == "list":
+        if call.resource_spec.get("list_shape") == "obj":
+            return singleton_view
+        return create if call.op.method == "POST" else list_view
+    return {"GET": retrieve, "PATCH": update, "DELETE": destroy}[call.op.method]
+
+
+def _shape(call: Call) -> str:
+    response = call.world.spec.resolve(call.op.response or {})
+    return "arr" if response.get("type") == "array" or "anyOf" in response else "env"
+
+
+def _extras(call: Call, extra: dict[str, Any]) -> dict[str, Any]:
+    """Envelope keys beyond the page that the contract requires (``stats`` of jobs/), from the example."""
+    response = call.world.spec.resolve(call.op.response or {})
+    envelope = next((o for o in response.get("oneOf", []) if o.get("type") == "object"), {})
+    missing = [k for k in envelope.get("required", []) if k not in PAGE_KEYS and k not in extra]
+    example = call.op.example if isinstance(call.op.example, dict) else {}
+    return {**extra, **{k: copy.deepcopy(example.get(k, {})) for k in missing}}
+
+
+def _ordered(call: Call, body: Any) -> Any:
+    return order_like(body, call.op.example) if call.op.example is not None else body
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase + "."
+    except ValueError:
+        return "Error."

@@ -1,0 +1,216 @@
+"""Request bodies checked against an operation's schema with DRF's field messages (H45–H55).
+
+Pure: store lookups (references, unique) come in through :class:`Checks`. Errors are collected for every
+field at once, keyed in the schema's field order; nested objects give nested dicts, arrays of scalars dicts
+keyed by index, arrays of objects lists aligned with the input (DRF 3.15–3.17).
+"""
+from __future__ import annotations
+
+import ipaddress
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from ...clock import isoformat_z
+
+TRUE = {True, "1", "true", "True", "TRUE", "t", "T", "yes", "Yes", "YES", "y", "Y", "on", "On", "ON"}
+FALSE = {False, "0", "false", "False", "FALSE", "f", "F", "no", "No", "NO", "n", "N", "off", "Off", "OFF"}
+MAX_NUMBER_STRING = 1000
+DATETIME_FORMAT = "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]"
+EMAIL = re.compile(r"^[^@\s]+@([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
+
+
+class Invalid(Exception):
+    """A field's (or an object's) errors, in DRF's shape."""
+
+    def __init__(self, detail: Any):
+        super().__init__(detail)
+        self.detail = detail
+
+
+@dataclass
+class Checks:
+    """What validation needs from outside: references resolve, extra per-field checks (unique)."""
+
+    strict: set[str] = field(default_factory=set)  # top-level fields that may be neither null nor blank
+    is_reference: Callable[[str], bool] = lambda path: False
+    resolve: Callable[[str, Any], Any] = lambda path, value: value
+    after: Callable[[str, Any], Any] = lambda path, value: value  # may raise Invalid
+
+
+def clean_object(schema: dict[str, Any], data: Any, checks: Checks, path: str = "") -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise Invalid({"non_field_errors": [f"Invalid data. Expected a dictionary, but got {type(data).__name__}."]})
+    required = set(schema.get("required", []))
+    strict = checks.strict if not path else required
+    errors: dict[str, Any] = {}
+    cleaned: dict[str, Any] = {}
+    for name, sub in schema.get("properties", {}).items():
+        if sub.get("readOnly"):
+            continue  # read-only keys are ignored on input (H43)
+        full = f"{path}.{name}" if path else name
+        if name not in data:
+            if name in required:
+                errors[name] = ["This field is required."]
+            continue
+        try:
+            cleaned[name] = clean_value(sub, data[name], checks, full, name in strict or name in required)
+        except Invalid as exc:
+            errors[name] = exc.detail
+    if errors:
+        raise Invalid(errors)
+    return cleaned
+
+
+def clean_value(schema: dict[str, Any], value: Any, checks: Checks, path: str, strict: bool) -> Any:
+    if value is None:
+        if strict and not schema.get("nullable"):
+            raise Invalid(["This field may not be null."])
+        return None
+    if checks.is_reference(path):
+        return checks.resolve(path, value)
+    kind = schema.get("type")
+    if "enum" in schema:
+        cleaned = _choice(schema, value)
+    elif kind == "string":
+        cleaned = _string(schema, value, strict)
+    elif kind == "integer":
+        cleaned = _integer(value)
+    elif kind == "number":
+        cleaned = _number(value)
+    elif kind == "boolean":
+        cleaned = _boolean(value)
+    elif kind == "array":
+        cleaned = _array(schema, value, checks, path)
+    elif kind == "object" and "properties" in schema:
+        cleaned = clean_object(schema, value, checks, path)
+    else:
+        cleaned = value  # free JSON (H54)
+    _limits(schema, cleaned)
+    return checks.after(path, cleaned)
+
+
+def _choice(schema: dict[str, Any], value: Any) -> Any:
+    for choice in schema["enum"]:
+        if choice is not None and str(value) == str(choice):
+            return choice
+    raise Invalid([f'"{value}" is not a valid choice.'])
+
+
+def _string(schema: dict[str, Any], value: Any, strict: bool) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise Invalid(["Not a valid string."])
+    text = str(value).strip()
+    if text == "" and strict:
+        raise Invalid(["This field may not be blank."])
+    return _format(schema.get("format"), text) if text else text
+
+
+def _integer(value: Any) -> int:
+    if isinstance(value, str) and len(value) > MAX_NUMBER_STRING:
+        raise Invalid(["String value too large."])
+    if isinstance(value, bool):
+        raise Invalid(["A valid integer is required."])
+    try:
+        return int(re.sub(r"\.0*\s*$", "", str(value)))
+    except (TypeError, ValueError):
+        raise Invalid(["A valid integer is required."]) from None
+
+
+def _number(value: Any) -> float | int:
+    if isinstance(value, str) and len(value) > MAX_NUMBER_STRING:
+        raise Invalid(["String value too large."])
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise Invalid(["A valid number is required."])
+    if isinstance(value, int):
+        return value
+    try:
+        number = float(value)
+    except ValueError:
+        raise Invalid(["A valid number is required."]) from None
+    if math.isnan(number) or math.isinf(number):
+        raise Invalid(["A valid number is required."])
+    return number
+
+
+def _boolean(value: Any) -> bool:
+    try:
+        if value in TRUE:
+            return True
+        if value in FALSE:
+            return False
+    except TypeError:  # unhashable: a list or an object
+        pass
+    raise Invalid(["Must be a valid boolean."])
+
+
+def _array(schema: dict[str, Any], value: Any, checks: Checks, path: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise Invalid([f'Expected a list of items but got type "{type(value).__name__}".'])
+    items = schema.get("items", {})
+    if items.get("type") == "object" and "properties" in items:
+        cleaned, errors = [], []
+        for item in value:
+            try:
+                cleaned.append(clean_object(items, item, checks, path))
+                errors.append({})
+            except Invalid as exc:
+                errors.append(exc.detail)
+        if any(errors):
+            raise Invalid(errors)
+        return cleaned
+    out, problems = [], {}
+    for index, item in enumerate(value):
+        try:
+            out.append(clean_value(items, item, checks, f"{path}[]", True))
+        except Invalid as exc:
+            problems[str(index)] = exc.detail
+    if problems:
+        raise Invalid(problems)
+    return out
+
+
+def _limits(schema: dict[str, Any], value: Any) -> None:
+    """Length, range and pattern facts (from the contract, or the dialect's additions to it)."""
+    if isinstance(value, str):
+        if "maxLength" in schema and len(value) > schema["maxLength"]:
+            raise Invalid([f"Ensure this field has no more than {schema['maxLength']} characters."])
+        if "pattern" in schema and value and not re.search(schema["pattern"], value):
+            raise Invalid([schema.get("x-pattern-message", "Enter a valid value.")])
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if "minimum" in schema and value < schema["minimum"]:
+            raise Invalid([f"Ensure this value is greater than or equal to {schema['minimum']}."])
+        if "maximum" in schema and value > schema["maximum"]:
+            raise Invalid([f"Ensure this value is less than or equal to {schema['maximum']}."])
+
+
+def _format(name: str | None, text: str) -> str:
+    if name == "date-time":
+        return isoformat_z(parse_datetime(text))
+    if name == "email" and not EMAIL.match(text):
+        raise Invalid(["Enter a valid email address."])
+    if name == "ipv4":
+        try:
+            ipaddress.IPv4Address(text)
+        except ValueError:
+            raise Invalid(["Enter a valid IPv4 address."]) from None
+    if name == "regex":
+        try:
+            re.compile(text)
+        except re.error:
+            raise Invalid(["Invalid regular expression."]) from None
+    return text
+
+
+def parse_datetime(text: str) -> datetime:
+    """Django 4+ ``parse_datetime`` (H7): naive means UTC, aware is converted to UTC."""
+    try:
+        parsed = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise Invalid([f"Datetime has wrong format. Use one of these formats instead: {DATETIME_FORMAT}."]) from None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)

@@ -1,0 +1,72 @@
+"""Sites, spaces, nodes and external targets (H96, H106–H108)."""
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from ....errors import ApiError
+from ..call import Call
+from ..hooks import Hooks, register
+from ..world import Row
+
+IMMUTABLE = {"detail": "This space is immutable and cannot be updated or deleted."}
+
+
+def new_uuid(call: Call) -> str:
+    """UUID4 from the mock's seeded generator, so runs repeat (H118)."""
+    return str(uuid.UUID(int=call.world.state.random.getrandbits(128), version=4))
+
+
+@register("sites")
+class Sites(Hooks):
+    def created(self, call: Call, row: Row) -> None:
+        """Every site has a ``default`` queue (H107)."""
+        call.world.collection("queues").create({"name": "default", "label": "Default", "site": row["id"]})
+        call.world.changed()
+
+
+@register("spaces")
+class Spaces(Hooks):
+    def prepare(self, call: Call, cleaned: dict[str, Any], existing: Row | None) -> dict[str, Any]:
+        changes = dict(cleaned)
+        if "sites" in changes:  # [{"name": <site id>, "label": …}] → site ids; the label is not stored (H106)
+            changes["sites"] = list(dict.fromkeys(entry["name"] for entry in changes["sites"] or []))
+        schedule = changes.get("snapshot_schedule")
+        if isinstance(schedule, dict):
+            current = (existing or {}).get("snapshot_schedule") or {}
+            pk = current.get("id") or call.world.collection("spaces.snapshot_schedule").allocate_id()
+            changes["snapshot_schedule"] = {**schedule, "id": pk}
+        if existing is None:
+            changes.update(created=call.world.now_text(), uuid=new_uuid(call))
+        return changes
+
+    def created(self, call: Call, row: Row) -> None:
+        schedule = row.get("snapshot_schedule")
+        if isinstance(schedule, dict):
+            call.world.collection("spaces").update(row["id"], {"snapshot_schedule": {**schedule, "space": row["id"]}})
+            call.world.changed()
+
+    def updating(self, call: Call, row: Row) -> None:
+        if row.get("immutable"):
+            raise ApiError(403, IMMUTABLE)
+
+    def deleting(self, call: Call, row: Row) -> None:
+        if row.get("immutable"):
+            raise ApiError(403, IMMUTABLE)
+
+
+@register("nodes")
+class Nodes(Hooks):
+    def prepare(self, call: Call, cleaned: dict[str, Any], existing: Row | None) -> dict[str, Any]:
+        if "last_heartbeat" in cleaned:  # a heartbeat set by a client stays fixed (H96)
+            return {**cleaned, "_live_heartbeat": False}
+        return cleaned
+
+
+@register("external_targets")
+class ExternalTargets(Hooks):
+    def prepare(self, call: Call, cleaned: dict[str, Any], existing: Row | None) -> dict[str, Any]:
+        changes = dict(cleaned)
+        if isinstance(changes.get("space"), dict):  # written as an object naming the space (H108)
+            changes["space"] = changes["space"].get("name", (existing or {}).get("space"))
+        return changes

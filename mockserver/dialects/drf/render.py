@@ -1,0 +1,96 @@
+"""Stored rows → API representation, driven by the response schema of the operation (H8, H9).
+
+A body has exactly the schema's fields, in the schema's order (or the order of a published example). The
+same stored reference renders as a name, an id or a nested object, whichever the schema asks for (4.4).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .computed import COMPUTED, Linked
+from .models import REFERENCES, Ref
+from .world import Row, World
+
+
+def stored_refs(resource: str) -> dict[str, tuple[str, Ref]]:
+    """Field path as rendered → (path as written, reference)."""
+    return {ref.field(path): (path, ref) for path, ref in REFERENCES.get(resource, {}).items()}
+
+
+class Renderer:
+    def __init__(self, world: World):
+        self.world = world
+        self.spec = world.spec
+
+    def row(self, resource: str, row: Row, schema: dict[str, Any] | None, path: str = "") -> dict[str, Any]:
+        schema = self.spec.resolve(schema or {})
+        out: dict[str, Any] = {}
+        refs = stored_refs(resource)
+        computed = COMPUTED.get(resource, {}) if not path else {}
+        for name, sub in schema.get("properties", {}).items():
+            sub = self.spec.resolve(sub)
+            full = f"{path}.{name}" if path else name
+            if name in computed:
+                value = computed[name](self.world, row)
+            elif full in refs:
+                value = self._reference(refs[full][1], row, name)
+            elif name == "url" and not path:
+                value = self.world.url(resource, row)
+            else:
+                value = row.get(name)
+            out[name] = self.shape(resource, value, sub, full)
+        return out
+
+    def _reference(self, ref: Ref, row: Row, name: str) -> Any:
+        if ref.reverse:
+            return [Linked(ref.target, r) for r in self.world.rows(ref.target)
+                    if row["id"] in (r.get(ref.reverse) or [])]
+        stored = row.get(name)
+        if ref.many:
+            return [Linked(ref.target, self.world.get(ref.target, pk)) for pk in stored or []
+                    if self.world.get(ref.target, pk) is not None]
+        return None if stored is None else Linked(ref.target, self.world.get(ref.target, stored))
+
+    def shape(self, resource: str, value: Any, schema: dict[str, Any], path: str) -> Any:
+        """A value in the JSON type the schema gives it."""
+        schema = self.spec.resolve(schema)
+        kind = schema.get("type")
+        if isinstance(value, Linked):
+            return self._linked(value, schema)
+        if value is None:
+            return [] if kind == "array" else None
+        if kind == "array" and isinstance(value, list):
+            items = schema.get("items", {})
+            return [self.shape(resource, item, items, path) for item in value]
+        if kind == "object" and "properties" in schema and isinstance(value, dict):
+            return self.row(resource, value, schema, path)
+        if isinstance(value, dict) and kind in ("integer", "boolean"):
+            return value.get("id") if kind == "integer" else True  # a nested object shown by id, or as "set"
+        return value
+
+    def _linked(self, linked: Linked, schema: dict[str, Any]) -> Any:
+        row = linked.row
+        if row is None:
+            return None
+        kind = schema.get("type")
+        if kind == "object" and "properties" in schema:
+            return self.row(linked.resource, row, schema)
+        if kind == "string":
+            lookup = self.spec.resources.get(linked.resource, {}).get("lookup")
+            return row.get(lookup if lookup and lookup != "id" else "name")
+        return row.get("id")
+
+
+def order_like(data: Any, example: Any) -> Any:
+    """Put keys in the order of a published example (H8): an object, a bare array or an envelope of items."""
+    if isinstance(example, dict) and isinstance(data, dict):
+        sample = example
+        if "results" in example and isinstance(data.get("results"), list):
+            items = example.get("results") or []
+            data = {**data, "results": [order_like(item, items[0]) for item in data["results"]]} if items else data
+            sample = {k: None for k in example}
+        keys = [k for k in sample if k in data] + [k for k in data if k not in sample]
+        return {k: data[k] for k in keys}
+    if isinstance(example, list) and isinstance(data, list) and example:
+        return [order_like(item, example[0]) for item in data]
+    return data

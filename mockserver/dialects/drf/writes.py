@@ -1,0 +1,118 @@
+"""Body → stored changes: the contract's schema plus the dialect's field rules, references resolved to ids
+(H56), unique fields (H57), then the resource's own rules (``hooks``)."""
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from ...errors import ApiError
+from .fields import Checks, Invalid, clean_object
+from .models import FIELD_RULES, REFERENCES, Ref
+from .world import Row, World
+
+
+def effective_schema(world: World, resource: str | None, schema: dict[str, Any] | None) -> dict[str, Any]:
+    """The request schema with the field rules of ``models.FIELD_RULES`` merged in."""
+    schema = copy.deepcopy(world.spec.resolve(schema or {}))
+    for path, rule in FIELD_RULES.get(resource or "", {}).items():
+        node = schema
+        for part in path.split("."):
+            node = world.spec.resolve(node)
+            node = node.get("items", node) if node.get("type") == "array" else node
+            node = node.get("properties", {}).get(part)
+            if node is None:
+                break
+        if node is not None:
+            node.update(rule)
+    return schema
+
+
+def clean_body(world: World, resource: str | None, schema: dict[str, Any] | None, body: dict[str, Any],
+               existing: Row | None = None) -> dict[str, Any]:
+    """Validated, typed fields of a create (``existing`` None) or a partial update; 400 with every error."""
+    spec = world.spec.resources.get(resource or "", {})
+    create_schema = world.spec.schema(spec.get("write_schema")) or schema or {}
+    refs = REFERENCES.get(resource or "", {})
+    unique = spec.get("unique", {})
+
+    def resolve(path: str, value: Any) -> Any:
+        return resolve_reference(world, refs[path], value)
+
+    def after(path: str, value: Any) -> Any:
+        if path in unique and value is not None:
+            clash = world.find(resource, path, value)
+            if clash is not None and (existing is None or clash["id"] != existing["id"]):
+                raise Invalid([unique[path]])
+        return value
+
+    checks = Checks(strict=set(create_schema.get("required", [])), is_reference=lambda p: p in refs and not
+                    refs[p].scope, resolve=resolve, after=after)
+    try:
+        cleaned = clean_object(effective_schema(world, resource, schema), body, checks)
+        _scoped(world, refs, cleaned, existing)
+    except Invalid as exc:
+        raise ApiError(400, exc.detail) from None
+    return cleaned
+
+
+def resolve_reference(world: World, ref: Ref, value: Any) -> Any:
+    """A written reference → the target's id (ids for ``many``), or DRF's relation messages."""
+    if ref.many:
+        if isinstance(value, (str, dict)) or not isinstance(value, list):
+            raise Invalid([f'Expected a list of items but got type "{type(value).__name__}".'])
+        return [_one(world, ref, item) for item in value]
+    return _one(world, ref, value)
+
+
+def _one(world: World, ref: Ref, value: Any) -> int:
+    if ref.by == "id":
+        if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit():
+            raise Invalid([f"Incorrect type. Expected pk value, received {type(value).__name__}."])
+        row = world.get(ref.target, int(value))
+        if row is None:
+            raise Invalid([f'Invalid pk "{value}" - object does not exist.'])
+        return row["id"]
+    if isinstance(value, (dict, list)):
+        raise Invalid(["Invalid value."])
+    text = str(value)
+    row = world.find(ref.target, ref.by, text)
+    if row is None:
+        raise Invalid([f"Object with {ref.by}={text} does not exist."])
+    return row["id"]
+
+
+def _scoped(world: World, refs: dict[str, Ref], cleaned: dict[str, Any], existing: Row | None) -> None:
+    """References that only make sense with a sibling: a queue of the site given (H67)."""
+    for path, ref in refs.items():
+        if not ref.scope or path not in cleaned or cleaned[path] is None:
+            continue
+        owner = cleaned.get(ref.scope, (existing or {}).get(ref.scope))
+        name = cleaned[path]
+        if isinstance(name, (dict, list)):
+            raise Invalid({path: ["Invalid value."]})
+        found = next((r for r in world.rows(ref.target)
+                      if r.get(ref.by) == str(name) and r.get(ref.scope) == owner), None)
+        if found is None:
+            raise Invalid({path: [f"Object with {ref.by}={name} does not exist."]})
+        cleaned[path] = found["id"]
+
+
+def apply_reverse(world: World, resource: str, row: Row, cleaned: dict[str, Any]) -> None:
+    """Memberships written on this side but stored on the other: a site's spaces, a group's users."""
+    for path, ref in REFERENCES.get(resource, {}).items():
+        if not ref.reverse or path not in cleaned:
+            continue
+        wanted = set(cleaned[path] or [])
+        collection = world.collection(ref.target)
+        for target in world.rows(ref.target):
+            members = list(target.get(ref.reverse) or [])
+            has = row["id"] in members
+            if (target["id"] in wanted) != has:
+                members = [m for m in members if m != row["id"]] if has else [*members, row["id"]]
+                collection.update(target["id"], {ref.reverse: members})
+        world.changed()
+
+
+def without_reverse(resource: str, cleaned: dict[str, Any]) -> dict[str, Any]:
+    reverse = {path for path, ref in REFERENCES.get(resource, {}).items() if ref.reverse}
+    return {k: v for k, v in cleaned.items() if k not in reverse}
