@@ -59,6 +59,8 @@ test_torrent_state_does_not_leak_either = test_torrent_state_does_not_leak
 """
 
 CONSUMER_HUB = """
+from datetime import UTC, datetime, timedelta
+
 from mockserver.seeds import read_seed
 
 SEEDED_SITES = len(read_seed("hub")["sites"])
@@ -94,8 +96,9 @@ def test_hub_users_and_client_keys(mock_hub, mockserver):
 
 
 def test_hub_state_does_not_leak(mock_hub, mockserver):
-    assert mock_hub.get("sites/").json()["count"] == SEEDED_SITES
     assert mockserver.journal(path="/api/sites/") == []
+    assert abs(mockserver.clock.now - datetime.now(UTC)) < timedelta(minutes=1)
+    assert mock_hub.get("sites/").json()["count"] == SEEDED_SITES
     mock_hub.post("sites/", json={"name": "leaky", "shortcode": "l"})
     mockserver.clock.advance(7200)
 
