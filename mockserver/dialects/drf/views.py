@@ -14,7 +14,7 @@ from .filters import row_filter
 from .hooks import hooks_for
 from .models import CASCADES, DEFAULTS, ORDERING, REFERENCES
 from .world import Row, World
-from .writes import apply_reverse, clean_body, without_reverse
+from .writes import apply_reverse, clean_body, number_nested, without_reverse
 
 
 def item_schema(call: Call) -> dict[str, Any] | None:
@@ -67,7 +67,7 @@ def create(call: Call) -> HubReply:
     world, resource, hooks = call.world, call.resource or "", hooks_for(call.resource)
     cleaned = clean_body(world, resource, call.op.request, require_object(call.body))
     stored = {**copy.deepcopy(DEFAULTS.get(resource, {})), **without_reverse(resource, cleaned)}
-    stored = hooks.prepare(call, stored, None)
+    stored = number_nested(world, resource, hooks.prepare(call, stored, None), None)
     row = world.collection(resource).create(stored)
     world.changed()
     apply_reverse(world, resource, row, cleaned)
@@ -82,7 +82,7 @@ def update(call: Call) -> HubReply:
     row = call.obj
     hooks.updating(call, row)
     cleaned = clean_body(world, resource, call.op.request, require_object(call.body), existing=row)
-    changes = hooks.prepare(call, without_reverse(resource, cleaned), row)
+    changes = number_nested(world, resource, hooks.prepare(call, without_reverse(resource, cleaned), row), row)
     world.collection(resource).save(merge(row, changes, world.spec.resolve(call.op.request or {}), world))
     world.changed()
     apply_reverse(world, resource, row, cleaned)

@@ -116,3 +116,26 @@ def apply_reverse(world: World, resource: str, row: Row, cleaned: dict[str, Any]
 def without_reverse(resource: str, cleaned: dict[str, Any]) -> dict[str, Any]:
     reverse = {path for path, ref in REFERENCES.get(resource, {}).items() if ref.reverse}
     return {k: v for k, v in cleaned.items() if k not in reverse}
+
+
+def number_nested(world: World, resource: str, stored: dict[str, Any], existing: Row | None) -> dict[str, Any]:
+    """Nested objects the detail schema gives a read-only ``id`` (a policy's triggers, a share's clients) get
+    one when written without, numbered per field and never reused; PATCHed objects keep theirs."""
+    spec = world.spec.resources.get(resource, {})
+    schema = world.spec.schema(spec.get("schema")) or {}
+
+    def walk(value: Any, node: dict[str, Any], path: str, old: Any) -> Any:
+        node = world.spec.resolve(node)
+        if isinstance(value, list) and node.get("type") == "array":
+            return [walk(item, node.get("items", {}), path, None) for item in value]
+        if not isinstance(value, dict) or "properties" not in node:
+            return value
+        props = node["properties"]
+        out = {k: walk(v, props.get(k, {}), f"{path}.{k}", (old or {}).get(k) if isinstance(old, dict) else None)
+               for k, v in value.items()}
+        if path and "id" in props and props["id"].get("readOnly") and out.get("id") is None:
+            known = old.get("id") if isinstance(old, dict) else None
+            out["id"] = known or world.collection(f"{resource}{path}").allocate_id()
+        return out
+
+    return walk(stored, schema, "", existing)

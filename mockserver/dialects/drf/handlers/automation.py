@@ -32,18 +32,13 @@ class ScheduleWorkflows(Hooks):
 
 @register("policies")
 class Policies(Hooks):
-    """Nested objects get ids of their own; ``created`` is set once (H114)."""
+    """``created`` is set once; a schedule runs in its site's time zone (H114)."""
 
     def prepare(self, call: Call, cleaned: dict[str, Any], existing: Row | None) -> dict[str, Any]:
         changes = dict(cleaned)
-        for field in ("schedule", "order"):
-            if isinstance(changes.get(field), dict):
-                current = (existing or {}).get(field) or {}
-                pk = current.get("id") or call.world.collection(f"policies.{field}").allocate_id()
-                changes[field] = {**changes[field], "id": pk}
-        if isinstance(changes.get("triggers"), list):
-            counter = call.world.collection("policies.triggers")
-            changes["triggers"] = [{**t, "id": counter.allocate_id()} for t in changes["triggers"]]
+        if isinstance(changes.get("schedule"), dict) and not ((existing or {}).get("schedule") or {}).get("timezone"):
+            site = call.world.get("sites", changes.get("site", (existing or {}).get("site"))) or {}
+            changes["schedule"] = {**changes["schedule"], "timezone": site.get("timezone") or "UTC"}
         if existing is None:
             changes["created"] = call.world.now_text()
         return changes

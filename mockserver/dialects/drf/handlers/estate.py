@@ -31,11 +31,6 @@ class Spaces(Hooks):
         changes = dict(cleaned)
         if "sites" in changes:  # [{"name": <site id>, "label": …}] → site ids; the label is not stored (H106)
             changes["sites"] = list(dict.fromkeys(entry["name"] for entry in changes["sites"] or []))
-        schedule = changes.get("snapshot_schedule")
-        if isinstance(schedule, dict):
-            current = (existing or {}).get("snapshot_schedule") or {}
-            pk = current.get("id") or call.world.collection("spaces.snapshot_schedule").allocate_id()
-            changes["snapshot_schedule"] = {**schedule, "id": pk}
         if existing is None:
             changes.update(created=call.world.now_text(), uuid=new_uuid(call))
         return changes
