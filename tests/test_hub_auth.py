@@ -328,3 +328,165 @@ def test_reset_retires_bearer_tokens(state):
     _, access = tokens.obtain_pair(alice(state), state)
     auth.reset(state)
     assert refused(bearer(access), state).body == invalid_bearer("Token is invalid or expired")
+
+
+# -- over HTTP -------------------------------------------------------------------------------------------------
+
+NOT_PROVIDED = {"detail": "Authentication credentials were not provided."}
+
+
+@pytest.fixture(scope="module")
+def hub_app():
+    from mockserver.app import create_app
+
+    return create_app(Settings(apis=("hub",)))
+
+
+@pytest.fixture
+def client(hub_app):
+    hub_app.extensions["mockserver"].reset()
+    return hub_app.test_client()
+
+
+def login(client, username: str = "alice", password: str | None = None) -> dict:
+    response = client.post("/api/auth/token/", json={"username": username, "password": password or username})
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def as_user(client, username: str = "alice") -> dict[str, str]:
+    return bearer(login(client, username)["access"])
+
+
+def assert_401(response, body: dict) -> None:
+    assert (response.status_code, response.json) == (401, body)
+    assert response.headers["WWW-Authenticate"] == 'Bearer realm="api"'
+
+
+def new_key(client, headers: dict[str, str], name: str = "ci") -> dict:
+    response = client.post("/api/auth/clientkeys/", json={"name": name}, headers=headers)
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+@pytest.mark.parametrize("authorization", ["Bearer garbage", "Bearer", "Api-Key nosuch", "Basic eDp5"])
+def test_h10_public_endpoints_ignore_credentials(client, authorization):
+    headers = {"Authorization": authorization}
+    tokens_ = client.post("/api/auth/token/", json={"username": "alice", "password": "alice"}, headers=headers)
+    assert tokens_.status_code == 200
+    assert client.post("/api/auth/token/refresh/", json={"refresh": tokens_.json["refresh"]},
+                       headers=headers).status_code == 200
+    assert client.post("/api/auth/token/verify/", json={"token": tokens_.json["access"], "type": "access"},
+                       headers=headers).status_code == 200
+    assert client.get("/api/auth/token/publickey/", headers=headers).status_code == 200
+
+
+def test_h18_bearer_authenticates_as_the_tokens_user(client):
+    access = login(client)["access"]
+    response = client.get("/api/users/alice/", headers=bearer(access))
+    assert response.status_code == 200 and response.json["username"] == "alice"
+    assert_401(client.get("/api/users/alice/", headers={"Authorization": f"bearer {access}"}), NOT_PROVIDED)
+
+
+def test_h19_expired_access_token(client):
+    headers = as_user(client)
+    assert client.get("/api/sites/", headers=headers).status_code == 200
+    assert client.post("/__mock__/clock", json={"advance": 3601}).status_code == 200
+    assert_401(client.get("/api/sites/", headers=headers), invalid_bearer("Token is invalid or expired"))
+
+
+def test_h19_refresh_token_and_bad_headers(client):
+    refresh = login(client)["refresh"]
+    assert_401(client.get("/api/sites/", headers=bearer(refresh)), invalid_bearer("Token has wrong type"))
+    assert_401(client.get("/api/sites/", headers=bearer("garbage")), invalid_bearer("Token is invalid or expired"))
+    for header in ("Bearer", "Bearer a b"):
+        assert_401(client.get("/api/sites/", headers={"Authorization": header}), {
+            "detail": "Authorization header must contain two space-delimited values",
+            "code": "bad_authorization_header"})
+
+
+def test_h20_token_of_a_missing_or_inactive_user(client):
+    alice_headers, admin_headers = as_user(client), as_user(client, "admin")
+    assert client.post("/api/users/alice/deactivate/", headers=admin_headers).status_code == 200
+    assert_401(client.get("/api/sites/", headers=alice_headers), {"detail": "User is inactive",
+                                                                   "code": "user_inactive"})
+    assert client.delete("/api/users/alice/", headers=admin_headers).status_code == 204
+    assert_401(client.get("/api/sites/", headers=alice_headers), {"detail": "User not found",
+                                                                   "code": "user_not_found"})
+
+
+@pytest.mark.parametrize("word", ["Api-Key", "api-key", "API-KEY"])
+def test_h21_client_key_authenticates_as_its_owner(client, word):
+    key = new_key(client, as_user(client))
+    response = client.get("/api/auth/clientkeys/", headers={"Authorization": f"{word} {key['api_key']}"})
+    assert response.status_code == 200 and [k["user"] for k in response.json["results"]] == ["alice"]
+
+
+def test_h21_deleted_unknown_or_malformed_client_key(client):
+    headers = as_user(client)
+    key = new_key(client, headers)
+    key_headers = {"Authorization": f"Api-Key {key['api_key']}"}
+    assert client.delete(f"/api/auth/clientkeys/{key['id']}/", headers=headers).status_code == 204
+    assert_401(client.get("/api/sites/", headers=key_headers), {"detail": "Invalid API key."})
+    for value in ("nosuchpr.0123456789abcdef0123456789abcdef", "garbage", key["api_key"][:-1]):
+        assert_401(client.get("/api/sites/", headers={"Authorization": f"Api-Key {value}"}),
+                   {"detail": "Invalid API key."})
+
+
+@pytest.mark.parametrize("headers", [
+    {}, {"Authorization": "Basic YWRtaW46YWRtaW4="}, {"Authorization": "Token abc"},
+    {"Authorization": "bearer abc"}, {"Authorization": "Api-Key"},
+])
+def test_h22_no_credentials(client, headers):
+    assert_401(client.get("/api/sites/", headers=headers), NOT_PROVIDED)
+
+
+def test_h23_authentication_comes_before_permission_and_method(client):
+    assert_401(client.put("/api/sites/1/", json={}), NOT_PROVIDED)
+    assert_401(client.put("/api/sites/1/", json={}, headers=bearer("garbage")),
+               invalid_bearer("Token is invalid or expired"))
+    assert client.put("/api/sites/1/", json={}, headers=as_user(client)).status_code == 403
+    assert client.put("/api/sites/1/", json={}, headers=as_user(client, "admin")).status_code == 405
+
+
+def test_h24_deactivation_and_activation(client):
+    admin_headers = as_user(client, "admin")
+    tokens_ = login(client)
+    key_headers = {"Authorization": f"Api-Key {new_key(client, bearer(tokens_['access']))['api_key']}"}
+    inactive = {"detail": "User is inactive", "code": "user_inactive"}
+
+    response = client.post("/api/users/alice/deactivate/", headers=admin_headers)
+    assert response.status_code == 200 and response.json["is_active"] is False
+    assert_401(client.get("/api/sites/", headers=bearer(tokens_["access"])), inactive)
+    assert_401(client.get("/api/sites/", headers=key_headers), inactive)
+    assert_401(client.post("/api/auth/token/", json={"username": "alice", "password": "alice"}),
+               {"detail": "No active account found with the given credentials"})
+    assert_401(client.post("/api/auth/token/refresh/", json={"refresh": tokens_["refresh"]}),
+               {"detail": "No active account found for the given token."})
+
+    assert client.post("/api/users/alice/activate/", headers=admin_headers).json["is_active"] is True
+    assert client.get("/api/sites/", headers=bearer(tokens_["access"])).status_code == 200
+    assert client.get("/api/sites/", headers=key_headers).status_code == 200
+    assert client.post("/api/auth/token/refresh/", json={"refresh": tokens_["refresh"]}).status_code == 200
+    assert login(client)
+
+
+def test_a2_reset_retires_tokens_and_client_keys(client):
+    tokens_ = login(client)
+    key = new_key(client, bearer(tokens_["access"]))
+    assert client.post("/__mock__/reset").status_code == 204
+    assert_401(client.get("/api/sites/", headers=bearer(tokens_["access"])),
+               invalid_bearer("Token is invalid or expired"))
+    assert_401(client.post("/api/auth/token/refresh/", json={"refresh": tokens_["refresh"]}),
+               {"detail": "Token is invalid or expired", "code": "token_not_valid"})
+    assert_401(client.get("/api/sites/", headers={"Authorization": f"Api-Key {key['api_key']}"}),
+               {"detail": "Invalid API key."})
+    assert client.get("/api/sites/", headers=as_user(client)).status_code == 200
+
+
+def test_h3_username_with_a_dot_logs_in(client):
+    admin_headers = as_user(client, "admin")
+    created = client.post("/api/users/", json={"username": "bob.smith", "password": "pw"}, headers=admin_headers)
+    assert created.status_code == 201 and created.json["password"] == "********"
+    response = client.get("/api/users/bob.smith/", headers=bearer(login(client, "bob.smith", "pw")["access"]))
+    assert response.status_code == 200 and response.json["username"] == "bob.smith"
