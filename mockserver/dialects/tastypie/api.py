@@ -13,9 +13,8 @@ from ...engine import Collection
 from ...errors import ApiError, MockServerError
 from .datetimes import to_stored
 from .render import CANNED_404, HTML, Reply, dumps
-from .representation import from_api, represent
 from .request import Call, Query
-from .spec import API, PREFIX, load_resources
+from .spec import API, PREFIX, from_api, load_resources, represent
 from .views import Pipeline
 from .writes import commit_create, prepare_create
 

@@ -1,7 +1,7 @@
 """Resource behaviour beyond the field tables, as hooks the generic CRUD path calls for every resource.
 
-The defaults do nothing; a resource with its own rules subclasses :class:`Behaviour` in its own module
-(:mod:`.composite`, :mod:`.pluginjob`) and is listed in :func:`behaviour_for`.
+The defaults do nothing; a resource with its own rules subclasses :class:`Behaviour` (PluginResultJob here,
+compositedatamanagement in :mod:`.composite`) and is listed in :func:`behaviour_for`.
 """
 from __future__ import annotations
 
@@ -30,9 +30,26 @@ class Behaviour:
         return None
 
 
+# -- PluginResultJob: a change of ``state`` stamps starttime or endtime (T65, TS models.PluginResultJob.save) --------
+
+STARTED = "Started"
+# The states TS counts as finished; reaching one stamps endtime (the contract has no per-value facts).
+FINISHED = frozenset({"Completed", "Error", "Declined", "Unknown", "Resource", "Timed Out", "Cancelled", "Archived"})
+
+
+class PluginResultJob(Behaviour):
+    def on_update(self, old: Row, new: Row, now: str) -> None:
+        state = new.get("state")
+        if state == old.get("state"):
+            return
+        if state == STARTED:
+            new["starttime"] = now
+        elif state in FINISHED:
+            new["endtime"] = now
+
+
 def behaviour_for(resource: str) -> Behaviour:
-    from .composite import CompositeDataManagement
-    from .pluginjob import PluginResultJob
+    from .composite import CompositeDataManagement  # composite.py builds on Behaviour from this module
 
     behaviours: dict[str, type[Behaviour]] = {
         "compositedatamanagement": CompositeDataManagement,

@@ -9,10 +9,9 @@ from typing import Any
 from urllib.parse import quote
 
 from ...errors import ApiError
-from . import auth, handlers, negotiate, routing
+from . import auth, handlers, negotiate
 from .datetimes import to_stored
-from .filters import QueryError, ordering, where
-from .paging import PagingError, meta, window
+from .query import QueryError, meta, ordering, where, window
 from .render import (
     HTML,
     VARY_ERROR,
@@ -26,9 +25,8 @@ from .render import (
     serialize,
     text,
 )
-from .representation import represent
-from .request import Call
-from .spec import PREFIX, Resource
+from .request import Call, Redirect, Route, allowed_methods, effective_method, resolve
+from .spec import PREFIX, Resource, represent
 
 TOO_DEEP = "Invalid data sent: the request body is nested too deeply."
 
@@ -44,16 +42,16 @@ class Pipeline:
         self.names = frozenset(resources)
 
     def handle(self, call: Call) -> Reply:
-        route = routing.resolve(call.path, self.names)
+        route = resolve(call.path, self.names)
         if route is None:
             return not_found_page(PREFIX + call.path)
-        if isinstance(route, routing.Redirect):
+        if isinstance(route, Redirect):
             return self._redirect(call)
         if route.kind == "top":
             return self._top(call)
         resource = self.resources[route.resource]
-        method = routing.effective_method(route, call.method, call.header("X-HTTP-Method-Override"))
-        allow = ",".join(routing.allowed_methods(route, resource.list_methods, resource.detail_methods))
+        method = effective_method(route, call.method, call.header("X-HTTP-Method-Override"))
+        allow = ",".join(allowed_methods(route, resource.list_methods, resource.detail_methods))
         if method == "OPTIONS":
             return text(200, allow, {"Allow": allow}, vary=VARY_ERROR)
         if method not in allow.split(","):
@@ -65,7 +63,7 @@ class Pipeline:
         except RecursionError:
             return self._error(call, bad_request(TOO_DEEP))
 
-    def _serve(self, call: Call, route: routing.Route, resource: Resource, method: str) -> Reply:
+    def _serve(self, call: Call, route: Route, resource: Resource, method: str) -> Reply:
         if call.body_too_large:
             raise refuse(413, f"Request body too large: the limit is {self.settings.max_body_bytes} bytes.")
         user = auth.authenticate(call.header("Authorization"), call.query, self.settings.torrent_users,
@@ -101,7 +99,7 @@ class Pipeline:
         try:
             keys = ordering(resource, call.query)
             limit, offset = window(call.query)
-        except (QueryError, PagingError) as exc:
+        except QueryError as exc:
             raise bad_request(str(exc)) from None
         total, rows = self.collection(resource).list(predicate, keys, offset, limit, nulls_last=True)
         return {"meta": meta(resource.list_path, call.query, limit, offset, total),

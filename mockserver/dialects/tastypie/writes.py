@@ -1,19 +1,84 @@
-"""Creating and changing rows through the engine, in two steps: prepare (validate, build the row, no store
-writes) and commit. The caller checks permission in between, so a refused write leaves the store as it was.
+"""Writes, from the body to the store: Content-Type (T50), JSON (T51), shape (T52), the contract's field rules
+(T54–T64), then the row in two steps — prepare (no store writes) and commit — so the caller can check
+permission in between and a refused write leaves the store as it was (T70, T74).
 
-Server-set datetimes (T14), ids on create and update (T40, T42, T44), unique ids (T57), the resource's own
-create/update hooks (T65, T67).
+Field checks run in the order T70 gives — type, null, length, then required — each over the body's fields in
+alphabetical order, so the first message is always the same for the same body. Rows get server-set datetimes
+(T14), ids (T40, T42, T44, T57) and the resource's own create/update hooks (T65, T67).
 """
 from __future__ import annotations
 
 from typing import Any
 
 from ...engine import Collection
-from .render import bad_request
+from .render import bad_request, refuse
+from .request import Call
 from .spec import Resource
-from .validation import check_fields, defaults
+from .values import FieldError, coerce, loads_body
 
 Row = dict[str, Any]
+NOT_AN_OBJECT = "Invalid data sent: the request body must be a JSON object."
+
+
+def read_json(call: Call) -> Any:
+    """The body as JSON; 415 for anything but application/json (or no Content-Type), 400 when malformed."""
+    content_type = (call.header("Content-Type") or "").strip()
+    if content_type and content_type.split(";", 1)[0].strip().lower() != "application/json":
+        raise refuse(415, f"Unsupported Content-Type '{content_type}'; send application/json.")
+    try:
+        return loads_body(call.body.decode("utf-8"))
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError and NaN are ValueErrors
+        raise bad_request(f"Malformed JSON: {exc}") from None
+
+
+def read_object(call: Call) -> dict[str, Any]:
+    body = read_json(call)
+    if not isinstance(body, dict):
+        raise bad_request(NOT_AN_OBJECT)
+    return body
+
+
+def check_fields(resource: Resource, body: dict[str, Any], creating: bool) -> dict[str, Any]:
+    """The body's writable fields in stored form. Read-only and unknown keys are dropped (T54); so are
+    ignored fields, after their checks. ``creating`` adds the required-field check (T55)."""
+    present = sorted(name for name in body if name in resource.fields and resource.fields[name].writable)
+    values: dict[str, Any] = {}
+    try:
+        for name in present:
+            if body[name] is not None:
+                values[name] = coerce(resource.fields[name], body[name])
+        for name in present:
+            if body[name] is None:
+                if not resource.fields[name].nullable:
+                    raise FieldError(f"The '{name}' field doesn't allow a null value.")
+                values[name] = None
+        for name in present:
+            limit = resource.fields[name].max_length
+            if limit is not None and isinstance(values[name], str) and len(values[name]) > limit:
+                raise FieldError(f"The '{name}' field accepts at most {limit} characters; "
+                                 f"{len(values[name])} given.")
+        if creating:
+            for field in sorted(resource.writable(), key=lambda f: f.name):
+                if field.required and field.name not in body:
+                    raise FieldError(f"The '{field.name}' field has no data and doesn't allow a default or null "
+                                     f"value.")
+    except FieldError as exc:
+        raise bad_request(str(exc)) from None
+    return {name: value for name, value in values.items() if not resource.fields[name].ignored}
+
+
+def defaults(resource: Resource) -> dict[str, Any]:
+    """A created row's values for the fields a body left out: the contract default, else null."""
+    row: dict[str, Any] = {}
+    for field in resource.writable():
+        if field.ignored or field.name == "id":
+            continue
+        default = field.default if field.has_default else None
+        row[field.name] = coerce(field, default) if default is not None else None
+    return row
+
+
+# -- rows ------------------------------------------------------------------------------------------------------------
 
 
 def taken(resource: Resource, pk: int):
