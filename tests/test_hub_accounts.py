@@ -1,11 +1,23 @@
-"""Hub account handlers (hub-api.md D4, D7, H11–H17, H101, H104), called through the domain seam."""
+"""Hub account handlers (hub-api.md D4, D7, H11–H17, H100, H101, H104, H26): through the domain seam, then over HTTP."""
 from __future__ import annotations
 
 import re
 
 import jwt
 import pytest
-from test_hub_auth import BEARER, add_key, admin, alice, deactivate, hub_state
+from test_hub_auth import (
+    BEARER,
+    add_key,
+    admin,
+    alice,
+    as_user,
+    assert_401,
+    bearer,
+    deactivate,
+    hub_state,
+    login,
+    new_key,
+)
 
 from mockserver.dialects.drf import auth, credentials, tokens
 from mockserver.errors import ApiError
@@ -259,3 +271,154 @@ def test_h24_client_key_of_a_deactivated_user(state):
     with pytest.raises(ApiError) as info:
         auth.authenticate({"Authorization": f"Api-Key {key}"}, state)
     assert info.value.body == {"detail": "User is inactive", "code": "user_inactive"}
+
+
+# -- over HTTP -------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hub_app():
+    from mockserver.app import create_app
+    from mockserver.config import Settings
+
+    return create_app(Settings(apis=("hub",)))
+
+
+@pytest.fixture
+def client(hub_app):
+    hub_app.extensions["mockserver"].reset()
+    return hub_app.test_client()
+
+
+def test_h11_obtain_pair_over_http(client):
+    response = client.post("/api/auth/token/", json={"username": "admin", "password": "admin"})
+    assert response.status_code == 200 and response.content_type == "application/json"
+    assert re.fullmatch(rb'\{"refresh":"[\w.-]+","access":"[\w.-]+"\}', response.data)
+    assert client.get("/api/users/", headers=bearer(response.json["access"])).status_code == 200
+
+
+def test_h12_obtain_failures_over_http(client):
+    for body in ({"username": "admin", "password": "nope"}, {"username": "nobody", "password": "admin"}):
+        assert_401(client.post("/api/auth/token/", json=body), NO_ACCOUNT)
+    response = client.post("/api/auth/token/", json={})
+    assert (response.status_code, response.json) == (400, {
+        "username": ["This field is required."], "password": ["This field is required."]})
+    response = client.post("/api/auth/token/", json={"username": "", "password": "x"})
+    assert (response.status_code, response.json) == (400, {"username": ["This field may not be blank."]})
+    response = client.post("/api/auth/token/")  # an empty body is an empty form
+    assert response.status_code == 400 and list(response.json) == ["username", "password"]
+
+
+def test_h13_token_format_over_http(client):
+    tokens_ = login(client)
+    for token_type, lifetime in (("refresh", 86400), ("access", 3600)):
+        assert jwt.get_unverified_header(tokens_[token_type]) == {"alg": "RS256", "typ": "JWT"}
+        claims = jwt.decode(tokens_[token_type], options={"verify_signature": False})
+        assert list(claims) == ["token_type", "exp", "iat", "jti", "user_id"]
+        assert claims["token_type"] == token_type and claims["user_id"] == 2
+        assert claims["exp"] - claims["iat"] == lifetime
+
+
+def test_h14_public_key_over_http(client):
+    response = client.get("/api/auth/token/publickey/")
+    assert response.status_code == 200 and list(response.json) == ["public_key"]
+    claims = jwt.decode(login(client)["access"], response.json["public_key"], algorithms=["RS256"])
+    assert claims["token_type"] == "access"
+
+
+def test_h15_refresh_over_http(client):
+    refresh = login(client)["refresh"]
+    client.post("/__mock__/clock", json={"advance": 7200})  # the first access token has expired by now
+    for _ in range(2):
+        response = client.post("/api/auth/token/refresh/", json={"refresh": refresh})
+        assert response.status_code == 200 and list(response.json) == ["access"]
+        assert client.get("/api/sites/", headers=bearer(response.json["access"])).status_code == 200
+
+
+def test_h16_refresh_errors_over_http(client):
+    tokens_, admin_refresh = login(client), login(client, "admin")["refresh"]
+    assert_401(client.post("/api/auth/token/refresh/", json={"refresh": "garbage"}), INVALID)
+    assert_401(client.post("/api/auth/token/refresh/", json={"refresh": tokens_["access"]}),
+               {"detail": "Token has wrong type", "code": "token_not_valid"})
+    response = client.post("/api/auth/token/refresh/", json={})
+    assert (response.status_code, response.json) == (400, {"refresh": ["This field is required."]})
+    assert client.delete("/api/users/alice/", headers=as_user(client, "admin")).status_code == 204
+    assert_401(client.post("/api/auth/token/refresh/", json={"refresh": tokens_["refresh"]}),
+               {"detail": "User not found", "code": "user_not_found"})
+    client.post("/__mock__/clock", json={"advance": 86400})
+    assert_401(client.post("/api/auth/token/refresh/", json={"refresh": admin_refresh}), INVALID)
+
+
+def test_h17_verify_over_http(client):
+    tokens_ = login(client)
+    response = client.post("/api/auth/token/verify/", json={"token": tokens_["refresh"], "type": "refresh"})
+    assert (response.status_code, response.data) == (200, b"{}")
+    assert_401(client.post("/api/auth/token/verify/", json={"token": tokens_["refresh"], "type": "access"}),
+               INVALID)
+    response = client.post("/api/auth/token/verify/", json={"token": tokens_["access"], "type": "foo"})
+    assert (response.status_code, response.json) == (400, {"type": ['"foo" is not a valid choice.']})
+    response = client.post("/api/auth/token/verify/", json={})
+    assert (response.status_code, response.json) == (400, {
+        "token": ["This field is required."], "type": ["This field is required."]})
+
+
+def test_h100_passwords_set_on_create_and_patch(client):
+    admin_headers = as_user(client, "admin")
+    client.post("/api/users/", json={"username": "bob", "password": "first"}, headers=admin_headers)
+    assert login(client, "bob", "first")
+    response = client.patch("/api/users/bob/", json={"password": "second"}, headers=admin_headers)
+    assert response.status_code == 200 and response.json["password"] == "********"
+    assert_401(client.post("/api/auth/token/", json={"username": "bob", "password": "first"}), NO_ACCOUNT)
+    assert login(client, "bob", "second")
+    stored = client.get("/__mock__/records/hub/users").json[-1]
+    assert stored["username"] == "bob" and "second" not in str(stored.values())
+
+
+def test_h101_change_password_over_http(client):
+    headers = as_user(client)
+    response = client.post("/api/users/change_password/", json={"old_password": "alice", "new_password": "n3w"},
+                           headers=headers)
+    assert (response.status_code, response.data) == (200, b'{"new_password":"********","old_password":"********"}')
+    assert client.get("/api/sites/", headers=headers).status_code == 200  # existing tokens stay valid
+    assert_401(client.post("/api/auth/token/", json={"username": "alice", "password": "alice"}), NO_ACCOUNT)
+    assert login(client, "alice", "n3w")
+    response = client.post("/api/users/change_password/", json={"old_password": "alice", "new_password": "x"},
+                           headers=headers)
+    assert (response.status_code, response.json) == (400, {"old_password": ["Wrong password."]})
+    assert_401(client.post("/api/users/change_password/", json={"old_password": "n3w", "new_password": "x"}),
+               {"detail": "Authentication credentials were not provided."})
+
+
+def test_h104_client_keys_over_http(client):
+    headers = as_user(client)
+    key = new_key(client, headers)
+    assert list(key) == ["api_key", "id", "name", "url", "user"]
+    assert re.fullmatch(r"[A-Za-z0-9]{8}\.[A-Za-z0-9]{32}", key["api_key"])
+    assert key["url"] == f"http://localhost/api/auth/clientkeys/{key['id']}/" and key["user"] == "alice"
+    detail = client.get(key["url"], headers=headers)
+    assert detail.json == {"id": key["id"], "name": "ci", "url": key["url"], "user": "alice"}
+    key_headers = {"Authorization": f"Api-Key {key['api_key']}"}
+    patched = client.patch(key["url"], json={"name": "renamed", "user": "admin"}, headers=key_headers)
+    assert patched.status_code == 200 and "api_key" not in patched.json and patched.json["user"] == "alice"
+    assert client.get("/api/sites/", headers=key_headers).status_code == 200
+    assert client.delete(key["url"], headers=key_headers).status_code == 204
+    assert_401(client.get("/api/sites/", headers=key_headers), {"detail": "Invalid API key."})
+
+
+def test_h104_location_header(client):
+    response = client.post("/api/auth/clientkeys/", json={"name": "ci"}, headers=as_user(client))
+    assert response.status_code == 201 and response.headers["Location"] == response.json["url"]
+
+
+def test_h26_client_keys_are_private(client):
+    alice_headers, admin_headers = as_user(client), as_user(client, "admin")
+    mine, theirs = new_key(client, alice_headers, "mine"), new_key(client, admin_headers, "theirs")
+    listed = client.get("/api/auth/clientkeys/", headers=alice_headers).json
+    assert [k["id"] for k in listed["results"]] == [mine["id"]] and listed["count"] == 1
+    not_found = {"detail": "No ClientKey matches the given query."}
+    for method in ("get", "patch", "delete"):
+        response = getattr(client, method)(theirs["url"], json={"name": "x"}, headers=alice_headers)
+        assert (response.status_code, response.json) == (404, not_found)
+    everything = client.get("/api/auth/clientkeys/", headers=admin_headers).json["results"]
+    assert [k["id"] for k in everything] == [mine["id"], theirs["id"]]
+    assert client.delete(mine["url"], headers=admin_headers).status_code == 204
