@@ -24,7 +24,7 @@ from .common import (
     table,
 )
 from .lifecycle import JobPhase, job_phase, phase_of, task_phase, tasks_by_job
-from .shapes import job_body, jobstat_body, jobstat_state
+from .tasks import job_body, jobstat_body, jobstat_state
 
 STATES = ("PENDING", "STARTED", "PAUSED", "SUCCESS", "FAILURE", "CANCELLED", "NEW", "ERROR", "SKIPPED",
           "CANCELLING", "PAUSING", "DEQUEUING", "UNKNOWN", "FAILING")

@@ -9,8 +9,8 @@ from . import HubCall, HubReply, domain, joblists, tasks  # noqa: F401  (joblist
 from .common import Row, detail_row, iso_z, now_us, ref, ref_name, rows, table
 from .lifecycle import FINISHED, cancel, pause, phase_of, resume, settle
 from .plans import start_run
-from .settingstasks import create_settingstask
-from .shapes import job_body
+from .settings import create_settingstask
+from .tasks import job_body
 
 DISCOVERIES = ("recursive", "snapdiff", None)
 DEFAULT_RULES = [{"type": "all", "state": "all", "action": [{"name": "dynamo.tasks.migrate"}]}]

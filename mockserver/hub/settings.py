@@ -1,4 +1,4 @@
-"""Global settings (H92), site settings (H93), site refresh (H94) and site health (H95).
+"""Settings tasks (H91), global settings (H92), site settings (H93), site refresh (H94) and site health (H95).
 
 Every change answers 202 with a settingstask per affected site (D15, H91). Settings take effect at once: the
 settingstask reports the push to the sites, it does not gate it. Global settings are pushed to every site's
@@ -6,16 +6,102 @@ settings when they change (4.6: global settings are pushed to every site).
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ApiError
 from . import HubCall, HubList, HubReply, domain
-from .common import Row, configuration, detail_row, field_error, now_us, parse_time, q_bool, q_str, ref, rows, table
+from .common import (
+    Row,
+    configuration,
+    detail_row,
+    duration_us,
+    field_error,
+    iso_z,
+    new_uuid,
+    now_us,
+    parse_time,
+    q_bool,
+    q_int,
+    q_list,
+    q_str,
+    ref,
+    rng,
+    rows,
+    table,
+)
 from .lifecycle import settle
-from .settingstasks import task_map
+from .tasks import runtime
 from .vfs import SiteFS
 
+if TYPE_CHECKING:
+    from ..state import MockState
+
 APPLY, REFRESH = "dynamo.tasks.settings.apply", "dynamo.tasks.settings.refresh"
+
+
+# -- settingstasks (H91): on the clock like a task, PENDING → STARTED at +d0 → SUCCESS at +d0+d ------------
+
+TASK_LIST_FIELDS = ("id", "job", "site", "started", "state", "task_id", "tasktype", "url")
+
+
+def create_settingstask(state: MockState, site: str, tasktype: str, request: Any, job: int | None = None) -> str:
+    """A settingstask for one site, starting now; → its uuid (the value of a 202 body's entry)."""
+    tasks = table(state, "settingstasks")
+    now = now_us(state)
+    start = now + duration_us(state, "hub_job_start_delay")
+    pk = tasks.allocate_id()
+    uuid = new_uuid(rng(state, "settingstask", pk))
+    tasks.create({"task_id": uuid, "tasktype": tasktype, "site": site, "job": job,
+                  "request": request if isinstance(request, dict) else {}, "created_us": now, "start": start,
+                  "finish": start + duration_us(state, "hub_task_duration")}, pk=pk)
+    return uuid
+
+
+def task_map(state: MockState, sites: list[Row], tasktype: str, request: Any) -> dict[str, str]:
+    """The 202 body of D15: ``{"<site name>": "<task uuid>"}``, a settingstask per site."""
+    return {site["name"]: create_settingstask(state, site["name"], tasktype, request) for site in sites}
+
+
+def settingstask_phase(row: Row, now: int) -> tuple[str, int | None, int | None]:
+    if "start" not in row:  # stored as-is (admin records)
+        return row.get("state") or "PENDING", None, None
+    if now < row["start"]:
+        return "PENDING", None, None
+    if now < row["finish"]:
+        return "STARTED", row["start"], None
+    return "SUCCESS", row["start"], row["finish"]
+
+
+def settingstask_body(base: str, row: Row, now: int, listed: bool) -> dict[str, Any]:
+    state, started, completed = settingstask_phase(row, now)
+    full = {
+        "completed": iso_z(completed) if "start" in row else row.get("completed"), "friendly_name": None,
+        "id": row["id"], "job": row.get("job"), "request": row.get("request") or {},
+        "results": {} if state == "SUCCESS" else None, "runtime": runtime(started, completed),
+        "site": row.get("site"), "started": iso_z(started) if "start" in row else row.get("started"),
+        "state": state, "task_id": row.get("task_id"), "tasktype": row.get("tasktype"),
+        "url": f"{base}/settingstasks/{row['id']}/",
+    }
+    return {k: full[k] for k in TASK_LIST_FIELDS} if listed else full
+
+
+@domain("settingstasks_list")
+def settingstasks_list(call: HubCall) -> HubList:
+    now = now_us(call.state)
+    tasktype, states, job = q_str(call.query, "tasktype"), q_list(call.query, "state"), q_int(call.query, "job_id")
+    found = table(call.state, "settingstasks").list(lambda r: job is None or r.get("job") == job)[1]
+    items = [settingstask_body(call.base_url, row, now, listed=True) for row in found]
+    return HubList([i for i in items if (tasktype is None or i["tasktype"] == tasktype)
+                    and (not states or i["state"] in states)])
+
+
+@domain("settingstasks_retrieve")
+def settingstasks_retrieve(call: HubCall) -> HubReply:
+    row = detail_row(call.state, "settingstasks", call.path_params.get("id"), "SettingsTask")
+    return HubReply(200, settingstask_body(call.base_url, row, now_us(call.state), listed=False))
+
+
+# -- settings ---------------------------------------------------------------------------------------------------
 
 
 def setting_body(row: Row) -> dict[str, Any]:
