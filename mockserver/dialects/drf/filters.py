@@ -10,7 +10,7 @@ from typing import Any
 
 from ...engine import LOOKUPS
 from ...errors import ApiError
-from .models import FILTERS
+from .models import FILTERS, PARAM_TYPES
 from .render import stored_refs
 from .world import Row, World
 
@@ -26,6 +26,8 @@ def row_filter(world: World, resource: str, params: dict[str, dict[str, Any]], q
     for name, schema in params.items():
         if name in PAGING or name not in query:
             continue
+        if name in PARAM_TYPES.get(resource, {}):
+            schema = {**schema, "type": PARAM_TYPES[resource][name]}
         values = _values(name, schema, query)
         if values is None:
             continue

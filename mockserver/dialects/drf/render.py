@@ -27,8 +27,10 @@ class Renderer:
         out: dict[str, Any] = {}
         refs = stored_refs(resource)
         computed = COMPUTED.get(resource, {}) if not path else {}
-        for name, sub in schema.get("properties", {}).items():
-            sub = self.spec.resolve(sub)
+        props = schema.get("properties", {})
+        order = self.spec.key_orders.get(id(schema), [])
+        for name in [k for k in order if k in props] + [k for k in props if k not in order]:
+            sub = self.spec.resolve(props[name])
             full = f"{path}.{name}" if path else name
             if name in computed:
                 value = computed[name](self.world, row)

@@ -69,6 +69,7 @@ class Spec:
     routes: list[Route]
     resources: dict[str, dict[str, Any]]
     operations: dict[str, Operation] = field(default_factory=dict)
+    key_orders: dict[int, list[str]] = field(default_factory=dict)  # id(schema) → published key order (H8)
 
     def match(self, path: str) -> tuple[Route, dict[str, str]] | None:
         """The route of a path under the API root (``/sites/1/``), fixed segments before parameters (H3)."""
@@ -94,7 +95,25 @@ def load_spec() -> Spec:
     routes.sort(key=lambda r: (len(r.params), -r.literals, r.path))
     spec = Spec(document, routes, resources)
     spec.operations = {op.op_id: op for route in routes for op in route.operations.values()}
+    for op in spec.operations.values():
+        _learn_order(spec, op.response, op.example)
     return spec
+
+
+def _learn_order(spec: Spec, schema: Any, example: Any) -> None:
+    """Published examples fix the key order of the schema they show, wherever that schema is rendered."""
+    if not isinstance(schema, dict) or example is None:
+        return
+    for option in spec.resolve(schema).get("oneOf", [schema]):
+        node = spec.resolve(option)
+        if isinstance(example, list) and node.get("type") == "array" and example:
+            _learn_order(spec, node.get("items"), example[0])
+        elif isinstance(example, dict) and node.get("type") == "object":
+            results = node.get("properties", {}).get("results")
+            if results is not None and example.get("results"):
+                _learn_order(spec, results.get("items"), example["results"][0])
+            elif results is None:
+                spec.key_orders[id(node)] = list(example)
 
 
 def _route(document: dict[str, Any], path: str, item: dict[str, Any], resources: dict[str, Any]) -> Route:

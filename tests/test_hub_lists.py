@@ -1,0 +1,134 @@
+"""Pagination, bare arrays, default order and filters (hub-api.md H31–H38)."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from mockserver.app import state_of
+from test_hub_support import Hub, hub_app
+
+BASE = "http://localhost/api/permissions/"
+
+
+@pytest.fixture(scope="module")
+def app():
+    return hub_app()
+
+
+@pytest.fixture
+def hub(app):
+    state_of(app).reset()
+    return Hub(app)
+
+
+@pytest.fixture
+def total(hub):
+    return len(hub.rows("permissions"))
+
+
+def test_h31_envelope_and_empty_collection(hub):
+    assert hub.get("buckets/").json == {"count": 0, "next": None, "previous": None, "results": []}
+    body = hub.get("sites/").json
+    assert list(body) == ["count", "next", "previous", "results"] and body["count"] == 3
+
+
+@pytest.mark.parametrize(("page_size", "expected"), [
+    (None, 20), ("", 20), ("abc", 20), ("-5", 20), ("5", 20), ("20", 20), ("50", 50), ("100", 100), ("500", 100),
+])
+def test_h32_page_size_clamped_to_20_and_100(hub, total, page_size, expected):
+    query = "" if page_size is None else f"?page_size={page_size}"
+    body = hub.get("permissions/" + query).json
+    assert len(body["results"]) == min(expected, total)
+    assert body["count"] == total
+
+
+def test_h33_page_size_0_is_a_bare_array_of_everything(hub, total):
+    body = hub.get("permissions/?page_size=0&page=7").json
+    assert isinstance(body, list) and len(body) == total
+    jobs = hub.get("jobs/?page_size=0").json
+    assert jobs == []
+
+
+def test_h34_links_are_absolute_with_sorted_query_keys(hub, total):
+    body = hub.get("permissions/?page_size=50&page=2").json
+    assert body["previous"] == f"{BASE}?page_size=50"
+    assert body["next"] == (f"{BASE}?page=3&page_size=50" if total > 100 else None)
+    first = hub.get("permissions/?zeta=1&page_size=20&alpha=x%20y").json
+    assert first["previous"] is None
+    assert first["next"] == f"{BASE}?alpha=x+y&page=2&page_size=20&zeta=1"
+    third = hub.get("permissions/?page=3").json
+    assert third["previous"] == f"{BASE}?page=2"
+
+
+def test_h34_next_is_null_on_the_last_page(hub, total):
+    last = hub.get("permissions/?page=last").json
+    assert last["next"] is None
+    assert len(last["results"]) == total - 20 * (math.ceil(total / 20) - 1)
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "999"])
+def test_h35_invalid_page(hub, page):
+    answer = hub.get(f"permissions/?page={page}")
+    assert (answer.status_code, answer.json) == (404, {"detail": "Invalid page."})
+
+
+def test_h35_page_one_of_an_empty_collection_and_empty_page(hub):
+    assert hub.get("buckets/?page=1").status_code == 200
+    assert hub.get("buckets/?page=").status_code == 200
+    assert hub.get("buckets/?page=2").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["alerts/", "settings/", "sites/1/settings/", "tags/", "pki/lifetime/",
+                                  "my-permissions/", "filesets/"])
+def test_h36_bare_arrays_ignore_paging(hub, path):
+    answer = hub.get(path + "?page=5&page_size=1")
+    assert answer.status_code == 200
+    assert isinstance(answer.json, list)
+
+
+def test_h37_default_order(hub):
+    assert [r["id"] for r in hub.get("permissions/").json["results"]] == list(range(1, 21))
+    assert [r["key"] for r in hub.get("filestatustypes/").json["results"]] == ["MIGRATED", "PREMIGRATED",
+                                                                              "UNMANAGED"]
+    assert [r["name"] for r in hub.get("tags/").json] == sorted(r["name"] for r in hub.get("tags/").json)
+
+
+@pytest.mark.parametrize(("query", "names"), [
+    ("site_id=2", ["space01"]), ("search_keyword=DEF", ["default"]), ("search_keyword=/space01", ["space01"]),
+    ("site_id=3", []), ("nosuch=1", ["space01", "default"]),
+])
+def test_h38_space_filters(hub, query, names):
+    assert [s["name"] for s in hub.get("spaces/?" + query).json["results"]] == names
+
+
+def test_h38_integer_filters_reject_non_integers(hub):
+    answer = hub.get("spaces/?site_id=abc")
+    assert (answer.status_code, answer.json) == (400, {"site_id": ["Enter a whole number."]})
+
+
+@pytest.mark.parametrize(("query", "count"), [
+    ("name=SiteHealth", 1), ("name=Other", 0), ("site=testexample", 1), ("severity=INFO", 1),
+    ("suppressed=false", 1), ("suppressed=True", 0), ("suppressed=maybe", 1), ("summary=No%20workers%20are%20joined", 1),
+])
+def test_h38_alert_filters(hub, query, count):
+    assert len(hub.get("alerts/?" + query).json) == count
+
+
+def test_h38_schedule_target_and_link_filters(hub):
+    hub.created("schedules/", {"name": "a", "site": "site1", "space": "space01"})
+    hub.created("schedules/", {"name": "b", "site": "site2"})
+    assert [s["name"] for s in hub.get("schedules/?site_id=2").json["results"]] == ["b"]
+    assert [s["name"] for s in hub.get("schedules/?space_id=1").json["results"]] == ["a"]
+    bucket = hub.created("buckets/", {"name": "cold", "storage_type": "s3"})
+    hub.created("external_targets/", {"name": "t", "local_file_regex": ".*", "bucket_instance": bucket["id"]})
+    hub.created("external_targets/", {"name": "u", "local_file_regex": ".*"})
+    assert [t["name"] for t in hub.get("external_targets/?bucket=cold").json["results"]] == ["t"]
+    store = hub.created("datastores/", {"name": "d", "type": "s3"})
+    hub.created("ipaddresses/", {"datastore": store["id"], "ipaddr": "10.1.1.1"})
+    assert hub.get(f"ipaddresses/?datastore_id={store['id'] + 1}").json["count"] == 0
+    assert hub.get(f"ipaddresses/?datastore_id={store['id']}").json["count"] == 1
+
+
+def test_h38_tags_filter_is_a_case_insensitive_substring(hub):
+    assert [t["name"] for t in hub.get("tags/?filter=AR").json] == ["archive"]
