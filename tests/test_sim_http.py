@@ -1,0 +1,116 @@
+"""The simulation through the Hub dialect and Flask's test client: the clock driven by the admin API (A6),
+bodies as clients receive them (compact JSON, DRF envelopes, 404 shapes)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from test_sim_support import assert_valid, dialect_ready
+
+from mockserver.config import Settings
+
+pytestmark = pytest.mark.skipif(not dialect_ready(), reason="the Hub dialect does not serve /api/ yet")
+OUTPUT = "/mmfs1/data/space01/output.mov"
+
+
+class Client:
+    def __init__(self, seed: int = 0):
+        from mockserver.app import create_app
+
+        self.http = create_app(Settings(apis=("hub",), seed=seed)).test_client()
+        self.clock(set="2025-07-03T12:38:44Z")
+        token = self.http.post("/api/auth/token/", json={"username": "admin", "password": "admin"}).json
+        self.headers = {"Authorization": f"Bearer {token['access']}"}
+
+    def clock(self, **change) -> None:
+        assert self.http.post("/__mock__/clock", json=change).status_code == 200
+
+    def get(self, path: str):
+        return self.http.get(f"/api/{path}", headers=self.headers)
+
+    def send(self, method: str, path: str, body=None):
+        return self.http.open(f"/api/{path}", method=method, headers=self.headers, json=body)
+
+
+@pytest.fixture
+def client() -> Client:
+    return Client()
+
+
+def test_h80_published_example_end_to_end(client: Client) -> None:
+    assert client.get("jobs/").data == (
+        b'{"count":0,"next":null,"previous":null,"results":[],"stats":{"type":{"migrate":0,"premigrate":0,'
+        b'"recall":0},"state":{"SUCCESS":0,"FAILURE":0,"STARTED":0,"PENDING":0,"ERROR":0},"created":{},"site":{}}}')
+    started = client.send("POST", "file/workflow/", {"site": "site1", "workflow": "migrate", "paths": [OUTPUT]})
+    assert (started.status_code, started.json["job"]) == (201, 1)
+    assert client.get("jobs/1/").json["state"] == "PENDING"
+    client.clock(advance=2)
+    jobs = client.get("jobs/").json
+    assert_valid("/jobs/", "get", jobs)
+    assert (jobs["results"][0]["state"], jobs["stats"]["state"]["SUCCESS"]) == ("SUCCESS", 1)
+    assert jobs["results"][0]["url"] == "http://localhost/api/jobs/1/"
+    migrated = client.get(f"file/?site=site1&path={OUTPUT}").json
+    assert (migrated["status"], migrated["disk_usage"]) == ("MIGRATED", 0)
+    task = client.get("tasks/1/").json
+    assert list(task) == ["url", "id", "task_id", "tasktype", "state", "started", "completed", "runtime", "job",
+                          "site", "paths", "parents", "dynamic_parents", "result", "friendly_name"]
+    assert task["result"]["status"]["summary"]["processed"] == 1
+
+
+def test_h33_h34_pages_and_bare_arrays(client: Client) -> None:
+    for _ in range(21):
+        client.send("POST", "jobs/", {"site": "site1", "workflow": "recall", "paths": [OUTPUT]})
+    page = client.get("jobs/?page=2").json
+    assert (page["count"], len(page["results"]), page["previous"]) == (21, 1, "http://localhost/api/jobs/")
+    assert page["stats"]["type"]["recall"] == 21
+    assert isinstance(client.get("jobs/?page_size=0").json, list)
+    assert isinstance(client.get("filesets/?page=2").json, list)
+    assert client.get("jobs/recent/").json["count"] == 5
+
+
+def test_h64_h69_refusals_in_drf_shape(client: Client) -> None:
+    assert (client.get("file/?site=nosuch&path=/").status_code, client.get("file/?site=nosuch&path=/").json) == (
+        404, {"detail": "No Site matches the given query."})
+    assert client.get("jobs/abc/").json == {"detail": "Not found."}
+    assert client.get("jobs/9/progress/").json == {"detail": "No Job matches the given query."}
+    assert client.send("POST", "file/workflow/", {"site": "site1"}).json == {
+        "workflow": ["This field is required."]}
+
+
+def test_d15_settings_patch_and_settingstasks(client: Client) -> None:
+    reply = client.send("PATCH", "settings/", {"values": [{"key": "ngenea:realm", "value": "CORP"}]})
+    assert reply.status_code == 202 and list(reply.json) == ["site1", "site2", "testexample"]
+    client.clock(advance=2)
+    tasks = client.get("settingstasks/?state=SUCCESS").json
+    assert tasks["count"] == 3 and tasks["results"][0]["task_id"] == reply.json["site1"]
+    assert client.get("sites/2/settings/?flat=true").json["ngenea:realm"] == "CORP"
+    assert client.get("sites/1/health/").json["health"] == "ok"
+
+
+def test_h73_search_over_http(client: Client) -> None:
+    created = client.send("POST", "search/", {"path": "/mmfs1/data", "filters": {"name": "output"}})
+    assert created.status_code == 201 and created.headers["Location"] == created.json["url"]
+    results = client.get(f"search/{created.json['id']}/?sort=-site").json
+    assert [r["site"] for r in results["results"]] == ["site2", "site1"]
+
+
+@pytest.mark.xfail(strict=False, reason="the dialect JSON-encodes HubReply text bodies (wiring asked for)")
+def test_h72_analytics_csv_over_http(client: Client) -> None:
+    reply = client.get("analytics/?site=site1&path=/mmfs1&download=csv")
+    assert reply.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert reply.data.startswith(b"path,name,type,size,total_files,MIGRATED,PREMIGRATED,UNMANAGED\n/mmfs1,")
+
+
+def test_h118_same_seed_same_bytes_over_http() -> None:
+    def session(seed: int) -> list[bytes]:
+        client = Client(seed)
+        client.send("POST", "file/workflow/", {"site": "site2", "workflow": "premigrate",
+                                               "paths": ["/mmfs1/data/space01", "/gone"]})
+        client.send("POST", "search/", {"path": "/mmfs1", "filters": {"type": "file"}})
+        client.clock(advance=90)
+        return [client.get(p).data for p in ("jobs/", "tasks/", "tasks/1/", "jobstats/?page_size=100",
+                                             "search/1/?page_size=100", "file/?site=site2&path=/mmfs1/data/space01")]
+
+    first = session(5)
+    assert first == session(5)
+    assert json.loads(first[0])["results"][0]["state"] == "FAILURE"
