@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from test_hub_support import Hub, hub_app
 
 from mockserver.app import state_of
-from test_hub_support import Hub, hub_app
 
 NOT_PROVIDED = {"detail": "Authentication credentials were not provided."}
 FORBIDDEN = {"detail": "You do not have permission to perform this action."}

@@ -4,9 +4,9 @@ from __future__ import annotations
 import math
 
 import pytest
+from test_hub_support import Hub, hub_app
 
 from mockserver.app import state_of
-from test_hub_support import Hub, hub_app
 
 BASE = "http://localhost/api/permissions/"
 
@@ -109,7 +109,8 @@ def test_h38_integer_filters_reject_non_integers(hub):
 
 @pytest.mark.parametrize(("query", "count"), [
     ("name=SiteHealth", 1), ("name=Other", 0), ("site=testexample", 1), ("severity=INFO", 1),
-    ("suppressed=false", 1), ("suppressed=True", 0), ("suppressed=maybe", 1), ("summary=No%20workers%20are%20joined", 1),
+    ("suppressed=false", 1), ("suppressed=True", 0), ("suppressed=maybe", 1),
+    ("summary=No%20workers%20are%20joined", 1),
 ])
 def test_h38_alert_filters(hub, query, count):
     assert len(hub.get("alerts/?" + query).json) == count

@@ -4,10 +4,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from test_hub_support import Hub, hub_app
 
 from mockserver.app import state_of
 from mockserver.dialects.drf.http import NOT_FOUND_PAGE
-from test_hub_support import Hub, hub_app
 
 
 @pytest.fixture(scope="module")
