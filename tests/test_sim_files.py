@@ -185,6 +185,17 @@ def test_h94_site_refresh_recounts_and_seed_counts_agree(hub: Hub) -> None:
         "files_hydrated_count"]
 
 
+def test_h106_space_usage_counts_bytes_on_disk(hub: Hub) -> None:
+    from mockserver.hub.files import space_bytes_used
+
+    site = hub.state.store.get("hub/sites", 1)
+    before = space_bytes_used(hub.state, site, "/mmfs1/data/space01")
+    hub.run("migrate", ["/mmfs1/data/space01/output.mov"])
+    hub.advance(2)
+    assert space_bytes_used(hub.state, site, "/mmfs1/data/space01") == before - 257352602
+    assert space_bytes_used(hub.state, site, "/mmfs1/nowhere") == 0
+
+
 def test_h109_external_target_lists_remote_copies(hub: Hub) -> None:
     hub.state.store.put("hub/external_targets", 1, {"id": 1, "name": "cloud", "space": 1,
                                                     "available_on_sites": [1]})

@@ -25,7 +25,8 @@ def test_h74_file_workflow_answers_the_request_with_the_job(hub: Hub) -> None:
                           "queue": "default", "site": "site1", "workflow": "migrate"}
     assert_valid("/file/workflow/", "post", reply.body, "201")
     job = hub.job(1)
-    assert (job["owner"], job["clientkey"], job["paths"], job["tasks_count"]) == (1, None, paths, 2)
+    assert (job["owner"], job["clientkey"], job["paths"], job["tasks_count"]) == (
+        1, None, [OUTPUT, "/mmfs1/data/space01/ab"], 2)
     assert [t["tasktype"] for t in hub.body("tasks_list", job_id=1)] == ["dynamo.tasks.migrate"] * 2
 
 
@@ -63,6 +64,23 @@ def test_h74_workflow_that_cannot_run(hub: Hub, change: dict, message: str) -> N
     workflows.put("hub/workflows", 1, {**workflows.get("hub/workflows", 1), **change})
     assert hub.error("file_workflow_create", method="POST", body={"site": "site1", "workflow": "migrate"}) == (
         400, {"workflow": [message]})
+
+
+def test_h79_files_no_rule_matches_are_skipped(hub: Hub) -> None:
+    workflow = {"id": 9, "name": "dirs_only", "label": "Dirs", "enabled": True, "discovery": "recursive",
+                "filter_rules": [{"type": "directory", "state": "all", "action": [{"name": "dynamo.tasks.recall"}]}]}
+    hub.state.store.put("hub/workflows", 9, workflow)
+    folder = "/mmfs1/data/space01/ab/voluptates"
+    migrated = files_with(hub.state, "MIGRATED", folder)[0]
+    job_id = hub.run("dirs_only", [folder])
+    hub.advance(2)
+    task = hub.body("tasks_list", job_id=job_id)[0]
+    assert task["tasktype"] == "dynamo.tasks.recall"
+    summary = hub.body("tasks_retrieve", pk=task["id"])["result"]["status"]["summary"]
+    stats = hub.body("jobs_statistics_retrieve", pk=job_id)
+    assert summary["processed"] == 0 and summary["skipped"] == stats["skipped"] == stats["total"] > 0
+    assert {s["state"] for s in hub.body("jobstats_list", job=job_id)} == {"SKIPPED"}
+    assert hub.job(job_id)["state"] == "SUCCESS" and hub.file(migrated)["status"] == "MIGRATED"
 
 
 def test_h75_jobs_create(hub: Hub) -> None:

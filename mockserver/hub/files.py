@@ -97,6 +97,13 @@ def site_fs(call: HubCall, name: str) -> SiteFS:
     return SiteFS(call.state, site)
 
 
+def space_bytes_used(state: Any, site: dict[str, Any], mountpoint: str) -> int:
+    """H106 ``sites[].usage[0]``: bytes on disk below a space's mountpoint on one site (a migrated file is a stub)."""
+    settle(state)
+    fs = SiteFS(state, site)
+    return sum(0 if fs.status(n) == "MIGRATED" else n.size for n in fs.files_below(normalize(mountpoint)))
+
+
 @domain("file_retrieve")
 def file_retrieve(call: HubCall) -> HubReply:
     wanted = required(call, "site", "path")

@@ -106,7 +106,7 @@ def job_filter(call: HubCall) -> Callable[[Row, JobPhase], bool]:
 
 
 def input_paths(job: Row) -> list[str]:
-    return [p.get("path", "") if isinstance(p, dict) else str(p) for p in job.get("paths") or []]
+    return [str(p) for p in job.get("paths") or []]
 
 
 def processed(phase: JobPhase) -> int:

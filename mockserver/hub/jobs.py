@@ -8,7 +8,7 @@ from ..errors import ApiError
 from . import HubCall, HubReply, domain, joblists, tasks  # noqa: F401  (joblists, tasks register handlers)
 from .common import Row, detail_row, iso_z, now_us, ref, ref_name, rows, table
 from .lifecycle import FINISHED, cancel, pause, phase_of, resume, settle
-from .plans import start_run
+from .plans import path_text, start_run
 from .settings import create_settingstask
 from .tasks import job_body
 
@@ -90,7 +90,8 @@ def create_job(state: Any, request: dict[str, Any], owner: int | None = None, cl
         "workflow": workflow["name"], "workflow_id": workflow.get("id"), "site": site["name"], "site_id": site["id"],
         "queue": queue["name"] if queue else "default", "queue_id": queue["id"] if queue else None,
         "owner": owner, "clientkey": clientkey, "schedule": schedule, "policy": policy,
-        "created": iso_z(now), "created_us": now, "paths": request["paths"], "fields": request["fields"],
+        "created": iso_z(now), "created_us": now, "paths": [path_text(p) for p in request["paths"]],
+        "fields": request["fields"],
         "discovery": request["discovery"], "include": request.get("include", []),
         "exclude": request.get("exclude", []), "ignore_site_includes": request.get("ignore_site_includes", False),
         "ignore_site_excludes": request.get("ignore_site_excludes", False),
@@ -111,7 +112,7 @@ def file_workflow_create(call: HubCall) -> HubReply:
     return HubReply(201, {
         "discovery": job["discovery"], "exclude": job["exclude"], "fields": job["fields"],
         "ignore_site_excludes": job["ignore_site_excludes"], "ignore_site_includes": job["ignore_site_includes"],
-        "include": job["include"], "job": job["id"], "paths": job["paths"], "queue": job["queue"],
+        "include": job["include"], "job": job["id"], "paths": request["paths"], "queue": job["queue"],
         "site": job["site"], "workflow": job["workflow"]})
 
 

@@ -14,7 +14,7 @@ ACTION_OPS = {"dynamo.tasks.migrate": "migrate", "dynamo.tasks.recall": "recall"
 
 
 def path_text(item: Any) -> str:
-    """``paths`` items are strings or objects with a ``path`` key (H74)."""
+    """``paths`` items are sent as strings or objects with a ``path`` key (H74); jobs keep the strings."""
     return item.get("path", "") if isinstance(item, dict) else str(item)
 
 
