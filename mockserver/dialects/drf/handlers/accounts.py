@@ -11,6 +11,7 @@ from ..call import Call
 from ..hooks import Hooks, next_number, operation, register
 from ..permissions import is_staff
 from ..world import Row
+from .estate import seeded
 
 
 def _credentials() -> Any:
@@ -127,7 +128,7 @@ def site_certificate(call: Call) -> HubReply:
     if site is None:
         raise ApiError(400, {"site": [f"Object with name={cleaned['site']} does not exist."]})
     lifetime = (call.world.rows("pki/lifetime") or [{}])[0].get("days") or 365
-    rng = call.world.state.random
+    rng = seeded(call, "certificate", site["name"], call.world.now_text())
     key = ec.derive_private_key(rng.randrange(1, 2**255), ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, site["name"])])
     now = call.world.now().replace(microsecond=0)

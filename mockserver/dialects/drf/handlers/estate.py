@@ -1,6 +1,7 @@
 """Sites, spaces, nodes and external targets (H96, H106–H108)."""
 from __future__ import annotations
 
+import random
 import uuid
 from typing import Any
 
@@ -12,9 +13,13 @@ from ..world import Row
 IMMUTABLE = {"detail": "This space is immutable and cannot be updated or deleted."}
 
 
-def new_uuid(call: Call) -> str:
-    """UUID4 from the mock's seeded generator, so runs repeat (H118)."""
-    return str(uuid.UUID(int=call.world.state.random.getrandbits(128), version=4))
+def seeded(call: Call, *names: object) -> random.Random:
+    """A generator that depends only on the mock's seed and what it names, so runs repeat after a reset (H118)."""
+    return random.Random(":".join(str(n) for n in (call.world.state.settings.seed, *names)))
+
+
+def new_uuid(call: Call, *names: object) -> str:
+    return str(uuid.UUID(int=seeded(call, *names).getrandbits(128), version=4))
 
 
 @register("sites")
@@ -32,7 +37,7 @@ class Spaces(Hooks):
         if "sites" in changes:  # [{"name": <site id>, "label": …}] → site ids; the label is not stored (H106)
             changes["sites"] = list(dict.fromkeys(entry["name"] for entry in changes["sites"] or []))
         if existing is None:
-            changes.update(created=call.world.now_text(), uuid=new_uuid(call))
+            changes.update(created=call.world.now_text(), uuid=new_uuid(call, "space", changes.get("name")))
         return changes
 
     def created(self, call: Call, row: Row) -> None:

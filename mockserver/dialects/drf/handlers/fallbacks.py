@@ -33,7 +33,8 @@ def default_for(call: Call, schema: dict[str, Any] | None) -> Any:
 
 def task_map(call: Call, sites: list[dict[str, Any]]) -> HubReply:
     """``{"<site name>": "<task uuid>"}`` per site affected (D15)."""
-    return HubReply(call.op.status, {site["name"]: new_uuid(call) for site in sites})
+    now = call.world.now_text()
+    return HubReply(call.op.status, {site["name"]: new_uuid(call, call.op.op_id, site["name"], now) for site in sites})
 
 
 def stand_in(call: Call) -> Any:
