@@ -203,6 +203,20 @@ def test_seed_marker_with_a_directory(pytester):
     pytester.runpytest_inprocess("--mockserver-apis", "torrent").assert_outcomes(passed=2)
 
 
+@pytest.mark.parametrize("where", ["command line", "ini"])
+def test_seed_dir_option_and_ini(pytester, where):
+    one_message = read_seed("torrent")["message"][:1]
+    (pytester.path / "lab-seed" / "torrent").mkdir(parents=True)
+    (pytester.path / "lab-seed" / "torrent" / "message.json").write_text(json.dumps(one_message))
+    pytester.makeini(STRICT_INI + ("mockserver_seed_dir = lab-seed\n" if where == "ini" else ""))
+    pytester.makepyfile("""
+        def test_session_seed(mock_torrent):
+            assert mock_torrent.get("message/").json()["meta"]["total_count"] == 1
+    """)
+    options = ["--mockserver-seed-dir", "lab-seed"] if where == "command line" else []
+    pytester.runpytest_inprocess("--mockserver-apis", "torrent", *options).assert_outcomes(passed=1)
+
+
 def test_a_bad_seed_marker_says_what_it_takes(pytester):
     pytester.makeini(STRICT_INI)
     pytester.makepyfile("""
