@@ -1,10 +1,11 @@
 """MockServer: the Flask app on a real port, in a background thread (port 0 picks a free one)."""
 from __future__ import annotations
 
+import queue
 import socket
 import threading
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
 
 from .app import create_app, state_of
 from .config import Settings
@@ -16,6 +17,56 @@ class QuietRequestHandler(WSGIRequestHandler):
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass
+
+
+class _Workers:
+    """Daemon threads that serve one connection at a time and then wait for the next. A new thread starts only
+    when none is free, so concurrency stays unbounded (a request waiting in a fault delay never holds up
+    another), while steady load reuses threads instead of starting one per connection. A thread left idle for
+    ``idle_seconds`` ends."""
+
+    def __init__(self, serve, idle_seconds: float = 30.0):
+        self._serve = serve
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._free = threading.Semaphore(0)  # waiting threads not yet promised a job
+        self._idle_seconds = idle_seconds
+
+    def submit(self, *job) -> None:
+        if not self._free.acquire(blocking=False):
+            threading.Thread(target=self._work, name="mockserver-worker", daemon=True).start()
+        self._jobs.put(job)
+
+    def _work(self) -> None:
+        while True:
+            try:
+                job = self._jobs.get(timeout=self._idle_seconds)
+            except queue.Empty:
+                if self._free.acquire(blocking=False):
+                    return  # one waiting thread fewer: this one
+                continue  # a job was promised to a waiting thread: stay for it
+            self._serve(*job)
+            self._free.release()
+
+
+class PooledWSGIServer(BaseWSGIServer):
+    """werkzeug's threaded server, with reused threads (see :class:`_Workers`)."""
+
+    multithread = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._workers = _Workers(self._serve_connection)
+
+    def process_request(self, request, client_address) -> None:
+        self._workers.submit(request, client_address)
+
+    def _serve_connection(self, request, client_address) -> None:
+        try:
+            self.finish_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
 
 
 class MockServer:
@@ -33,8 +84,8 @@ class MockServer:
         handler = WSGIRequestHandler if self.access_log else QuietRequestHandler
         listening = _listen(self.settings.host, self.settings.port)
         try:
-            self._server = make_server(self.settings.host, self.settings.port, self.app, threaded=True,
-                                       request_handler=handler, fd=listening.fileno())
+            self._server = PooledWSGIServer(self.settings.host, self.settings.port, self.app, handler=handler,
+                                            fd=listening.fileno())
         finally:
             listening.close()  # the server holds its own duplicate of the socket
         # A short poll interval makes stop() quick (serve_forever checks for shutdown between polls).
