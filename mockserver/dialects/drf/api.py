@@ -16,19 +16,25 @@ from flask import Request, Response
 from ...errors import ApiError
 from ...hub import HubList, HubReply, load_handlers
 from . import handlers  # noqa: F401  (registers the dialect's operations and resource hooks)
-from .body import parse_json, read_limited, require_object
+from .access import check_permission, lookup, options_body
 from .call import Call
 from .handlers.fallbacks import stand_in
 from .hooks import FALLBACKS, LOCAL_HANDLERS
-from .http import empty_response, error_response, json_response, negotiate, not_found_page, redirect_slash
-from .lookup import lookup
-from .metadata import options_body
+from .http import (
+    empty_response,
+    error_response,
+    json_response,
+    negotiate,
+    not_found_page,
+    parse_json,
+    read_limited,
+    redirect_slash,
+    require_object,
+)
+from .lists import paginate
 from .models import SIMULATED
-from .paginate import paginate
-from .permissions import check_permission
-from .records import insert_records, stored_records
+from .records import convert_seeds, insert_records, stored_records
 from .render import order_like
-from .seeding import convert_seeds
 from .spec import load_spec
 from .views import create, destroy, list_view, retrieve, singleton_view, update
 from .world import World

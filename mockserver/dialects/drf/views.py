@@ -8,10 +8,10 @@ from typing import Any
 from ...engine import order_rows
 from ...errors import ApiError
 from ...hub import HubList, HubReply
-from .body import require_object
 from .call import Call
-from .filters import row_filter
 from .hooks import hooks_for
+from .http import require_object
+from .lists import row_filter
 from .models import CASCADES, DEFAULTS, ORDERING, REFERENCES
 from .world import Row, World
 from .writes import apply_reverse, clean_body, number_nested, without_reverse

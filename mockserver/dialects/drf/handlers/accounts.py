@@ -7,10 +7,12 @@ from typing import Any
 
 from ....errors import ApiError
 from ....hub import HubList, HubReply
+from ..access import is_staff
 from ..call import Call
 from ..hooks import Hooks, next_number, operation, register
-from ..permissions import is_staff
+from ..http import require_object
 from ..world import Row
+from ..writes import clean_body
 from .estate import seeded
 
 
@@ -115,13 +117,11 @@ def my_permissions(call: Call) -> HubList:
 @operation("pki_site_create")
 def site_certificate(call: Call) -> HubReply:
     """A self-signed certificate for a site, valid for the current lifetime (H105); deterministic (H118)."""
+    # cryptography is imported here: only this operation needs it, and it is slow to import.
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
-
-    from ..body import require_object
-    from ..writes import clean_body
 
     cleaned = clean_body(call.world, "pki/site", call.op.request, require_object(call.body))
     site = call.world.find("sites", "name", cleaned["site"])

@@ -10,6 +10,7 @@ from ..call import Call
 from ..computed import COMPUTED
 from ..hooks import Hooks, operation, register
 from ..models import SCHEDULE_WORKFLOWS
+from ..views import item_schema
 from ..world import Row, World
 
 CRON = ("minute", "hour", "day_of_month", "month_of_year", "day_of_week")
@@ -71,8 +72,6 @@ def automated_schedules(call: Call) -> HubList:
             "discovery_managed_paths": None, "discovery_workflow": None, "policy_id": policy["id"],
             "policy_name": policy.get("name"), "site_name": site["name"] if site else None, "spaces": spaces,
         })
-    from ..views import item_schema
-
     schema = world.spec.resolve(item_schema(call))
     return HubList([{k: item.get(k) for k in schema.get("properties", {})} for item in items])
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from ....hub import HubList, HubReply
-from ..body import require_object
 from ..call import Call
 from ..hooks import operation
+from ..http import require_object
 from ..views import destroy, item_schema, list_view, retrieve
 from ..writes import clean_body
 from .estate import new_uuid

@@ -1,0 +1,158 @@
+"""Lists: DRF page-number pagination as the Hub configures it (H31–H35), and query filters as django-filter
+reads them (H38): only the operation's documented parameters filter, each typed by the contract, each meaning
+"the stored field equals the value" unless ``models.FILTERS`` says otherwise."""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+
+from ...engine import LOOKUPS
+from ...errors import ApiError
+from .models import FILTERS, PARAM_TYPES
+from .render import stored_refs
+from .world import Row, World
+
+DEFAULT_SIZE = 20
+MAX_SIZE = 100
+INVALID_PAGE = {"detail": "Invalid page."}
+
+
+def page_size(raw: str | None) -> int | None:
+    """The page size asked for; None when pagination is off (``page_size=0``, H33)."""
+    if raw is None or raw.strip() == "":
+        return DEFAULT_SIZE
+    try:
+        size = int(raw)
+    except ValueError:
+        return DEFAULT_SIZE
+    if size == 0:
+        return None
+    return min(max(size, DEFAULT_SIZE), MAX_SIZE)
+
+
+def page_number(raw: str | None, pages: int) -> int:
+    if raw is None or raw == "":
+        return 1
+    if raw == "last":
+        return pages
+    try:
+        number = int(raw)
+    except ValueError:
+        raise ApiError(404, INVALID_PAGE) from None
+    if number < 1 or number > pages:
+        raise ApiError(404, INVALID_PAGE)
+    return number
+
+
+def window(total: int, query: Any) -> tuple[int | None, int, int]:
+    """→ (page size or None, page number, offset) for a list of ``total`` items; 404 for a bad page."""
+    size = page_size(query.get("page_size"))
+    if size is None:
+        return None, 1, 0
+    pages = max(1, math.ceil(total / size))
+    number = page_number(query.get("page"), pages)
+    return size, number, (number - 1) * size
+
+
+def envelope(items: Sequence[Any], total: int, size: int, number: int, url: str,
+             extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    pages = max(1, math.ceil(total / size))
+    body = {
+        "count": total,
+        "next": replace_param(url, "page", number + 1) if number < pages else None,
+        "previous": None if number == 1 else (remove_param(url, "page") if number == 2
+                                              else replace_param(url, "page", number - 1)),
+        "results": list(items),
+    }
+    body.update(extra or {})
+    return body
+
+
+def paginate(items: list[Any], query: Any, url: str, extra: dict[str, Any] | None = None) -> Any:
+    """A whole list → the page asked for in the envelope, or the bare list when pagination is off."""
+    size, number, offset = window(len(items), query)
+    if size is None:
+        return items
+    return envelope(items[offset:offset + size], len(items), size, number, url, extra)
+
+
+def replace_param(url: str, key: str, value: Any) -> str:
+    """DRF's ``replace_query_param``: query keys sorted, values form-encoded (H34)."""
+    scheme, netloc, path, query, fragment = urlsplit(url)
+    params = parse_qs(query, keep_blank_values=True)
+    params[key] = [str(value)]
+    return urlunsplit((scheme, netloc, path, urlencode(sorted(params.items()), doseq=True), fragment))
+
+
+def remove_param(url: str, key: str) -> str:
+    scheme, netloc, path, query, fragment = urlsplit(url)
+    params = parse_qs(query, keep_blank_values=True)
+    params.pop(key, None)
+    return urlunsplit((scheme, netloc, path, urlencode(sorted(params.items()), doseq=True), fragment))
+
+
+PAGING = ("page", "page_size")
+BOOLEAN_WORDS = {"true": True, "True": True, "1": True, "false": False, "False": False, "0": False}
+
+
+def row_filter(world: World, resource: str, params: dict[str, dict[str, Any]], query: Any
+               ) -> Callable[[Row], bool] | None:
+    """A predicate for the documented filters present in ``query``; 400 for a badly typed value."""
+    conditions: list[Callable[[Row], bool]] = []
+    special = FILTERS.get(resource, {})
+    for name, schema in params.items():
+        if name in PAGING or name not in query:
+            continue
+        if name in PARAM_TYPES.get(resource, {}):
+            schema = {**schema, "type": PARAM_TYPES[resource][name]}
+        values = _values(name, schema, query)
+        if values is None:
+            continue
+        field, lookup = special.get(name, (name, "exact"))
+        conditions.append(_condition(world, resource, field, lookup, values, schema.get("type") == "array"))
+    if not conditions:
+        return None
+    return lambda row: all(check(row) for check in conditions)
+
+
+def _values(name: str, schema: dict[str, Any], query: Any) -> list[Any] | None:
+    kind = schema.get("type")
+    if kind == "array":
+        raw = [part for value in query.getlist(name) for part in value.split(",") if part != ""]
+        kind = schema.get("items", {}).get("type", "string")
+    else:
+        raw = [query.get(name)]
+        if raw == [""]:
+            return None  # django-filter skips empty values
+    if kind == "integer":
+        try:
+            return [int(value) for value in raw]
+        except ValueError:
+            raise ApiError(400, {name: ["Enter a whole number."]}) from None
+    if kind == "boolean":
+        known = [BOOLEAN_WORDS[v] for v in raw if v in BOOLEAN_WORDS]
+        return known or None  # anything else: no filtering
+    return raw
+
+
+def _condition(world: World, resource: str, field: str, lookup: str, values: list[Any], many: bool
+               ) -> Callable[[Row], bool]:
+    def value_of(row: Row, name: str) -> Any:
+        head, _, attribute = name.partition(".")
+        if not attribute:
+            return row.get(head)
+        ref = stored_refs(resource).get(head, (None, None))[1]
+        target = world.get(ref.target, row.get(head)) if ref else None
+        return target.get(attribute) if target else None
+
+    if lookup == "has":
+        return lambda row: any(v in (row.get(field) or []) for v in values)
+    if lookup == "any_icontains":
+        names = field.split(",")
+        return lambda row: any(LOOKUPS["icontains"](value_of(row, n), values[0]) for n in names)
+    if many:
+        return lambda row: value_of(row, field) in values
+    check = LOOKUPS[lookup]
+    return lambda row: check(value_of(row, field), values[0])
