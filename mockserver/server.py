@@ -25,15 +25,16 @@ class _Workers:
     another), while steady load reuses threads instead of starting one per connection. A thread left idle for
     ``idle_seconds`` ends."""
 
-    def __init__(self, serve, idle_seconds: float = 30.0):
+    def __init__(self, serve, name: str, idle_seconds: float = 30.0):
         self._serve = serve
+        self._name = name
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._free = threading.Semaphore(0)  # waiting threads not yet promised a job
         self._idle_seconds = idle_seconds
 
     def submit(self, *job) -> None:
         if not self._free.acquire(blocking=False):
-            threading.Thread(target=self._work, name="mockserver-worker", daemon=True).start()
+            threading.Thread(target=self._work, name=self._name, daemon=True).start()
         self._jobs.put(job)
 
     def _work(self) -> None:
@@ -55,7 +56,7 @@ class PooledWSGIServer(BaseWSGIServer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._workers = _Workers(self._serve_connection)
+        self._workers = _Workers(self._serve_connection, name=f"mockserver:{self.port}")
 
     def process_request(self, request, client_address) -> None:
         self._workers.submit(request, client_address)

@@ -1,6 +1,7 @@
 """Many clients at once over real HTTP: no lost or duplicated writes, admin operations atomic (A12)."""
 import base64
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -102,3 +103,26 @@ def test_journal_numbers_concurrent_requests_uniquely(stub_server):
     seqs = [entry.seq for entry in stub_server.state.journal.entries()]
     assert len(seqs) == len(set(seqs)) == THREADS * 50
     assert seqs == sorted(seqs)
+
+
+def test_requests_in_a_fault_delay_never_hold_up_each_other(stub_server):
+    with session() as s:
+        s.post(stub_server.url + "/__mock__/faults", json={"path": "/rundb/api/v1/echo/", "delay_ms": 400},
+               timeout=10)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(40) as pool:
+        statuses = list(pool.map(lambda _: http_status(stub_server.url + "/rundb/api/v1/echo/"), range(40)))
+    assert statuses == [200] * 40
+    assert time.perf_counter() - started < 8  # 40 waits one after another would take 16 s
+
+
+def test_sequential_requests_reuse_one_handler_thread(stub_server):
+    for _ in range(30):
+        assert http_status(stub_server.url + "/rundb/api/v1/item/") == 200
+    workers = [t for t in threading.enumerate() if t.name == f"mockserver:{stub_server.port}"]
+    assert 1 <= len(workers) <= 3  # one, plus at most a couple still finishing a connection
+
+
+def http_status(url: str) -> int:
+    with session() as s:
+        return s.get(url, timeout=30).status_code
