@@ -120,7 +120,9 @@ def test_consumer_crud_paging_and_isolation_on_both_apis(consumer):
 
 
 def test_consumer_passes_under_xdist_with_one_data_file_per_worker(consumer):
-    result = consumer.runpytest_subprocess("-p", "xdist", "-n", "2", "--mockserver-db", "data/mock.json")
+    # Plugins this test does not need cost each of the three processes seconds of imports.
+    unrelated = ["-p", "no:schemathesis", "-p", "no:hypothesispytest", "-p", "no:anyio"]
+    result = consumer.runpytest_subprocess(*unrelated, "-p", "xdist", "-n", "2", "--mockserver-db", "data/mock.json")
     result.assert_outcomes(passed=9)
     assert sorted(p.name for p in (consumer.path / "data").iterdir()) == ["mock-gw0.json", "mock-gw1.json"]
 
