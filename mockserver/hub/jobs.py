@@ -106,7 +106,7 @@ def caller(call: HubCall) -> dict[str, int | None]:
 
 @domain("file_workflow_create")
 def file_workflow_create(call: HubCall) -> HubReply:
-    with call.state.store.lock:
+    with call.state.store.atomic():
         request = workflow_request(call)
         job = create_job(call.state, request, **caller(call))
     return HubReply(201, {
@@ -123,7 +123,7 @@ def job_reply(call: HubCall, job: Row, status: int = 200) -> HubReply:
 
 @domain("jobs_create")
 def jobs_create(call: HubCall) -> HubReply:
-    with call.state.store.lock:
+    with call.state.store.atomic():
         job = create_job(call.state, workflow_request(call), **caller(call))
         return job_reply(call, job, 201)
 
@@ -148,14 +148,14 @@ ACTIONS = {"jobs_cancel_create": cancel, "jobs_pause_create": pause, "jobs_resum
 
 @domain(*ACTIONS)
 def job_action(call: HubCall) -> HubReply:
-    with call.state.store.lock:
+    with call.state.store.atomic():
         job = detail_row(call.state, "jobs", call.path_params.get("id"), "Job")
         return job_reply(call, ACTIONS[call.operation_id](call.state, job))
 
 
 @domain("jobs_destroy")
 def jobs_destroy(call: HubCall) -> HubReply:
-    with call.state.store.lock:
+    with call.state.store.atomic():
         job = detail_row(call.state, "jobs", call.path_params.get("id"), "Job")
         settle(call.state)  # what finished before the delete keeps its effect on the files
         table(call.state, "tasks").delete_where(lambda r: r.get("job") == job["id"])
@@ -168,7 +168,7 @@ def jobs_destroy(call: HubCall) -> HubReply:
 def schedules_run_create(call: HubCall) -> HubReply:
     """H89: one job per schedule workflow, on the schedule's managed paths or else its space's mountpoint."""
     state = call.state
-    with state.store.lock:
+    with state.store.atomic():
         schedule = detail_row(state, "schedules", call.path_params.get("id"), "Schedule")
         space = ref(state, "spaces", schedule.get("space"))
         managed = schedule.get("managed_paths")
@@ -201,7 +201,7 @@ def schedule_body(call: HubCall, schedule: Row) -> dict[str, Any]:
 def policies_run_create(call: HubCall) -> HubReply:
     """H90: a ``migrate`` job over the policy's spaces, and a settingstask whose uuid the body reports."""
     state = call.state
-    with state.store.lock:
+    with state.store.atomic():
         policy = detail_row(state, "policies", call.path_params.get("id"), "Policy")
         site = ref(state, "sites", policy.get("site"))
         if site is None:

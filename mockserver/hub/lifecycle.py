@@ -108,7 +108,7 @@ def next_status(status: str | None, op: str) -> str | None:
 
 def settle(state: MockState) -> None:
     """Apply the file effects of every successful task finished by now, oldest finish first."""
-    with state.store.lock:
+    with state.store.atomic():
         now = now_us(state)
         _, pending = state.store.select("hub/tasks", lambda r: bool(r.get("effects")) and not r.get("applied"))
         jobs = {j["id"]: j for j in state.store.select("hub/jobs", lambda r: r["id"] in {t["job"] for t in pending})[1]}

@@ -74,7 +74,7 @@ def search_body(call: HubCall) -> tuple[dict[str, Any], list[Row]]:
 
 @domain("search_create")
 def search_create(call: HubCall) -> HubReply:
-    with call.state.store.lock:
+    with call.state.store.atomic():
         request, sites = search_body(call)
         wanted = matcher(request["filters"])
         settle(call.state)
@@ -145,7 +145,7 @@ def search_retrieve(call: HubCall) -> HubList:
 
 @domain("search_destroy")
 def search_destroy(call: HubCall) -> HubReply:
-    with call.state.store.lock:
+    with call.state.store.atomic():
         table(call.state, "search").delete([search_of(call)["id"]])
     return HubReply(204)
 

@@ -169,7 +169,7 @@ def settings_list(call: HubCall) -> HubList:
 
 @domain("settings_partial_update")
 def settings_partial_update(call: HubCall) -> HubReply:
-    with call.state.store.lock:
+    with call.state.store.atomic():
         pairs = changes(call)
         existing = rows(call.state, "settings")
         for key, value in pairs:
@@ -182,7 +182,7 @@ def settings_partial_update(call: HubCall) -> HubReply:
 
 @domain("settings_sync_create")
 def settings_sync_create(call: HubCall) -> HubReply:
-    with call.state.store.lock:
+    with call.state.store.atomic():
         name = q_str(call.query, "site")
         sites = rows(call.state, "sites")
         if name is not None:
@@ -209,7 +209,7 @@ def sites_settings_list(call: HubCall) -> HubList | HubReply:
 
 @domain("sites_settings_partial_update")
 def sites_settings_partial_update(call: HubCall) -> HubReply:
-    with call.state.store.lock:
+    with call.state.store.atomic():
         site = site_of(call)
         pairs = changes(call)
         existing = site_rows(call, site)
@@ -220,7 +220,7 @@ def sites_settings_partial_update(call: HubCall) -> HubReply:
 
 @domain("sites_settings_refresh_create")
 def sites_settings_refresh_create(call: HubCall) -> HubReply:
-    with call.state.store.lock:
+    with call.state.store.atomic():
         site = site_of(call)
         push(call, site, [(r["key"], r.get("value")) for r in rows(call.state, "settings")], only_missing=True)
         return HubReply(202, task_map(call.state, [site], REFRESH, {}))
@@ -229,7 +229,7 @@ def sites_settings_refresh_create(call: HubCall) -> HubReply:
 @domain("sites_refresh_create")
 def sites_refresh_create(call: HubCall) -> HubReply:
     """H94: the site's stored file counts are recounted from its file system."""
-    with call.state.store.lock:
+    with call.state.store.atomic():
         site = site_of(call)
         settle(call.state)
         table(call.state, "sites").save({**site, **SiteFS(call.state, site).counts()})
