@@ -27,7 +27,7 @@ class TastypieApi:
         self.state = state
         self.resources = load_resources()
         self.collections = {name: Collection(state.store, r.table) for name, r in self.resources.items()}
-        self.pipeline = Pipeline(self.resources, self.collections, state.clock, state.settings)
+        self.pipeline = Pipeline(self.resources, state.store, self.collections, state.clock, state.settings)
 
     # -- ApiBinding ----------------------------------------------------------------------------------------------
 

@@ -1,8 +1,9 @@
 """One function per method and route kind (``<method>_<kind>``), called by the pipeline after authentication.
 
 Each takes ``(pipe, call, route, resource, user)``; ``pipe`` is the :class:`~.views.Pipeline` with the shared
-helpers. Writes validate everything first, then check permission, then commit; list writes run inside
-``store.atomic()`` so that a refusal anywhere leaves the store untouched (T49, T74).
+helpers. Writes validate everything first, then check permission, then commit; the pipeline runs every write
+inside ``store.atomic()``, so a refusal anywhere, even halfway through a list, leaves the store untouched
+(T49, T74).
 """
 from __future__ import annotations
 
@@ -126,11 +127,10 @@ def put_list(pipe, call, route, resource, user) -> Reply:
     entries = _entries(body["objects"])
     coll = pipe.collection(resource)
     now = pipe.now()
-    with coll.store.atomic():
-        coll.delete_where(predicate)
-        for entry in entries:
-            commit_create(coll, prepare_create(resource, coll, entry, now))
-        pipe.permit(user, resource)
+    coll.delete_where(predicate)
+    for entry in entries:
+        commit_create(coll, prepare_create(resource, coll, entry, now))
+    pipe.permit(user, resource)
     return empty(204)
 
 
@@ -145,22 +145,21 @@ def patch_list(pipe, call, route, resource, user) -> Reply:
         raise bad_request(BAD_DELETED)
     coll = pipe.collection(resource)
     now = pipe.now()
-    with coll.store.atomic():
-        for entry in entries:
-            entry = dict(entry)
-            old = None
-            if "resource_uri" in entry:
-                old = coll.get(_pk_of_uri(resource, entry.pop("resource_uri")))
-            if old is None:  # no URI, or the URI's object is gone: a create with a fresh id
-                commit_create(coll, prepare_create(resource, coll, entry, now))
-            else:
-                commit_update(coll, old, prepare_update(resource, coll, old, entry, now))
-        for uri in deleted:
-            pk = _pk_of_uri(resource, uri)
-            if not coll.exists(pk):
-                raise canned_404()
-            coll.delete([pk])
-        pipe.permit(user, resource)
+    for entry in entries:
+        entry = dict(entry)
+        old = None
+        if "resource_uri" in entry:
+            old = coll.get(_pk_of_uri(resource, entry.pop("resource_uri")))
+        if old is None:  # no URI, or the URI's object is gone: a create with a fresh id
+            commit_create(coll, prepare_create(resource, coll, entry, now))
+        else:
+            commit_update(coll, old, prepare_update(resource, coll, old, entry, now))
+    for uri in deleted:
+        pk = _pk_of_uri(resource, uri)
+        if not coll.exists(pk):
+            raise canned_404()
+        coll.delete([pk])
+    pipe.permit(user, resource)
     return empty(202)
 
 

@@ -32,10 +32,11 @@ TOO_DEEP = "Invalid data sent: the request body is nested too deeply."
 
 
 class Pipeline:
-    """Everything one request needs: the resources, their collections, the clock and the settings."""
+    """Everything one request needs: the resources, the store and their collections, the clock, the settings."""
 
-    def __init__(self, resources: dict[str, Resource], collections: dict, clock, settings):
+    def __init__(self, resources: dict[str, Resource], store, collections: dict, clock, settings):
         self.resources = resources
+        self.store = store
         self.collections = collections
         self.clock = clock
         self.settings = settings
@@ -72,7 +73,12 @@ class Pipeline:
             raise empty_error(401, {"WWW-Authenticate": f'Basic Realm="{self.settings.torrent_realm}"'})
         if method == "POST" and route.kind == "detail":
             return empty(501)
-        return getattr(handlers, f"{method.lower()}_{route.kind}")(self, call, route, resource, user)
+        handler = getattr(handlers, f"{method.lower()}_{route.kind}")
+        if method == "GET":
+            return handler(self, call, route, resource, user)
+        # One commit per write request (one file write with --db), and nothing of a refused one (T74).
+        with self.store.atomic():
+            return handler(self, call, route, resource, user)
 
     # -- helpers the handlers share ------------------------------------------------------------------------------
 
