@@ -95,6 +95,17 @@ def test_hub_users_and_client_keys(mock_hub, mockserver):
     assert call["status"] == 201
 
 
+def test_hub_session_refresh_and_login_again_after_a_reset(mock_hub, mockserver):
+    first = mock_hub.access_token
+    mockserver.clock.advance(5)  # a token issued a moment later differs
+    mock_hub.refresh()
+    assert mock_hub.access_token != first and mock_hub.get("sites/").status_code == 200
+    mockserver.reset()  # revokes every token issued since the seed (A2)
+    assert mock_hub.get("sites/").status_code == 401
+    mock_hub.login()
+    assert mock_hub.get("sites/").status_code == 200
+
+
 def test_hub_state_does_not_leak(mock_hub, mockserver):
     assert mockserver.journal(path="/api/sites/") == []
     assert abs(mockserver.clock.now - datetime.now(UTC)) < timedelta(minutes=1)
@@ -116,14 +127,14 @@ def consumer(pytester):
 
 def test_consumer_crud_paging_and_isolation_on_both_apis(consumer):
     result = consumer.runpytest_inprocess("-p", "no:randomly")
-    result.assert_outcomes(passed=9)
+    result.assert_outcomes(passed=10)
 
 
 def test_consumer_passes_under_xdist_with_one_data_file_per_worker(consumer):
     # Plugins this test does not need cost each of the three processes seconds of imports.
     unrelated = ["-p", "no:schemathesis", "-p", "no:hypothesispytest", "-p", "no:anyio"]
     result = consumer.runpytest_subprocess(*unrelated, "-p", "xdist", "-n", "2", "--mockserver-db", "data/mock.json")
-    result.assert_outcomes(passed=9)
+    result.assert_outcomes(passed=10)
     assert sorted(p.name for p in (consumer.path / "data").iterdir()) == ["mock-gw0.json", "mock-gw1.json"]
 
 
