@@ -160,19 +160,8 @@ def detail_row(state: MockState, resource: str, raw_id: str, model: str) -> Row:
     return row
 
 
-def space_site_ids(state: MockState, space: Row) -> list[int]:
-    """Ids of a space's sites, from its ``sites`` (ids, names or objects) or else its ``on_sites`` map."""
-    found = [ref(state, "sites", entry) for entry in space.get("sites") or []]
-    if not found and isinstance(space.get("on_sites"), dict):
-        found = [ref(state, "sites", name) for name, on in space["on_sites"].items() if on]
-    return sorted({row["id"] for row in found if row})
-
-
 def configuration(state: MockState, key: str, default: Any) -> Any:
     config = rows(state, "configurations")
     value = config[0].get(key) if config else None
     return default if value is None else value
 
-
-def base_url_of(call_base: str, path: str) -> str:
-    return f"{call_base}/{path.lstrip('/')}"
