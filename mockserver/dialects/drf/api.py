@@ -147,6 +147,10 @@ class DrfApi:
             return json_response(_ordered(call, body))
         if reply.body is None:
             return empty_response(reply.status, reply.headers)
+        if isinstance(reply.body, (str, bytes)) and "Content-Type" in reply.headers:  # a download (CSV)
+            response = Response(reply.body, reply.status)
+            response.headers.update(reply.headers)
+            return response
         return json_response(_ordered(call, reply.body), reply.status, reply.headers)
 
 
