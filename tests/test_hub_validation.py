@@ -47,6 +47,7 @@ def test_h40_empty_body_is_an_empty_object(hub):
 @pytest.mark.parametrize(("data", "message"), [
     (b"{bad", "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"),
     (b"NaN", "Out of range float values are not JSON compliant: 'NaN'"),
+    (b'{"fields": 1e999}', "Out of range float values are not JSON compliant: '1e999'"),
     (b"\xff", "'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"),
 ])
 def test_h41_malformed_json(hub, data, message):

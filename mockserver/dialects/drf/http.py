@@ -4,6 +4,7 @@ DRF's parse errors (H41, H42)."""
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from flask import Request, Response
@@ -107,7 +108,7 @@ def parse_json(raw: bytes, content_type: str | None) -> Any:
     encoding = _charset(content_type) or "utf-8"
     try:
         text = raw.decode(encoding)
-        return json.loads(text, parse_constant=_reject_constant)
+        return json.loads(text, parse_constant=_reject_constant, parse_float=_finite)
     except LookupError as exc:  # an unknown charset
         raise ApiError(400, {"detail": f"JSON parse error - {exc}"}) from None
     except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are both ValueErrors
@@ -120,6 +121,14 @@ def _charset(content_type: str | None) -> str | None:
         if key.strip().lower() == "charset" and value.strip():
             return value.strip().strip('"')
     return None
+
+
+def _finite(text: str) -> float:
+    """``1e999`` parses to infinity, which no JSON answer could carry back (H4): refuse it like ``Infinity``."""
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"Out of range float values are not JSON compliant: {text!r}")
+    return value
 
 
 def _reject_constant(name: str) -> Any:
