@@ -94,7 +94,6 @@ def test_h73_search_over_http(client: Client) -> None:
     assert [r["site"] for r in results["results"]] == ["site2", "site1"]
 
 
-@pytest.mark.xfail(strict=False, reason="the dialect JSON-encodes HubReply text bodies (wiring asked for)")
 def test_h72_analytics_csv_over_http(client: Client) -> None:
     reply = client.get("analytics/?site=site1&path=/mmfs1&download=csv")
     assert reply.headers["Content-Type"] == "text/csv; charset=utf-8"

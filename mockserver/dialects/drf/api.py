@@ -15,6 +15,7 @@ from flask import Request, Response
 
 from ...errors import ApiError
 from ...hub import HubList, HubReply, load_handlers
+from ...hub.vfs import seed_counts
 from . import handlers  # noqa: F401  (registers the dialect's operations and resource hooks)
 from .access import check_permission, lookup, options_body
 from .call import Call
@@ -70,7 +71,9 @@ class DrfApi:
 
     def seed_tables(self, seeds: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
         # Seeded users carry no password: the auth module checks them against Settings.hub_users (D17).
-        return convert_seeds(seeds)
+        tables = convert_seeds(seeds)
+        seed_counts(tables, self.state.settings.seed)  # H94: a site's file counts are taken at seeding
+        return tables
 
     def error_response(self, status: int, body: Any = None) -> Response:
         return json_response(body if body is not None else {"detail": _reason(status)}, status)

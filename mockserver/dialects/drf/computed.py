@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...engine import parse_datetime_value
+from ...hub.files import space_bytes_used
 from .world import Row, World
 
 MASK = "********"
@@ -53,7 +54,8 @@ def space_sites(world: World, space: Row) -> list[Row]:
         pool = next((p["name"] for p in world.rows("storagepools") if p.get("site") == site_id and p.get("is_default")),
                     None)
         out.append({"id": site_id, "label": site.get("label") or "", "name": site["name"], "pool": pool,
-                    "usage": [0, space.get("size") or 0]})
+                    "usage": [space_bytes_used(world.state, site, space.get("mountpoint") or ""),
+                              space.get("size") or 0]})
     return out
 
 
