@@ -1,4 +1,4 @@
-"""Command line: ``mockserver [serve] …``, ``mockserver check``, ``mockserver routes``.
+"""Command line: ``mockserver [serve] …``, ``mockserver check``, ``mockserver routes``, ``mockserver contract``.
 
 Each subcommand is one ``_add_<name>(subparsers)`` function that declares its options and sets ``run`` to the
 function that carries it out; adding a command means adding one such function and one line in
@@ -77,12 +77,22 @@ def _add_routes(sub) -> None:
     routes.set_defaults(run=run_routes)
 
 
+def _add_contract(sub) -> None:
+    from .harness.options import add_arguments
+
+    contract = sub.add_parser("contract", help="replay an API's contract against the mock (or --base-url); "
+                                               "exit 1 when a check fails")
+    add_arguments(contract)
+    contract.set_defaults(run=run_contract)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mockserver", description="Mock Ion Torrent Suite and Ngenea Hub APIs.")
     sub = parser.add_subparsers(dest="command")
     _add_serve(sub)
     _add_check(sub)
     _add_routes(sub)
+    _add_contract(sub)
     return parser
 
 
@@ -103,6 +113,12 @@ def run_check(args: argparse.Namespace) -> int:
     from .check import run_check as check
 
     return check(args.apis, args.seed_dir)
+
+
+def run_contract(args: argparse.Namespace) -> int:
+    from .harness.options import main as contract
+
+    return contract(args)
 
 
 def run_routes(args: argparse.Namespace) -> int:

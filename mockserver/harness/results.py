@@ -1,0 +1,118 @@
+"""What a run found, per operation and check, gathered from the schemathesis engine's events."""
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from schemathesis.engine import events
+
+from .suite import Suite
+from .target import IN_PROCESS_URL
+
+MAX_FAILURES_KEPT = 3  # distinct failures kept per operation and check
+
+
+@dataclass
+class FailureRecord:
+    check: str
+    message: str
+    curl: list[str]  # the requests that reproduce it, oldest first
+    phase: str
+
+
+@dataclass
+class CheckTally:
+    passed: int = 0
+    failed: int = 0
+    failures: list[FailureRecord] = field(default_factory=list)
+
+
+@dataclass
+class Results:
+    suite: Suite
+    started: float = field(default_factory=time.monotonic)
+    operations: dict[str, dict[str, CheckTally]] = field(default_factory=lambda: defaultdict(dict))
+    cases: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    transitions: set[str] = field(default_factory=set)
+    phases: list[tuple[str, str, float]] = field(default_factory=list)
+    finished: float | None = None
+
+    def handle(self, event) -> None:
+        if isinstance(event, events.ScenarioFinished):
+            self._scenario(event)
+        elif isinstance(event, events.NonFatalError):
+            self.errors.append((event.label, str(event.info.message).strip()))
+        elif isinstance(event, events.PhaseFinished):
+            self.phases.append((event.phase.name.value, event.status.value, time.monotonic() - self.started))
+        elif isinstance(event, events.EngineFinished):
+            self.finished = time.monotonic()
+
+    def _scenario(self, event) -> None:
+        recorder = event.recorder
+        for case_id, node in recorder.cases.items():
+            label = node.value.operation.label
+            if case_id in recorder.interactions:
+                self.cases[label] += 1
+            if node.transition is not None and node.is_transition_applied:
+                self.transitions.add(node.transition.id)
+        for case_id, checks in recorder.checks.items():
+            node = recorder.cases.get(case_id)
+            if node is None:
+                continue
+            tallies = self.operations[node.value.operation.label]
+            for check in checks:
+                tally = tallies.setdefault(check.name, CheckTally())
+                if check.status.value == "failure" and check.failure_info is not None:
+                    tally.failed += 1
+                    self._keep(tally, check, event.phase.value)
+                elif check.status.value == "success":
+                    tally.passed += 1
+
+    def _keep(self, tally: CheckTally, check, phase: str) -> None:
+        info = check.failure_info
+        message = info.failure.message.strip() or info.failure.title
+        if any(kept.message == message for kept in tally.failures) or len(tally.failures) >= MAX_FAILURES_KEPT:
+            return
+        steps = [step.curl for step in info.steps] or [info.code_sample]
+        shown = self.suite.target.shown_origin
+        tally.failures.append(FailureRecord(check.name, message, [s.replace(IN_PROCESS_URL, shown) for s in steps],
+                                            phase))
+
+    # --- summaries ---------------------------------------------------------------------------------------------
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.errors) or any(t.failed for checks in self.operations.values() for t in checks.values())
+
+    @property
+    def seconds(self) -> float:
+        return (self.finished or time.monotonic()) - self.started
+
+    def all_operations(self) -> list[str]:
+        labels = []
+        for result in self.suite.schema.get_all_operations():
+            operation = result.ok()
+            if operation is not None:
+                labels.append(operation.label)
+        return labels
+
+    def all_transitions(self) -> list[str]:
+        """Every link the contract declares, named as schemathesis names a transition."""
+        found = []
+        document = self.suite.facts.document
+        selected = set(self.all_operations())
+        by_id = {op.get("operationId"): f"{method.upper()} {path}" for path, item in document["paths"].items()
+                 for method, op in item.items() if isinstance(op, dict)}
+        for path, item in document["paths"].items():
+            for method, operation in item.items():
+                source = f"{method.upper()} {path}"
+                if not isinstance(operation, dict) or source not in selected:
+                    continue
+                for status, response in operation.get("responses", {}).items():
+                    for name, link in response.get("links", {}).items():
+                        target = by_id.get(link.get("operationId"))
+                        if target in selected:
+                            found.append(f"{source} -> [{status}] {name} -> {target}")
+        return found

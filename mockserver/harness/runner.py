@@ -1,0 +1,151 @@
+"""``mockserver contract``: one API's contract against the mock in process or a server at ``--base-url``.
+
+Runs every schemathesis phase (examples, coverage, fuzzing, stateful) through the engine, prints progress,
+writes ``contract-<api>.xml`` (JUnit) and ``contract-<api>.md`` into the report directory, and exits 0 when
+every check held, 1 when any failed (or the run hit errors), 2 for usage and configuration errors.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from .auth import Credentials, CredentialsError, default_credentials
+from .options import PHASES
+from .report import write_reports
+from .results import Results
+from .suite import Options, Suite, build
+from .target import InProcessTarget, RemoteTarget, split_base_url
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+ENV = "MOCKSERVER_CONTRACT_"  # e.g. MOCKSERVER_CONTRACT_BASE_URL, …_USERNAME, …_PASSWORD, …_API_KEY, …_TOKEN
+
+
+class UsageError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Plan:
+    api: str
+    base_url: str | None
+    credentials: Credentials
+    options: Options
+    report_dir: Path
+
+
+def plan_from_args(args) -> Plan:
+    base_url = args.base_url or os.environ.get(ENV + "BASE_URL") or None
+    given = Credentials(username=args.username or os.environ.get(ENV + "USERNAME"),
+                        password=args.password if args.password is not None else os.environ.get(ENV + "PASSWORD"),
+                        api_key=args.api_key or os.environ.get(ENV + "API_KEY"),
+                        token=args.token or os.environ.get(ENV + "TOKEN"))
+    styles = [name for name, value in (("--password", given.password), ("--api-key", given.api_key),
+                                       ("--token", given.token)) if value]
+    if len(styles) > 1:
+        raise UsageError(f"give one way to authenticate, not {' and '.join(styles)}")
+    if given.style == "none":
+        if given.username:
+            raise UsageError("--username needs --password or --api-key")
+        given = default_credentials(args.api)  # the mock's seeded superuser: in process, or a mock run elsewhere
+    phases = tuple(args.phases.split(",")) if args.phases else PHASES
+    unknown = [p for p in phases if p not in PHASES]
+    if unknown:
+        raise UsageError(f"--phases takes {','.join(PHASES)}, not {','.join(unknown)}")
+    options = Options(read_only=args.read_only, max_examples=args.max_examples, seed=args.seed, phases=phases,
+                      operation_ids=tuple(args.operation or ()))
+    return Plan(args.api, base_url, given, options, Path(args.report_dir))
+
+
+def make_suite(plan: Plan) -> Suite:
+    from ..contract import load
+
+    if plan.base_url is None:
+        from ..app import create_app
+        from ..config import Settings
+
+        target = InProcessTarget(create_app(Settings(apis=(plan.api,))))
+        return build(plan.api, target, plan.credentials, plan.options)
+    base_path = load(plan.api).get("servers", [{"url": "/"}])[0]["url"].rstrip("/")
+    try:
+        origin, api_base = split_base_url(plan.base_url, base_path)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return build(plan.api, RemoteTarget(origin), plan.credentials, plan.options, api_base_url=api_base)
+
+
+def preflight(suite: Suite) -> None:
+    """Fail fast (exit 2) when the server cannot be reached or refuses the credentials."""
+    import requests
+
+    probe = next((r.list_path for r in suite.facts.resources if suite.facts.is_protected("GET", r.list_path)), None)
+    try:
+        headers = suite.target.authenticator.headers()
+        if probe is not None:
+            reply = suite.target.send("GET", suite.facts.base_path + probe, headers=headers)
+            if reply.status in (401, 403):
+                raise UsageError(f"the server refused the credentials: GET {probe} answered {reply.status}")
+    except requests.RequestException as exc:
+        raise UsageError(f"cannot reach {suite.target.origin}: {exc}") from None
+    except CredentialsError as exc:
+        raise UsageError(str(exc)) from None
+
+
+class Progress:
+    """One line per operation and phase, a running count in the stateful phase, phase boundaries."""
+
+    def __init__(self, out: TextIO):
+        self.out = out
+        self.scenarios = 0
+
+    def handle(self, event, results: Results) -> None:
+        from schemathesis.engine import events
+
+        if isinstance(event, events.PhaseStarted) and event.phase.name.value in PHASES:
+            self._print(f"── {event.phase.name.value}")
+        elif isinstance(event, events.ScenarioFinished) and event.recorder.label and event.phase.value != "stateful":
+            failed = [name for checks in event.recorder.checks.values() for name in
+                      {c.name for c in checks if c.status.value == "failure"}]
+            mark = "✗ " + ", ".join(sorted(set(failed))) if failed else "✓"
+            self._print(f"   {event.recorder.label:60} {len(event.recorder.interactions):4}  {mark}")
+        elif isinstance(event, events.ScenarioFinished):
+            self.scenarios += 1
+            if self.scenarios % 50 == 0:
+                self._print(f"   {self.scenarios} scenarios, {len(results.transitions)} links followed")
+        elif isinstance(event, events.NonFatalError):
+            self._print(f"   error in {event.label}: {str(event.info.message).splitlines()[0]}")
+
+    def _print(self, line: str) -> None:
+        print(line, file=self.out, flush=True)
+
+
+def run(plan: Plan, out: TextIO = sys.stdout) -> int:
+    from schemathesis.engine import from_schema
+
+    suite = make_suite(plan)
+    preflight(suite)
+    where = plan.base_url or "the mock in process"
+    title = f"{plan.api} contract against {where}" + (" (read-only)" if plan.options.read_only else "")
+    print(f"{title}: {plan.credentials.style} credentials, max {plan.options.max_examples} examples, "
+          f"seed {plan.options.seed}", file=out, flush=True)
+    results = Results(suite)
+    progress = Progress(out)
+    for event in from_schema(suite.schema).execute():
+        results.handle(event)
+        progress.handle(event, results)
+    junit, markdown = write_reports(results, plan.report_dir, title)
+    failing = sum(1 for checks in results.operations.values() for t in checks.values() if t.failed)
+    print(f"{'FAILED' if results.failed else 'passed'}: {failing} failing check(s), {len(results.errors)} error(s), "
+          f"{sum(results.cases.values())} cases, {results.seconds:.1f} s", file=out)
+    print(f"reports: {junit}  {markdown}", file=out, flush=True)
+    return EXIT_FAILED if results.failed else EXIT_OK
+
+
+def main(args, out: TextIO = sys.stdout) -> int:
+    try:
+        return run(plan_from_args(args), out)
+    except (UsageError, CredentialsError) as exc:
+        print(f"mockserver contract: {exc}", file=sys.stderr)
+        return EXIT_USAGE

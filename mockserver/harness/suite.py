@@ -1,0 +1,225 @@
+"""One API's contract as a configured schemathesis schema, bound to a target.
+
+:func:`build` is shared by ``mockserver contract`` (the schemathesis engine) and the pytest suites in
+``contracts/`` (``parametrize`` and the state machine). It chooses the checks, applies ``--read-only``, puts the
+credentials on every case (:class:`~.auth.HarnessAuth`) and, for the mock in process, resets the store before
+every case and at the start of every stateful scenario, so that each case starts from the seed.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import schemathesis
+from schemathesis.core.failures import CustomFailure
+from schemathesis.specs.openapi.schemas import OpenApiSchema
+from schemathesis.transport.wsgi import WSGITransport
+
+from ..contract import OPENAPI_DIR
+from . import auth
+from .dialects import Dialect, dialect_for
+from .facts import ApiFacts
+from .options import PHASES
+from .target import Target
+
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+# Built-in checks that hold for these APIs. Left out: negative/positive_data_acceptance (both vendors coerce
+# scalars and answer 400 for rules a schema cannot express, e.g. a taken id — the rule checks below cover those
+# rules by name), ignored_auth (authentication_enforced covers it with the documented 401s).
+BUILT_IN_CHECKS = ("not_a_server_error", "status_code_conformance", "content_type_conformance",
+                   "response_headers_conformance", "response_schema_conformance", "use_after_free",
+                   "ensure_resource_availability")
+GUARD_USERNAME = "contract-harness-guard"  # stands in for the harness's own user in writes that would lock it out
+
+_SUITES: dict[int, Suite] = {}
+_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Options:
+    read_only: bool = False
+    max_examples: int = 20
+    seed: int | None = 0
+    phases: tuple[str, ...] = PHASES
+    operation_ids: tuple[str, ...] = ()  # only these operations (small, fast runs); all when empty
+    stateful_steps: int = 6
+    stateful_examples: int = 200  # scenarios: enough to follow every link of a contract
+    request_timeout: float = 30.0
+    probe_budget: int = 2  # follow-up probes per check and operation (a failing probe always runs again)
+
+
+@dataclass
+class Suite:
+    api: str
+    facts: ApiFacts
+    dialect: Dialect
+    target: Target
+    options: Options
+    schema: Any = None
+    probes: dict[tuple[str, str], list[bool]] = field(default_factory=dict)  # (check, operation) → outcomes
+
+    def before_call(self, case) -> None:
+        if self.target.resets and not _is_stateful(case):
+            self.target.reset()
+        self._guard_own_user(case)
+        if self.target.authenticator is not None:
+            self.target.authenticator.refresh(case.headers)
+
+    def _guard_own_user(self, case) -> None:
+        """Hub writes that would lock the harness out (deactivate, delete, rename or re-password its user) are
+        pointed at a user that does not exist; the harness keeps its credentials for the rest of the run."""
+        credentials = self.target.authenticator.credentials if self.target.authenticator else None
+        if self.api != "hub" or credentials is None or case.method == "GET":
+            return
+        if case.path_parameters.get("username") == credentials.username:
+            case.path_parameters["username"] = GUARD_USERNAME
+        if case.operation.path == "/users/change_password/" and isinstance(case.body, dict):
+            if case.body.get("old_password") == credentials.password:
+                case.body["new_password"] = credentials.password
+
+    def should_probe(self, check: str, operation: str) -> bool:
+        """Follow-up requests cost time (and, on a real server, writes): a few per check and operation. A probe
+        that failed always runs again, so that schemathesis sees the same outcome when it replays the case."""
+        outcomes = self.probes.get((check, operation), [])
+        return not all(outcomes) or len(outcomes) < self.options.probe_budget
+
+    def record_probe(self, check: str, operation: str, passed: bool) -> None:
+        self.probes.setdefault((check, operation), []).append(passed)
+
+
+class _TolerantWSGITransport:
+    """schemathesis' own probes pass socket-only settings (``max_redirects``) to the WSGI transport, which
+    hands them to werkzeug; drop them, as the transport already does when it is given a session."""
+
+    def __init__(self, transport):
+        self._transport = transport
+
+    def send(self, case, *, session=None, **kwargs):
+        for name in ("max_redirects", "verify", "cert", "proxies"):
+            kwargs.pop(name, None)
+        return self._transport.send(case, session=session, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._transport, name)
+
+
+class HarnessSchema(OpenApiSchema):
+    @property
+    def transport(self):
+        transport = super().transport
+        return _TolerantWSGITransport(transport) if isinstance(transport, WSGITransport) else transport
+
+    def build_state_machine(self, **kwargs):
+        machine = super().build_state_machine(**kwargs)
+        suite = _SUITES.get(id(self.raw_schema))
+        if suite is None or not suite.target.resets:
+            return machine
+
+        class ResettingMachine(machine):
+            def __init__(self) -> None:
+                suite.target.reset()  # every scenario starts from the seed, like every single case
+                super().__init__()
+
+        ResettingMachine.__name__ = machine.__name__
+        return ResettingMachine
+
+
+def build(api: str, target: Target, credentials: auth.Credentials, options: Options = Options(),
+          api_base_url: str | None = None) -> Suite:
+    """A suite for ``api`` against ``target``. ``api_base_url`` is the API root on a remote target."""
+    from ..contract import load
+
+    document = load(api)
+    facts = ApiFacts(api, document)
+    auth.attach(api, target, credentials)
+    suite = Suite(api=api, facts=facts, dialect=dialect_for(api, facts), target=target, options=options)
+    config = schemathesis.Config.from_dict(_config(options, api_base_url, facts))
+    schema = schemathesis.openapi.from_path(OPENAPI_DIR / f"{api}.json", config=config)
+    schema.__class__ = HarnessSchema
+    if hasattr(target, "app"):
+        schema.app = target.app
+    if options.read_only:
+        schema = schema.include(method=list(READ_METHODS))
+    if options.operation_ids:
+        schema = schema.include(operation_id=list(options.operation_ids))
+    schema.auth(refresh_interval=None)(auth.HarnessAuth)
+    schema.hook(filter_failure)
+    suite.schema = schema
+    with _LOCK:
+        _SUITES[id(schema.raw_schema)] = suite
+    return suite
+
+
+def suite_of(case) -> Suite:
+    return _SUITES[id(case.operation.schema.raw_schema)]
+
+
+def find_suite(case) -> Suite | None:
+    return _SUITES.get(id(case.operation.schema.raw_schema))
+
+
+def _config(options: Options, api_base_url: str | None, facts: ApiFacts) -> dict[str, Any]:
+    from .checks import CHECK_NAMES
+
+    checks: dict[str, Any] = {"enabled": False}
+    for name in BUILT_IN_CHECKS + CHECK_NAMES:
+        checks[name] = {"enabled": True}
+    config: dict[str, Any] = {
+        # No example database: runs are reproduced from --seed, and nothing is written where the harness runs.
+        "generation": {"max-examples": options.max_examples, "database": "none"},
+        "continue-on-failure": True,
+        "request-timeout": options.request_timeout,
+        "workers": 1,  # one store, reset between cases: cases must not interleave
+        "checks": checks,
+        "phases": {name: {"enabled": name in options.phases} for name in PHASES},
+        "suppress-health-check": ["all"],
+    }
+    # Only the contract's own links: inferred ones would spread the scenarios over guesses.
+    config["phases"]["stateful"].update({"max-steps": options.stateful_steps, "inference": {"algorithms": []},
+                                         "generation": {"max-examples": options.stateful_examples,
+                                                        "database": "none", "mode": "positive"}})
+    config["operations"] = _documented_server_errors(facts)
+    if options.seed is not None:
+        config["seed"] = options.seed
+    if api_base_url:
+        config["base-url"] = api_base_url
+    return config
+
+
+def _documented_server_errors(facts: ApiFacts) -> list[dict[str, Any]]:
+    """A 5xx the contract documents (tastypie's 501 for a POST to a detail URL, T38) is an answer, not a crash."""
+    found = []
+    for item in facts.document["paths"].values():
+        for operation in item.values():
+            codes = [code for code in operation.get("responses", {}) if code.startswith("5")] \
+                if isinstance(operation, dict) else []
+            if codes:
+                statuses = ["2xx", "3xx", "4xx", *codes]
+                found.append({"include-operation-id": operation["operationId"],
+                              "checks": {"not_a_server_error": {"expected-statuses": statuses}}})
+    return found
+
+
+def filter_failure(context, failure, case, response) -> bool:
+    """A path value outside the route's pattern gets the framework's HTML 404 (T4, H1, H3): the right answer, though
+    the contract's 404 responses list JSON only. schemathesis' own schema checks must not count it; the rule checks
+    (``error_envelope``) judge it."""
+    suite = find_suite(case)
+    content_type = response.headers.get("content-type", [""])[0]
+    if suite is None or isinstance(failure, CustomFailure) or response.status_code != 404:
+        return True
+    return not (content_type.startswith("text/html") and suite.dialect.unroutable(case.operation.path,
+                                                                                  case.path_parameters))
+
+
+def _is_stateful(case) -> bool:
+    meta = case.meta
+    return meta is not None and meta.phase.name.value == "stateful"
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs) -> None:
+    suite = find_suite(case)
+    if suite is not None:
+        suite.before_call(case)

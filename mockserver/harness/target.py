@@ -1,0 +1,169 @@
+"""Where the suites send requests: the mock in process (WSGI, reset between cases) or a server over HTTP.
+
+Checks make follow-up requests (read back what a write stored, follow a ``next`` link, replay without
+credentials) through the same :class:`Target` as the suite, so they reach the same server with the same
+credentials. Every request a check makes can be shown as a curl line.
+"""
+from __future__ import annotations
+
+import json as jsonlib
+import shlex
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from requests.structures import CaseInsensitiveDict
+
+IN_PROCESS_URL = "http://localhost"  # what the WSGI test client calls itself
+SHOWN_IN_PROCESS_URL = "http://127.0.0.1:8000"  # curl lines for in-process runs: `python -m mockserver` serves there
+MISSING = object()
+SECRET_HEADERS = ("authorization",)
+
+
+@dataclass
+class Reply:
+    method: str
+    url: str
+    status: int
+    headers: CaseInsensitiveDict
+    body: bytes
+    request_headers: dict[str, str] = field(default_factory=dict)
+    request_body: bytes | None = None
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+
+    def json(self, default: Any = MISSING) -> Any:
+        try:
+            return jsonlib.loads(self.body)
+        except ValueError:
+            if default is MISSING:
+                raise
+            return default
+
+    def curl(self, shown_base: str | None = None) -> str:
+        return curl_line(self.method, self.url, self.request_headers, self.request_body, shown_base)
+
+    def summary(self) -> str:
+        text = self.body[:300].decode("utf-8", "replace")
+        return f"{self.status} {text!r}" if text else f"{self.status} (empty body)"
+
+
+def curl_line(method: str, url: str, headers: dict[str, str], body: bytes | None, shown_base: str | None) -> str:
+    """A curl command for one request; credentials are masked as schemathesis masks them in its own lines."""
+    if shown_base and url.startswith(IN_PROCESS_URL):
+        url = shown_base + url[len(IN_PROCESS_URL):]
+    parts = ["curl", "-X", method]
+    for name, value in headers.items():
+        parts += ["-H", f"{name}: {'[Filtered]' if name.lower() in SECRET_HEADERS else value}"]
+    if body:
+        parts += ["-d", body.decode("utf-8", "replace")]
+    parts.append(url)
+    return " ".join(shlex.quote(part) for part in parts)
+
+
+class Target:
+    """A server to test. ``origin`` is scheme + host (+ port); API paths are absolute paths on it."""
+
+    origin: str
+    resets: bool = False  # whether reset() returns the server to a known state
+
+    def __init__(self):
+        self.authenticator = None  # set by auth.attach(); adds credentials to requests
+
+    @property
+    def shown_origin(self) -> str:
+        return self.origin
+
+    def reset(self) -> None:
+        """Back to a known state before a case; a real server has none to go back to."""
+
+    def send(self, method: str, url: str, *, json: Any = MISSING, data: bytes | None = None,
+             params: dict[str, str] | None = None, headers: dict[str, str] | None = None, auth: bool = True) -> Reply:
+        """One request. ``url`` is a path on the target or an absolute URL (links the server handed out); the body
+        is ``json`` (serialised) or ``data`` (sent as is)."""
+        headers = dict(headers or {})
+        if auth and self.authenticator is not None:
+            for name, value in self.authenticator.headers().items():
+                headers.setdefault(name, value)
+        body = data
+        if json is not MISSING:
+            body = jsonlib.dumps(json).encode()
+            headers.setdefault("Content-Type", "application/json")
+        url = self.absolute(url)
+        if params:
+            url += ("&" if "?" in url else "?") + urlencode(params, doseq=True)
+        return self._send(method.upper(), url, headers, body)
+
+    def absolute(self, url: str) -> str:
+        parts = urlsplit(url)
+        if parts.scheme:
+            return url
+        return self.origin + (url if url.startswith("/") else "/" + url)
+
+    def _send(self, method: str, url: str, headers: dict[str, str], body: bytes | None) -> Reply:
+        raise NotImplementedError
+
+
+class InProcessTarget(Target):
+    """The mock's Flask app, called through werkzeug's test client: no sockets, and a reset between cases."""
+
+    origin = IN_PROCESS_URL
+    resets = True
+
+    def __init__(self, app):
+        super().__init__()
+        self.app = app
+        self.client = app.test_client()
+
+    @property
+    def shown_origin(self) -> str:
+        return SHOWN_IN_PROCESS_URL
+
+    def reset(self) -> None:
+        from ..app import state_of
+
+        state_of(self.app).reset()
+        if self.authenticator is not None:
+            self.authenticator.forget()  # a reset revokes every token the mock issued (A2)
+
+    def _send(self, method: str, url: str, headers: dict[str, str], body: bytes | None) -> Reply:
+        parts = urlsplit(url)
+        response = self.client.open(parts.path, method=method, query_string=parts.query, headers=headers,
+                                    data=body, base_url=urlunsplit((parts.scheme, parts.netloc, "", "", "")))
+        reply = Reply(method, url, response.status_code, CaseInsensitiveDict(dict(response.headers)),
+                      response.get_data(), headers, body)
+        response.close()
+        return reply
+
+
+class RemoteTarget(Target):
+    """A server over HTTP (a staging server, or a mock started elsewhere): never reset."""
+
+    def __init__(self, origin: str, timeout: float = 30.0, verify: bool = True):
+        import requests
+
+        super().__init__()
+        self.origin = origin.rstrip("/")
+        self.timeout = timeout
+        self.session = requests.Session()
+        self.session.verify = verify
+
+    def _send(self, method: str, url: str, headers: dict[str, str], body: bytes | None) -> Reply:
+        response = self.session.request(method, url, headers=headers, data=body, timeout=self.timeout,
+                                        allow_redirects=False)
+        return Reply(method, url, response.status_code, CaseInsensitiveDict(dict(response.headers)),
+                     response.content, headers, body)
+
+
+def split_base_url(base_url: str, base_path: str) -> tuple[str, str]:
+    """``(origin, API base URL)`` for a user's ``--base-url``: the server root, or the API root itself."""
+    parts = urlsplit(base_url.rstrip("/"))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"--base-url must be an http(s) URL such as http://127.0.0.1:8000, not {base_url!r}")
+    path = parts.path.rstrip("/")
+    if base_path and path.endswith(base_path):
+        path = path[: -len(base_path)]
+    origin = urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+    return origin, origin + base_path
