@@ -47,5 +47,5 @@ class Settings:
     refresh_token_seconds: int = 86400
     extra: dict = field(default_factory=dict)  # room for dialect-specific options
 
-    def with_(self, **changes) -> "Settings":
+    def with_(self, **changes) -> Settings:
         return replace(self, **changes)

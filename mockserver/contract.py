@@ -5,7 +5,7 @@ Documents are parsed once per process and shared read-only; callers must not mut
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ OPENAPI_DIR = Path(__file__).resolve().parent / "openapi"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(api: str) -> dict[str, Any]:
     path = OPENAPI_DIR / f"{api}.json"
     try:
