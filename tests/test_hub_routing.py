@@ -78,6 +78,14 @@ def test_h4_compact_utf8_json_with_allow_and_vary(hub):
     assert errors.data == b'{"detail":"No Site matches the given query."}'
 
 
+def test_h4_lone_surrogates_sent_in_free_json_are_rendered_escaped(hub):
+    body = b'{"name":"w1","label":"W","fields":{"\\ud800":["\\udfff"]}}'
+    answer = hub.request("POST", "workflows/", data=body, content_type="application/json")
+    assert answer.status_code == 201, answer.data
+    assert b'"fields":{"\\ud800":["\\udfff"]}' in answer.data
+    assert hub.get("workflows/").status_code == 200
+
+
 @pytest.mark.parametrize(("accept", "fmt", "status"), [
     (None, None, 200), ("*/*", None, 200), ("application/*", None, 200), ("application/json", None, 200),
     ("text/html", None, 200), ("application/xml", None, 406), (None, "json", 200), (None, "api", 200),
@@ -92,6 +100,20 @@ def test_h5_content_negotiation(hub, accept, fmt, status):
         assert answer.json == {"detail": "Could not satisfy the request Accept header."}
     if status == 404:
         assert answer.json == {"detail": "Not found."}
+
+
+@pytest.mark.parametrize(("accept", "fmt", "status"), [
+    (None, "", 200),  # DRF ignores an empty format
+    ("application/xml", "json", 406),  # format picks the renderer, Accept must still fit it
+    ("application/json", "api", 406),  # the browsable renderer is text/html
+    ("text/html", "api", 200), ("*/json", None, 200), ("", None, 406),  # an empty Accept accepts nothing
+])
+def test_h5_format_filters_the_renderers_then_accept_is_matched(hub, accept, fmt, status):
+    headers = {"Accept": accept} if accept is not None else {}
+    answer = hub.get("sites/" + (f"?format={fmt}" if fmt is not None else ""), headers=headers)
+    assert answer.status_code == status, answer.data
+    if status == 406:
+        assert answer.json == {"detail": "Could not satisfy the request Accept header."}
 
 
 def test_h5_negotiation_comes_before_authentication(hub):

@@ -55,6 +55,37 @@ def test_h41_malformed_json(hub, data, message):
     assert errors(answer) == {"detail": f"JSON parse error - {message}"}
 
 
+@pytest.mark.parametrize(("data", "message"), [
+    (b"[" * 5000 + b"]" * 5000, "maximum recursion depth exceeded while decoding a JSON array from a unicode string"),
+    (b'{"fields":' + b"[" * 600 + b"]" * 600 + b"}",
+     "maximum recursion depth exceeded while decoding a JSON array from a unicode string"),
+    (b'{"fields":' + b'{"a":' * 600 + b"1" + b"}" * 600 + b"}",
+     "maximum recursion depth exceeded while decoding a JSON object from a unicode string"),
+])
+def test_h41_bodies_nested_too_deep_are_a_parse_error_not_a_500(hub, data, message):
+    answer = hub.request("POST", "workflows/", data=data, content_type="application/json")
+    assert errors(answer) == {"detail": f"JSON parse error - {message}"}
+    assert hub.state.server_errors == []
+
+
+def test_h41_moderate_nesting_in_free_json_is_stored(hub):
+    fields = [[[["x"]]]]
+    for _ in range(40):
+        fields = [fields]
+    assert hub.post("workflows/", {"name": "deep", "label": "D", "fields": fields}).json["fields"] == fields
+
+
+def test_h41_an_unknown_charset_is_ignored_like_django_does(hub):
+    answer = hub.request("POST", "workflows/", data=b'{"name":"x"}', content_type="application/json; charset=nosuch")
+    assert errors(answer) == {"label": ["This field is required."]}
+
+
+@pytest.mark.parametrize("content_type", ["*/json", "application/*", "*/*"])
+def test_h39_media_ranges_that_match_drfs_json_parser(hub, content_type):
+    answer = hub.request("POST", "workflows/", data=b'{"name":"x"}', content_type=content_type)
+    assert errors(answer) == {"label": ["This field is required."]}
+
+
 @pytest.mark.parametrize(("data", "kind"), [(b"[]", "list"), (b'"x"', "str"), (b"1", "int"), (b"1.5", "float"),
                                             (b"true", "bool")])
 def test_h42_body_not_an_object(hub, data, kind):
@@ -102,6 +133,16 @@ def test_h47_strings(hub):
     for value in (True, [], {}):
         assert errors(hub.post("workflows/", {"name": value, "label": "x"})) == {"name": ["Not a valid string."]}
     assert hub.patch("workflows/1/", {"preferred_queue": ""}).status_code == 200
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b'{"name":"a\\ud800b","label":"x"}', "Surrogate characters are not allowed: U+D800."),
+    (b'{"name":"a\\u0000b","label":"x"}', "Null characters are not allowed."),
+])
+def test_h47_strings_refuse_lone_surrogates_and_nul_like_drfs_charfield(hub, data, message):
+    answer = hub.request("POST", "workflows/", data=data, content_type="application/json")
+    assert errors(answer) == {"name": [message]}
+    assert hub.get("workflows/").status_code == 200
 
 
 @pytest.mark.parametrize(("value", "stored"), [(5, 5), (5.0, 5), ("12", 12), ("12.0", 12)])

@@ -20,6 +20,7 @@ TRUE = {True, "1", "true", "True", "TRUE", "t", "T", "yes", "Yes", "YES", "y", "
 FALSE = {False, "0", "false", "False", "FALSE", "f", "F", "no", "No", "NO", "n", "N", "off", "Off", "OFF"}
 MAX_NUMBER_STRING = 1000
 DATETIME_FORMAT = "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]"
+SURROGATE = re.compile("[\ud800-\udfff]")  # a lone one: JSON's \u escapes allow them, UTF-8 does not
 EMAIL = re.compile(r"^[^@\s]+@([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
 
 
@@ -174,17 +175,26 @@ def _array(schema: dict[str, Any], value: Any, checks: Checks, path: str) -> lis
 
 
 def _limits(schema: dict[str, Any], value: Any) -> None:
-    """Length, range and pattern facts (from the contract, or the dialect's additions to it)."""
+    """Length, range and pattern facts (from the contract, or the dialect's additions to it), and CharField's own
+    validators; like DRF, every failing validator is reported, the model's (pattern) first."""
+    messages = []
     if isinstance(value, str):
-        if "maxLength" in schema and len(value) > schema["maxLength"]:
-            raise Invalid([f"Ensure this field has no more than {schema['maxLength']} characters."])
         if "pattern" in schema and value and not re.search(schema["pattern"], value):
-            raise Invalid([schema.get("x-pattern-message", "Enter a valid value.")])
+            messages.append(schema.get("x-pattern-message", "Enter a valid value."))
+        if "maxLength" in schema and len(value) > schema["maxLength"]:
+            messages.append(f"Ensure this field has no more than {schema['maxLength']} characters.")
+        if "\x00" in value:
+            messages.append("Null characters are not allowed.")
+        surrogate = SURROGATE.search(value)
+        if surrogate:
+            messages.append(f"Surrogate characters are not allowed: U+{ord(surrogate.group()):X}.")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if "minimum" in schema and value < schema["minimum"]:
-            raise Invalid([f"Ensure this value is greater than or equal to {schema['minimum']}."])
+            messages.append(f"Ensure this value is greater than or equal to {schema['minimum']}.")
         if "maximum" in schema and value > schema["maximum"]:
-            raise Invalid([f"Ensure this value is less than or equal to {schema['maximum']}."])
+            messages.append(f"Ensure this value is less than or equal to {schema['maximum']}.")
+    if messages:
+        raise Invalid(messages)
 
 
 def _format(name: str | None, text: str) -> str:

@@ -3,8 +3,10 @@ redirects, content negotiation (H1, H2, H4, H5); request bodies: the size limit 
 DRF's parse errors (H41, H42)."""
 from __future__ import annotations
 
+import codecs
 import json
 import math
+import re
 from typing import Any
 
 from flask import Request, Response
@@ -22,15 +24,22 @@ NOT_FOUND_PAGE = """<!doctype html>
 </body>
 </html>
 """
-# Media ranges that select one of DRF's two renderers (JSON, and the browsable API answered as JSON: H5).
-ACCEPTABLE = ("*/*", "application/*", "application/json", "text/*", "text/html")
-FORMATS = ("json", "api")
+# DRF's two renderers by ``format``: JSON, and the browsable API, which the mock answers as JSON (H5).
+RENDERERS = (("json", JSON), ("api", "text/html"))
+# Deeper bodies would exhaust the stack of the views that copy and render them (H59): Python's json refuses
+# them in its own words.
+MAX_DEPTH = 200
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def dumps(data: Any) -> bytes:
     """DRF's JSONRenderer: compact, raw UTF-8, U+2028/U+2029 escaped, never NaN (H4)."""
     text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode("utf-8")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate a client sent as a \u escape in free JSON: escaped again
+        return SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode("utf-8")
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -66,22 +75,26 @@ def redirect_slash(path: str, query: bytes) -> Response:
     return empty_response(301, {"Location": location})
 
 
+def media_matches(concrete: str, wanted: str) -> bool:
+    """DRF's ``media_type_matches``: type and subtype equal, or either side a wildcard; parameters ignored."""
+    (main, sub), (other_main, other_sub) = _media(concrete), _media(wanted)
+    return ("*" in (main, other_main) or main == other_main) and ("*" in (sub, other_sub) or sub == other_sub)
+
+
+def _media(text: str) -> tuple[str, str]:
+    main, _, sub = text.split(";")[0].strip().lower().partition("/")
+    return main, sub
+
+
 def negotiate(accept: str | None, format_param: str | None) -> None:
-    """Raise 404/406 when no renderer fits (H5); every renderer the mock has writes JSON."""
-    if format_param is not None:
-        if format_param not in FORMATS:
-            raise ApiError(404, {"detail": "Not found."})
-        return
-    if not accept or not accept.strip():
-        return
-    for media_range in accept.split(","):
-        media = media_range.split(";")[0].strip().lower()
-        if media in ACCEPTABLE:
-            return
-    raise ApiError(406, {"detail": "Could not satisfy the request Accept header."})
-
-
-JSON_TYPES = ("application/json", "application/*", "*/*")  # media ranges DRF's JSONParser matches
+    """Raise 404/406 as DRF's DefaultContentNegotiation: ``format`` (when not empty) keeps the renderers of that
+    format, then a media range of ``Accept`` (absent: ``*/*``) must match one of them (H5)."""
+    renderers = [media for name, media in RENDERERS if not format_param or name == format_param]
+    if not renderers:
+        raise ApiError(404, {"detail": "Not found."})
+    wanted = (accept if accept is not None else "*/*").split(",")
+    if not any(media_matches(media, item) for media in renderers for item in wanted):
+        raise ApiError(406, {"detail": "Could not satisfy the request Accept header."})
 
 
 def read_limited(request: Request, limit: int) -> bytes:
@@ -102,25 +115,38 @@ def parse_json(raw: bytes, content_type: str | None) -> Any:
     """An empty body is ``{}``; anything else must be JSON sent as such."""
     if not raw:
         return {}
-    media = (content_type or "").split(";")[0].strip().lower()
-    if media not in JSON_TYPES:
+    if not media_matches(JSON, content_type or ""):
         raise ApiError(415, {"detail": f'Unsupported media type "{content_type or ""}" in request.'})
-    encoding = _charset(content_type) or "utf-8"
     try:
-        text = raw.decode(encoding)
-        return json.loads(text, parse_constant=_reject_constant, parse_float=_finite)
-    except LookupError as exc:  # an unknown charset
-        raise ApiError(400, {"detail": f"JSON parse error - {exc}"}) from None
-    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are both ValueErrors
+        data = json.loads(raw.decode(_charset(content_type)), parse_constant=_reject_constant, parse_float=_finite)
+        _check_depth(data)
+        return data
+    except (ValueError, LookupError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
         raise ApiError(400, {"detail": f"JSON parse error - {exc}"}) from None
 
 
-def _charset(content_type: str | None) -> str | None:
+def _charset(content_type: str | None) -> str:
+    """Django's request encoding: the ``charset`` parameter when Python knows it, else UTF-8."""
     for param in (content_type or "").split(";")[1:]:
         key, _, value = param.partition("=")
         if key.strip().lower() == "charset" and value.strip():
-            return value.strip().strip('"')
-    return None
+            try:
+                return codecs.lookup(value.strip().strip('"')).name
+            except LookupError:
+                break
+    return "utf-8"
+
+
+def _check_depth(data: Any) -> None:
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            if depth > MAX_DEPTH:
+                kind = "object" if isinstance(value, dict) else "array"
+                raise RecursionError(f"maximum recursion depth exceeded while decoding a JSON {kind} from a unicode "
+                                     "string")
+            stack.extend((item, depth + 1) for item in (value.values() if isinstance(value, dict) else value))
 
 
 def _finite(text: str) -> float:
