@@ -43,6 +43,15 @@ def test_h32_page_size_clamped_to_20_and_100(hub, total, page_size, expected):
     assert body["count"] == total
 
 
+def test_h35_a_repeated_parameter_counts_its_last_value_as_in_djangos_querydict(hub, total):
+    body = hub.get("permissions/?page=1&page=2&page_size=100&page_size=20").json
+    assert body["results"][0]["id"] == 21 and len(body["results"]) == 20
+    assert body["next"] == f"{BASE}?page=3&page_size=100&page_size=20"
+    hub.created("datastores/", {"name": "ds", "type": "s3"})
+    assert hub.get("datastores/?name=nosuch&name=ds").json["count"] == 1
+    assert hub.get("sites/?format=xml&format=json").status_code == 200
+
+
 def test_h33_page_size_0_is_a_bare_array_of_everything(hub, total):
     body = hub.get("permissions/?page_size=0&page=7").json
     assert isinstance(body, list) and len(body) == total

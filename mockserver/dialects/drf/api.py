@@ -22,6 +22,7 @@ from .call import Call
 from .handlers.fallbacks import stand_in
 from .hooks import FALLBACKS, LOCAL_HANDLERS
 from .http import (
+    QueryDict,
     empty_response,
     error_response,
     json_response,
@@ -114,7 +115,8 @@ class DrfApi:
 
     def _serve(self, request: Request, route, params: dict[str, str]) -> Response:
         raw = read_limited(request, self.state.settings.max_body_bytes)
-        negotiate(request.headers.get("Accept"), request.args.get("format"))
+        args = QueryDict(request.args)
+        negotiate(request.headers.get("Accept"), args.get("format"))
         method = request.method.upper()
         public = all(op.public for op in route.operations.values())
         principal = None if public else self.authenticate(request.headers)
@@ -129,7 +131,7 @@ class DrfApi:
         if op is None:
             raise ApiError(405, {"detail": f'Method "{request.method}" not allowed.'})
         query = request.query_string.decode("latin-1")
-        call = Call(world, route, op, params, request.args, request.url_root.rstrip("/") + request.path
+        call = Call(world, route, op, params, args, request.url_root.rstrip("/") + request.path
                     + ("?" + query if query else ""), user, getattr(principal, "client_key", None))
         handler = self.domain.get(op.op_id) or LOCAL_HANDLERS.get(op.op_id)
         lookup(call, own=op.op_id not in self.domain)

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from flask import Request, Response
+from werkzeug.datastructures import MultiDict
 
 from ...errors import ApiError
 
@@ -84,6 +85,20 @@ def media_matches(concrete: str, wanted: str) -> bool:
 def _media(text: str) -> tuple[str, str]:
     main, _, sub = text.split(";")[0].strip().lower().partition("/")
     return main, sub
+
+
+class QueryDict(MultiDict):
+    """Django's QueryDict: the single value of a repeated parameter is the last one sent (``?page=1&page=2`` is
+    page 2); ``getlist`` and ``items(multi=True)`` still see every value."""
+
+    def __getitem__(self, key):
+        values = dict.get(self, key)
+        if not values:
+            raise KeyError(key)
+        return values[-1]
+
+    def items(self, multi: bool = False):
+        return super().items(multi=True) if multi else ((key, values[-1]) for key, values in dict.items(self))
 
 
 def negotiate(accept: str | None, format_param: str | None) -> None:
