@@ -136,11 +136,17 @@ def _first_item(document: dict[str, Any], response: dict[str, Any], lookup: str)
         return None
     schema = _resolve(document, (schema.get("oneOf") or [schema])[0])
     if schema.get("type") == "array":
-        return f"$response.body#/0/{lookup}"
+        return f"$response.body#/0/{lookup}" if _has(document, schema.get("items"), lookup) else None
     for name, prop in schema.get("properties", {}).items():
-        if _resolve(document, prop).get("type") == "array":
-            return f"$response.body#/{name}/0/{lookup}"
+        prop = _resolve(document, prop)
+        if prop.get("type") == "array":
+            return f"$response.body#/{name}/0/{lookup}" if _has(document, prop.get("items"), lookup) else None
     return None
+
+
+def _has(document: dict[str, Any], schema: Any, name: str) -> bool:
+    """Whether list items carry the key (some lists show objects without it, e.g. storage pools without id)."""
+    return name in _resolve(document, schema or {}).get("properties", {})
 
 
 def _add(response: dict[str, Any], targets: list[dict[str, Any]], key: str, parents: list[str]) -> None:

@@ -38,6 +38,8 @@ class Results:
     transitions: set[str] = field(default_factory=set)
     phases: list[tuple[str, str, float]] = field(default_factory=list)
     finished: float | None = None
+    succeeded: dict[tuple[str, int], list] = field(default_factory=lambda: defaultdict(list))  # for the link walk
+    skipped_links: list[tuple[str, str]] = field(default_factory=list)
 
     def handle(self, event) -> None:
         if isinstance(event, events.ScenarioFinished):
@@ -53,8 +55,13 @@ class Results:
         recorder = event.recorder
         for case_id, node in recorder.cases.items():
             label = node.value.operation.label
-            if case_id in recorder.interactions:
+            interaction = recorder.interactions.get(case_id)
+            if interaction is not None:
                 self.cases[label] += 1
+                if interaction.response is not None and 200 <= interaction.response.status_code < 300:
+                    kept = self.succeeded[(label, interaction.response.status_code)]
+                    if len(kept) < 3:
+                        kept.append(node.value)
             if node.transition is not None and node.is_transition_applied:
                 self.transitions.add(node.transition.id)
         for case_id, checks in recorder.checks.items():
@@ -79,6 +86,31 @@ class Results:
         shown = self.suite.target.shown_origin
         tally.failures.append(FailureRecord(check.name, message, [s.replace(IN_PROCESS_URL, shown) for s in steps],
                                             phase))
+
+    def record_step(self, step) -> None:
+        """One link of the walk (see :mod:`.walk`): the target's checks count like any other case's."""
+        if step.error:
+            self.errors.append((step.link.label, step.error))
+            return
+        if step.skipped:
+            self.skipped_links.append((step.link.label, step.skipped))
+            return
+        self.transitions.add(step.link.label)
+        target = step.cases[-1]
+        self.cases[target.operation.label] += 1
+        tallies = self.operations[target.operation.label]
+        shown = self.suite.target.shown_origin
+        curl = [c.as_curl_command(headers=dict(r.request.headers)).replace(IN_PROCESS_URL, shown)
+                for c, r in zip(step.cases, step.responses)]
+        for name, failure in step.results:
+            tally = tallies.setdefault(name, CheckTally())
+            if failure is None:
+                tally.passed += 1
+                continue
+            tally.failed += 1
+            message = failure.message.strip() or failure.title
+            if len(tally.failures) < MAX_FAILURES_KEPT and all(f.message != message for f in tally.failures):
+                tally.failures.append(FailureRecord(name, message, curl, "links"))
 
     # --- summaries ---------------------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -104,21 +105,36 @@ class Progress:
         from schemathesis.engine import events
 
         if isinstance(event, events.PhaseStarted) and event.phase.name.value in PHASES:
-            self._print(f"── {event.phase.name.value}")
+            self.print(f"── {event.phase.name.value}")
         elif isinstance(event, events.ScenarioFinished) and event.recorder.label and event.phase.value != "stateful":
             failed = [name for checks in event.recorder.checks.values() for name in
                       {c.name for c in checks if c.status.value == "failure"}]
             mark = "✗ " + ", ".join(sorted(set(failed))) if failed else "✓"
-            self._print(f"   {event.recorder.label:60} {len(event.recorder.interactions):4}  {mark}")
+            self.print(f"   {event.recorder.label:60} {len(event.recorder.interactions):4}  {mark}")
         elif isinstance(event, events.ScenarioFinished):
             self.scenarios += 1
             if self.scenarios % 50 == 0:
-                self._print(f"   {self.scenarios} scenarios, {len(results.transitions)} links followed")
+                self.print(f"   {self.scenarios} scenarios, {len(results.transitions)} links followed")
         elif isinstance(event, events.NonFatalError):
-            self._print(f"   error in {event.label}: {str(event.info.message).splitlines()[0]}")
+            self.print(f"   error in {event.label}: {str(event.info.message).splitlines()[0]}")
 
-    def _print(self, line: str) -> None:
+    def print(self, line: str) -> None:
         print(line, file=self.out, flush=True)
+
+
+def walk_links(suite: Suite, results: Results, progress: Progress) -> None:
+    """Follow every link the state machine did not (see :mod:`.walk`)."""
+    from .walk import Walker, contract_links
+
+    links = [link for link in contract_links(suite) if link.label not in results.transitions]
+    progress.print(f"── links: {len(links)} not followed by the state machine")
+    for step in Walker(suite, results.succeeded).walk(links):
+        results.record_step(step)
+        failed = sorted({name for name, failure in step.results if failure is not None})
+        mark = (f"error: {step.error}" if step.error else f"skipped: {step.skipped}" if step.skipped
+                else "✗ " + ", ".join(failed) if failed else "✓")
+        progress.print(f"   {step.link.label}  {mark}")
+    results.phases.append(("links", "success", time.monotonic() - results.started))
 
 
 def run(plan: Plan, out: TextIO = sys.stdout) -> int:
@@ -135,6 +151,8 @@ def run(plan: Plan, out: TextIO = sys.stdout) -> int:
     for event in from_schema(suite.schema).execute():
         results.handle(event)
         progress.handle(event, results)
+    if "stateful" in plan.options.phases:
+        walk_links(suite, results, progress)
     junit, markdown = write_reports(results, plan.report_dir, title)
     failing = sum(1 for checks in results.operations.values() for t in checks.values() if t.failed)
     print(f"{'FAILED' if results.failed else 'passed'}: {failing} failing check(s), {len(results.errors)} error(s), "

@@ -58,9 +58,10 @@ class Suite:
     options: Options
     schema: Any = None
     probes: dict[tuple[str, str], list[bool]] = field(default_factory=dict)  # (check, operation) → outcomes
+    walking: bool = False  # the link walk chains requests and resets the mock itself
 
     def before_call(self, case) -> None:
-        if self.target.resets and not _is_stateful(case):
+        if self.target.resets and not self.walking and not _is_stateful(case):
             self.target.reset()
         self._guard_own_user(case)
         if self.target.authenticator is not None:
@@ -77,6 +78,11 @@ class Suite:
         if case.operation.path == "/users/change_password/" and isinstance(case.body, dict):
             if case.body.get("old_password") == credentials.password:
                 case.body["new_password"] = credentials.password
+
+    def is_own_user(self, lookup: str, value) -> bool:
+        """Whether an object is the harness's own user (which the walk, like the guard, leaves alone)."""
+        credentials = self.target.authenticator.credentials if self.target.authenticator else None
+        return lookup == "username" and credentials is not None and value == credentials.username
 
     def should_probe(self, check: str, operation: str) -> bool:
         """Follow-up requests cost time (and, on a real server, writes): a few per check and operation. A probe

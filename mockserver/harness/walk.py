@@ -1,0 +1,323 @@
+"""A walk along every link of the contract: each link followed once, on purpose.
+
+schemathesis' state machine chains links at random, so in a run of minutes it follows only some of them. The
+walk makes sure each one is followed: it sends a request to the link's source that answers the link's status,
+takes the values the link names from that answer, sends the link's target with them, and runs every check on
+the target's answer. On the mock in process each link starts from the seed.
+
+Source requests, first that answers the link's status wins: requests the run already saw succeed (the runner
+passes them in), then one built from the data the server lists (an existing object's key; for a create, a copy
+of an existing object with fresh unique values), then generated ones.
+"""
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, find, settings
+from hypothesis.errors import NoSuchExample, Unsatisfiable
+from schemathesis.checks import CheckContext, run_checks
+
+from ..schemas import validator
+from .facts import PARAM, Resource
+from .suite import Suite
+
+GENERATED_TRIES = 25
+CREATED_STATUSES = range(200, 300)
+
+
+@dataclass(frozen=True)
+class Link:
+    source: Any  # schemathesis APIOperation
+    status: int
+    name: str
+    target: Any
+    parameters: dict[str, str]
+
+    @property
+    def label(self) -> str:  # schemathesis' name for a transition
+        return f"{self.source.label} -> [{self.status}] {self.name} -> {self.target.label}"
+
+
+@dataclass
+class Step:
+    link: Link
+    cases: list = field(default_factory=list)  # [source, target]
+    responses: list = field(default_factory=list)
+    results: list[tuple[str, Any]] = field(default_factory=list)  # (check name, failure or None)
+    skipped: str | None = None
+    error: str | None = None
+
+
+def contract_links(suite: Suite) -> list[Link]:
+    operations = {}
+    for result in suite.schema.get_all_operations():
+        operation = result.ok()
+        if operation is not None:
+            operations[operation.label] = operation
+    by_id = {op.definition.raw.get("operationId"): op for op in operations.values()}
+    links = []
+    for operation in operations.values():
+        for status, response in operation.definition.raw.get("responses", {}).items():
+            for name, link in response.get("links", {}).items():
+                target = by_id.get(link.get("operationId"))
+                if target is not None:
+                    links.append(Link(operation, int(status), name, target, dict(link.get("parameters", {}))))
+    return links
+
+
+class Walker:
+    def __init__(self, suite: Suite, recorded: dict[tuple[str, int], list] | None = None):
+        self.suite = suite
+        self.recorded = recorded or {}
+        self.token = secrets.token_hex(3)
+
+    def walk(self, links: list[Link] | None = None) -> Iterator[Step]:
+        for link in contract_links(self.suite) if links is None else links:
+            yield self.follow(link)
+
+    def follow(self, link: Link) -> Step:
+        self.suite.walking = True  # the walk resets the mock itself, once per link
+        try:
+            return self._follow(link)
+        except Exception as exc:  # one link's trouble (a server that drops the connection) is that link's error
+            return Step(link, error=f"{type(exc).__name__}: {exc}")
+        finally:
+            self.suite.walking = False
+
+    def _follow(self, link: Link) -> Step:
+        for prepare in self._sources(link):
+            self.suite.target.reset()
+            source = prepare()
+            response = self._call(source) if source is not None else None
+            values = _extract(link, source, response) if response is not None and \
+                response.status_code == link.status else None
+            if values is not None:
+                return self._finish(link, prepare, source, response, values)
+        return Step(link, skipped=f"no request to {link.source.label} answered {link.status} with the values "
+                                  f"the link takes ({', '.join(link.parameters.values())})")
+
+    def _finish(self, link: Link, prepare, source, response, values) -> Step:
+        """The target with the link's values; for a POST, the first body it accepts (else the last tried)."""
+        for attempt, body in enumerate(self._target_bodies(link.target, values)):
+            if attempt:  # each further body starts over from the seed and a fresh source
+                self.suite.target.reset()
+                source = prepare()
+                response = self._call(source)
+                values = _extract(link, source, response) or values
+            body = body() if callable(body) else body
+            target = link.target.Case(path_parameters=dict(values), **body)
+            target_response = self._call(target)
+            if target_response.status_code in CREATED_STATUSES:
+                break
+        return Step(link, [source, target], [response, target_response], self._validate(target, target_response))
+
+    # --- requests ---------------------------------------------------------------------------------------------
+
+    def _call(self, case):
+        authenticator = self.suite.target.authenticator
+        if authenticator is not None:
+            case.headers.update(authenticator.headers())
+        return case.call()
+
+    def _sources(self, link: Link) -> Iterator:
+        """Ways to make the source request, each run after a reset: recorded, built, generated."""
+        for case in self.recorded.get((link.source.label, link.status), [])[:3]:
+            yield lambda case=case: case
+        yield lambda: self._built(link.source)
+        generated = self._generated(link.source, lambda case: self._status(case) == link.status)
+        if generated is not None:
+            yield lambda: generated
+
+    def _target_bodies(self, operation, values) -> Iterator:
+        if not _takes_body(operation):
+            yield {}
+            return
+        if operation.method.upper() in ("PATCH", "PUT"):
+            yield {"body": {}, "media_type": "application/json"}  # a partial update that changes nothing
+            return
+        _, resource = self.suite.facts.locate(operation.path)
+        if resource is not None and resource.create is not None:
+            yield lambda: {"body": self._create_body(resource, values) or {}, "media_type": "application/json"}
+        yield {"body": {}, "media_type": "application/json"}
+
+    def _status(self, case) -> int:
+        self.suite.target.reset()
+        return self._call(case).status_code
+
+    def _generated(self, operation, condition):
+        try:
+            return find(operation.as_strategy(), condition,
+                        settings=settings(max_examples=GENERATED_TRIES, phases=[Phase.generate], database=None,
+                                          deadline=None, suppress_health_check=list(HealthCheck)))
+        except (NoSuchExample, Unsatisfiable):
+            return None
+
+    def _validate(self, case, response) -> list[tuple[str, Any]]:
+        config = self.suite.schema.config.checks_config_for(operation=case.operation, phase="stateful")
+        ctx = CheckContext(override=None, auth=None, headers=None, config=config, transport_kwargs=None,
+                           response_checks=None)
+        results: list[tuple[str, Any]] = []
+        run_checks(case=case, response=response, ctx=ctx, checks=ctx.internals.checks,
+                   on_failure=lambda name, collected, failure: results.append((name, failure)),
+                   on_success=lambda name, _case: results.append((name, None)))
+        return results
+
+    # --- requests built from what the server holds ------------------------------------------------------------
+
+    def _built(self, operation):
+        """The operation on an object that exists (listed, or created for the purpose), with a body it takes."""
+        kind, resource = self.suite.facts.locate(operation.path)
+        if resource is None:
+            return None
+        parameters = self._parents(resource)
+        if parameters is None:
+            return None
+        if kind == "detail" or operation.method.upper() == "GET":  # a list with something in it links further
+            obj = self._some_object(resource, parameters)
+            if obj is None and kind == "detail":
+                return None
+            if kind == "detail":
+                parameters[resource.lookup] = obj[resource.lookup]
+        body: dict[str, Any] = {}
+        if operation.method.upper() in ("PATCH", "PUT"):
+            body = {"body": {}, "media_type": "application/json"}
+        elif operation.method.upper() == "POST" and kind == "list":
+            created = self._create_body(resource, parameters)
+            if created is None:
+                return None
+            body = {"body": created, "media_type": "application/json"}
+        return operation.Case(path_parameters=parameters, **body)
+
+    def _parents(self, resource: Resource, depth: int = 0) -> dict[str, Any] | None:
+        parameters: dict[str, Any] = {}
+        for name in resource.parents:
+            parent = next((r for r in self.suite.facts.resources if r.detail_path and r.lookup
+                           and r is not resource and _below(resource.list_path, r.detail_path)), None)
+            obj = self._some_object(parent, {}, depth + 1) if parent is not None else None
+            if obj is None:
+                return None
+            parameters[name] = obj[parent.lookup]
+        return parameters
+
+    def _listed(self, resource: Resource, parameters: dict) -> list[dict]:
+        reply = self.suite.target.send("GET", self.suite.facts.base_path + resource.list_path.format(**parameters))
+        body = reply.json(None) if reply.status == 200 else None
+        if isinstance(body, dict):
+            body = body.get("objects", body.get("results"))
+        return [item for item in body or [] if isinstance(item, dict) and item.get(resource.lookup) is not None
+                and not self.suite.is_own_user(resource.lookup, item[resource.lookup])]
+
+    def _some_object(self, resource: Resource, parameters: dict, depth: int = 0) -> dict | None:
+        """An object of the resource: the first listed, else one created now."""
+        listed = self._listed(resource, parameters)
+        if listed or depth > 2 or resource.create is None:
+            return listed[0] if listed else None
+        body = self._create_body(resource, parameters, depth)
+        if body is None:
+            return None
+        path = self.suite.facts.base_path + resource.list_path.format(**parameters)
+        reply = self.suite.target.send("POST", path, json=body)
+        if reply.status != 201:
+            return None
+        created = reply.json(None)
+        if isinstance(created, dict) and created.get(resource.lookup) is not None:
+            return created
+        location = reply.headers.get("Location")
+        fetched = self.suite.target.send("GET", location) if location else None
+        return fetched.json(None) if fetched is not None and fetched.status == 200 else None
+
+    def _create_body(self, resource: Resource, parameters: dict, depth: int = 0) -> dict | None:
+        """A create body: an existing object's values the create takes, unique ones made fresh; required fields it
+        lacks filled with an object of the resource named like the field (``site`` → a site), else a fresh
+        string."""
+        if resource.create is None:
+            return None
+        listed = self._listed(resource, parameters)
+        source = listed[0] if listed else {}
+        properties = resource.create.get("properties", {})
+        body = {}
+        for name, schema in properties.items():
+            if name in source and not schema.get("readOnly") and name not in resource.parents:
+                if validator(self.suite.api, schema).is_valid(source[name]):
+                    body[name] = source[name]
+        for name in resource.unique:
+            if isinstance(body.get(name), str):
+                body[name] = f"{body[name]}-{self.token}"[:50]
+            else:
+                body.pop(name, None)  # an integer key (tastypie's id): the server picks a free one
+        for name in resource.create.get("required", []):
+            if name not in body:
+                value = self._reference(name, properties.get(name, {}), depth)
+                if value is None:
+                    return None
+                body[name] = value
+        return body
+
+    def _reference(self, name: str, schema: dict, depth: int) -> Any:
+        """A value for a required field: the key of an object of the resource the field is named after (``site``,
+        ``workflow``; names or ids as the field's type says), else a fresh string (an absolute path for a path),
+        or false."""
+        kind = schema.get("type", "string")
+        items = schema.get("items", {}).get("type") if kind == "array" else None
+        referenced = next((r for r in self.suite.facts.resources if "/" not in r.name and r.lookup
+                           and r.name in (name, name + "s", name + "es")), None)
+        if referenced is not None and depth <= 2:
+            obj = self._some_object(referenced, {}, depth + 1) or {}
+            key = obj.get("id") if (items or kind) == "integer" else obj.get("name", obj.get(referenced.lookup))
+            if key is not None:
+                return [key] if kind == "array" else key
+        if kind == "boolean":
+            return False
+        if kind == "string":  # a path field takes an absolute path
+            return f"/contract-{self.token}" if name == "path" or name.endswith("_path") else f"contract-{self.token}"
+        return None
+
+
+def _takes_body(operation) -> bool:
+    return "requestBody" in operation.definition.raw
+
+
+def _below(list_path: str, detail_path: str) -> bool:
+    """Whether a list path sits under a detail path: ``/schedules/{p}/workflows/`` under ``/schedules/{id}/``."""
+    head = PARAM.sub("{}", detail_path)
+    return PARAM.sub("{}", list_path).startswith(head)
+
+
+def _extract(link: Link, source, response) -> dict[str, Any] | None:
+    """The target's path parameters from the link's runtime expressions; None when one cannot be evaluated."""
+    values = {}
+    for parameter, expression in link.parameters.items():
+        name = parameter.split(".", 1)[-1]
+        value = _evaluate(expression, source, response)
+        if value is None:
+            return None
+        values[name] = value
+    return values
+
+
+def _evaluate(expression: str, source, response) -> Any:
+    if expression.startswith("$request.path."):
+        return source.path_parameters.get(expression[len("$request.path."):])
+    if expression.startswith("$response.body#"):
+        try:
+            node: Any = response.json()
+        except ValueError:
+            return None
+        for part in expression[len("$response.body#/"):].split("/"):
+            if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            elif isinstance(node, dict) and part in node:
+                node = node[part]
+            else:
+                return None
+        return node
+    if expression.startswith("$response.header."):
+        name, _, pattern = expression[len("$response.header."):].partition("#regex:")
+        value = (response.headers.get(name.lower()) or [None])[0]
+        match = re.search(pattern, value) if value and pattern else None
+        return match.group(1) if match else value if not pattern else None
+    return None
