@@ -206,6 +206,7 @@ def test_h52_discovery_choices(hub):
     ("ipaddresses/", {"datastore": 1, "ipaddr": "300.1.1.1"}, "ipaddr", "Enter a valid IPv4 address."),
     ("sites/", {"name": "bad name", "shortcode": "b"}, "name", "Enter a valid value."),
     ("external_targets/", {"name": "t", "local_file_regex": "(["}, "local_file_regex", "Invalid regular expression."),
+    ("spaces/", {"name": "s", "mountpoint": "mmfs1/data/s"}, "mountpoint", "Enter an absolute path."),  # H106
 ])
 def test_h53_lengths_and_formats(hub, path, body, field, message):
     if path == "ipaddresses/":
@@ -249,6 +250,21 @@ def test_h55_arrays(hub):
 ])
 def test_h56_references_by_name(hub, body, message):
     assert errors(hub.post("schedules/", {"name": "s", **body})) == {"site": [message]}
+
+
+@pytest.mark.parametrize(("value", "error"), [
+    ("1", None), (" 1 ", None), ("+1", None), (1.0, None), (1.5, None),  # Django's int() of the pk, as a lookup does
+    ("-1", 'Invalid pk "-1" - object does not exist.'), (10**30, f'Invalid pk "{10**30}" - object does not exist.'),
+    ("1e3", "Incorrect type. Expected pk value, received str."),
+    (True, "Incorrect type. Expected pk value, received bool."),
+    ([1], "Incorrect type. Expected pk value, received list."),
+])
+def test_h56_ids_are_read_as_a_django_primary_key_lookup_reads_them(hub, value, error):
+    answer = hub.post("policies/", {"name": "p", "site": value})
+    if error is None:
+        assert answer.status_code == 201 and answer.json["site"] == 1, answer.data
+    else:
+        assert errors(answer) == {"site": [error]}
 
 
 def test_h56_references_by_id(hub):

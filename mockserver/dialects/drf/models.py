@@ -106,6 +106,7 @@ FIELD_RULES: dict[str, dict[str, dict]] = {
     "auth/clientkeys": {"name": {"maxLength": 50}},
     "ipaddresses": {"ipaddr": {"format": "ipv4"}},
     "sites": {"name": {"pattern": r"^[a-zA-Z0-9-_]+$"}},
+    "spaces": {"mountpoint": {"pattern": "^/", "x-pattern-message": "Enter an absolute path."}},
     "external_targets": {"local_file_regex": {"format": "regex"}},
     "pki/lifetime": {"days": {"minimum": 1}},
     "nodes": {"last_heartbeat": {"format": "date-time"}},

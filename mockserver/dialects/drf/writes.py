@@ -66,9 +66,12 @@ def resolve_reference(world: World, ref: Ref, value: Any) -> Any:
 
 def _one(world: World, ref: Ref, value: Any) -> int:
     if ref.by == "id":
-        if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit():
-            raise Invalid([f"Incorrect type. Expected pk value, received {type(value).__name__}."])
-        row = world.get(ref.target, int(value))
+        try:  # a pk lookup casts with int(), as Django's IntegerField does: "+1", " 1 ", 1.5 all name row 1
+            if isinstance(value, bool):
+                raise TypeError
+            row = world.get(ref.target, int(value))
+        except (TypeError, ValueError):
+            raise Invalid([f"Incorrect type. Expected pk value, received {type(value).__name__}."]) from None
         if row is None:
             raise Invalid([f'Invalid pk "{value}" - object does not exist.'])
         return row["id"]
