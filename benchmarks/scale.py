@@ -73,8 +73,10 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     rng = random.Random(1)
     print(f"scale — {environment()}, {args.seconds:g} s per scenario, concurrency 1 and 8")
-    with start() as server:
-        print(f"mock at {server.url}, serving {', '.join(server.apis)}; RSS at start {server.rss_mb():.0f} MB")
+    # A short journal, so that RSS measures the rows (a full journal may add up to 64 MiB of bodies).
+    with start("--journal-limit", "100") as server:
+        print(f"mock at {server.url} (--journal-limit 100), serving {', '.join(server.apis)}; "
+              f"RSS at start {server.rss_mb():.0f} MB")
         detail_p50: dict[str, dict[int, float]] = {}
         for api, build in (("torrent", torrent), ("hub", hub)):
             if api not in server.apis or args.api not in (api, "both"):

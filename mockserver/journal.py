@@ -1,8 +1,9 @@
 """The request journal (admin-api.md A4): every vendor API request with its answer, in arrival order.
 
 Entries keep raw bytes (at most 64 KiB of each body) and are turned into JSON only when read, so recording
-costs little per request. The journal keeps the newest ``limit`` entries; ``seq`` keeps counting, so
-``since`` stays meaningful after old entries fall off. Secrets are masked on the way in.
+costs little per request. The journal keeps the newest ``limit`` entries and no more than ``bytes_limit``
+bytes of bodies; ``seq`` keeps counting, so ``since`` stays meaningful after old entries fall off. Secrets are
+masked on the way in.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from .clock import isoformat_z
 
 BODY_LIMIT = 64 * 1024
 DEFAULT_LIMIT = 10_000
+BYTES_LIMIT = 64 * 1024 * 1024  # of kept bodies: 10,000 large list answers would otherwise hold over 1 GB
 MASK = "****"
 SECRET_PARAMS = frozenset({"api_key"})  # Torrent's ?username=&api_key= login
 
@@ -114,6 +116,10 @@ class Entry:
     duration_ms: float
     fault: str | None = None  # id of the fault rule that acted on this request
 
+    @property
+    def size(self) -> int:
+        return len(self.body.data) + len(self.response_body.data)
+
     def as_json(self) -> dict[str, Any]:
         return {
             "seq": self.seq, "time": isoformat_z(self.time), "api": self.api, "method": self.method,
@@ -126,9 +132,12 @@ class Entry:
 
 
 class Journal:
-    def __init__(self, limit: int = DEFAULT_LIMIT):
+    def __init__(self, limit: int = DEFAULT_LIMIT, bytes_limit: int = BYTES_LIMIT):
         self._lock = threading.Lock()
-        self._entries: deque[Entry] = deque(maxlen=limit)
+        self._entries: deque[Entry] = deque()
+        self._limit = limit
+        self._bytes_limit = bytes_limit
+        self._bytes = 0
         self._seq = 0
 
     def record(self, *, time: datetime, api: str, method: str, path: str, query: Iterable[tuple[str, str]],
@@ -141,6 +150,9 @@ class Journal:
             entry = Entry(self._seq, time, api, method, path, query, headers, body, status, response_body,
                           duration_ms, fault)
             self._entries.append(entry)
+            self._bytes += entry.size
+            while len(self._entries) > self._limit or (self._bytes > self._bytes_limit and len(self._entries) > 1):
+                self._bytes -= self._entries.popleft().size
         return entry
 
     def entries(self, *, method: str | None = None, path: str | None = None, api: str | None = None,
@@ -163,6 +175,7 @@ class Journal:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._bytes = 0
 
     def __len__(self) -> int:
         with self._lock:

@@ -1,12 +1,13 @@
 """The request journal (admin-api.md A4, A11)."""
 import base64
+from datetime import UTC, datetime
 
 import pytest
 from stub_dialect import install
 
 from mockserver.app import create_app, state_of
 from mockserver.config import Settings
-from mockserver.journal import BODY_LIMIT, mask_authorization
+from mockserver.journal import BODY_LIMIT, Body, Journal, mask_authorization
 
 ECHO = "/rundb/api/v1/echo/"  # the stub API (tests/stub_dialect.py) reads the body and answers it back
 ITEMS = "/rundb/api/v1/item/"
@@ -180,3 +181,12 @@ def test_a4_the_real_torrent_api_is_recorded():
     assert entry["api"] == "torrent" and entry["status"] == 200
     assert entry["headers"]["Authorization"] == "Basic ionadmin:****"
     assert "objects" in entry["response_body"]
+
+
+def test_journal_drops_the_oldest_entries_beyond_its_byte_budget():
+    journal_ = Journal(limit=100, bytes_limit=250)
+    for _ in range(5):
+        journal_.record(time=datetime.now(UTC), api="torrent", method="POST", path="/", query=[],
+                        headers=[], body=Body.capture(b"x" * 100), status=201, response_body=Body.capture(b""),
+                        duration_ms=1.0)
+    assert [entry.seq for entry in journal_.entries()] == [4, 5]
