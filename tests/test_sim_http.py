@@ -113,3 +113,31 @@ def test_h118_same_seed_same_bytes_over_http() -> None:
     first = session(5)
     assert first == session(5)
     assert json.loads(first[0])["results"][0]["state"] == "FAILURE"
+
+
+def test_h74_domain_operations_read_the_values_validation_made(client: Client) -> None:
+    """Booleans as DRF reads them ("false" is false), strings trimmed and numbers as text (H47, H50), ``job``
+    ignored on input (H74)."""
+    started = client.send("POST", "file/workflow/", {
+        "site": "site1", "workflow": "migrate", "ignore_site_includes": "false", "ignore_site_excludes": "1",
+        "include": [5, " a "], "job": "abc"})
+    assert started.status_code == 201, started.data
+    body = started.json
+    assert (body["ignore_site_includes"], body["ignore_site_excludes"], body["include"]) == (False, True, ["5", "a"])
+    assert body["job"] == 1
+
+
+def test_h73_search_reads_the_values_validation_made(client: Client) -> None:
+    created = client.send("POST", "search/", {"path": " /mmfs1/data/space01 ", "sites": [" site1 "],
+                                              "recursive": "false", "merge": "0"})
+    assert created.status_code == 201, created.data
+    assert {k: created.json[k] for k in ("path", "sites", "recursive", "merge")} == {
+        "path": "/mmfs1/data/space01", "sites": ["site1"], "recursive": False, "merge": False}
+    found = client.get(f"search/{created.json['id']}/?page_size=0").json
+    assert found and all(item["path"].count("/") == 4 for item in found)  # only the path's own entries
+
+
+def test_h92_a_setting_key_sent_as_a_number_is_its_text(client: Client) -> None:
+    answer = client.send("PATCH", "settings/", {"values": [{"key": 5, "value": "x"}]})
+    assert answer.status_code == 202, answer.data
+    assert {"desc": "", "id": 4, "key": "5", "value": "x"} in client.get("settings/").json

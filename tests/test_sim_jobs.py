@@ -47,12 +47,23 @@ def test_h74_owner_and_client_key(hub: Hub) -> None:
     ({"site": "site1", "workflow": "migrate", "queue": "fast"}, {"queue": ["Object with name=fast does not exist."]}),
     ({"site": "site1", "workflow": "migrate", "paths": "/x"},
      {"paths": ['Expected a list of items but got type "str".']}),
+    ({"site": "site1", "workflow": "migrate", "paths": ""},
+     {"paths": ['Expected a list of items but got type "str".']}),
+    ({"site": "site1", "workflow": "migrate", "paths": 0}, {"paths": ['Expected a list of items but got type "int".']}),
     ({"site": "site1", "workflow": "migrate", "paths": ["/x", 3]}, {"paths": {"1": ["Not a valid string."]}}),
     ({"site": "site1", "workflow": "migrate", "discovery": "all"}, {"discovery": ['"all" is not a valid choice.']}),
 ])
 def test_h74_invalid_requests(hub: Hub, body: dict, errors: dict) -> None:
     assert hub.error("file_workflow_create", method="POST", body=body) == (400, errors)
     assert hub.body("jobs_list") == []
+
+
+def test_h46_h74_null_optional_lists_are_accepted_as_empty(hub: Hub) -> None:
+    reply = hub.call("file_workflow_create", method="POST", body={
+        "site": "site1", "workflow": "migrate", "paths": None, "include": None, "exclude": None})
+    assert reply.status == 201, reply.body
+    assert (reply.body["paths"], reply.body["include"], reply.body["exclude"]) == ([], [], [])
+    assert hub.job(reply.body["job"])["tasks_count"] == 0
 
 
 @pytest.mark.parametrize(("change", "message"), [

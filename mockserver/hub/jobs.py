@@ -50,10 +50,9 @@ def workflow_request(call: HubCall) -> dict[str, Any]:
         errors["workflow"] = ["Workflow is disabled."]
     elif workflow is not None and workflow.get("schedule_only"):
         errors["workflow"] = ["Workflow can only run inside a schedule."]
-    paths = body.get("paths", [])
-    if paths is None:
-        errors["paths"] = ["This field may not be null."]
-    elif not isinstance(paths, list):
+    paths = body.get("paths")
+    paths = [] if paths is None else paths  # H46: null for this optional list is accepted, as no paths
+    if not isinstance(paths, list):
         errors["paths"] = [f'Expected a list of items but got type "{type(paths).__name__}".']
     else:
         bad = {str(i): ["Not a valid string."] for i, p in enumerate(paths)

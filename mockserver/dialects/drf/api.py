@@ -139,7 +139,9 @@ class DrfApi:
             call.body = parse_json(raw, request.headers.get("Content-Type"))
         if op.op_id in self.domain:
             if op.request is not None and not op.public:  # the token endpoints check bodies in their own order
-                clean_body(world, call.resource, op.request, require_object(call.body))
+                body = require_object(call.body)
+                # The handler reads what validation made of each field (trimmed, typed: "false" is False).
+                call.body = {**body, **clean_body(world, call.resource, op.request, body)}
             return self._reply(call, self.domain[op.op_id](call.hub_call()))
         handler = handler or FALLBACKS.get(op.op_id) or _generic(call)
         return self._reply(call, handler(call))

@@ -110,6 +110,8 @@ FIELD_RULES: dict[str, dict[str, dict]] = {
     "external_targets": {"local_file_regex": {"format": "regex"}},
     "pki/lifetime": {"days": {"minimum": 1}},
     "nodes": {"last_heartbeat": {"format": "date-time"}},
+    "file": {"job": {"readOnly": True}},  # H74: the new job's id, ignored on input
+    "jobs": {"job": {"readOnly": True}},
 }
 
 # Fields with a documented default on create (H67, H108, H117); everything else unset is null.
