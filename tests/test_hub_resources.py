@@ -131,6 +131,16 @@ def test_h105_pki(hub):
     assert hub.post("pki/site/", {"site": "nosuch"}).json == {"site": ["Object with name=nosuch does not exist."]}
 
 
+def test_h105_a_lifetime_past_year_9999_gives_a_certificate_valid_to_the_last_x509_date(hub):
+    from cryptography import x509
+
+    assert hub.patch("pki/lifetime/1/", {"days": 10**12}).status_code == 200
+    answer = hub.post("pki/site/", {"site": "site1"})
+    assert answer.status_code == 201, answer.data
+    certificate = x509.load_pem_x509_certificate(answer.json["certificate"].encode())
+    assert certificate.not_valid_after_utc == datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+
+
 def test_h106_spaces(hub):
     created = hub.created("spaces/", {"name": "space02", "mountpoint": "/mmfs1/data/space02",
                                       "sites": [{"name": "site2", "label": "ignored"}]})

@@ -152,6 +152,12 @@ def test_h7_datetime_wrong_format(hub):
                                               "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."]}
 
 
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"])
+def test_h7_datetime_out_of_range_once_in_utc(hub, value):
+    answer = hub.patch("nodes/1/", {"last_heartbeat": value})
+    assert (answer.status_code, answer.json) == (400, {"last_heartbeat": ["Datetime value out of range."]})
+
+
 def test_h8_bodies_have_exactly_the_documented_fields_in_order(hub):
     alert = hub.get("alerts/99/").json
     assert list(alert) == ["id", "site", "name", "node", "queue", "created", "timestamp", "severity", "summary",

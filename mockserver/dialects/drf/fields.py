@@ -223,4 +223,7 @@ def parse_datetime(text: str) -> datetime:
         raise Invalid([f"Datetime has wrong format. Use one of these formats instead: {DATETIME_FORMAT}."]) from None
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is before year 1 in UTC (DRF's enforce_timezone)
+        raise Invalid(["Datetime value out of range."]) from None

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import importlib
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ....errors import ApiError
@@ -132,9 +132,11 @@ def site_certificate(call: Call) -> HubReply:
     key = ec.derive_private_key(rng.randrange(1, 2**255), ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, site["name"])])
     now = call.world.now().replace(microsecond=0)
+    last = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)  # X.509's last date: a longer lifetime ends there
+    expires = now + timedelta(days=lifetime) if lifetime < (last - now).days else last
     certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
                    .serial_number(rng.randrange(1, 2**63)).not_valid_before(now)
-                   .not_valid_after(now + timedelta(days=lifetime))
+                   .not_valid_after(expires)
                    .sign(key, hashes.SHA256(), ecdsa_deterministic=True))
     pem = certificate.public_bytes(serialization.Encoding.PEM).decode("ascii")
     return HubReply(201, {"site": site["name"], "certificate": pem})
