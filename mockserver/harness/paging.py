@@ -34,8 +34,9 @@ def _params(url: str) -> list[tuple[str, str]]:
     return parse_qsl(urlsplit(url).query, keep_blank_values=True)
 
 
-def _first(params: list[tuple[str, str]], name: str) -> str | None:
-    return next((value for key, value in params if key == name), None)
+def _param(params: list[tuple[str, str]], name: str) -> str | None:
+    """A query parameter as Django reads it: the last of repeated ones."""
+    return next((value for key, value in reversed(params) if key == name), None)
 
 
 def _others(params: list[tuple[str, str]], *names: str) -> Counter:
@@ -50,7 +51,7 @@ def _tastypie(ex: Exchange) -> bool | None:
         return NOT_APPLICABLE
     meta, objects = body["meta"], body["objects"]
     params = ex.query
-    limit_text, offset_text = _first(params, "limit"), _first(params, "offset")
+    limit_text, offset_text = _param(params, "limit"), _param(params, "offset")
     if limit_text is not None and not INTEGER.match(limit_text) or offset_text is not None and not INTEGER.match(
             offset_text):
         fail(ex, f"T18 limit/offset: limit={limit_text!r} offset={offset_text!r} must answer 400, not 200")
@@ -83,9 +84,9 @@ def _tastypie_link(link, expected: bool, offset: int, limit: int, params, name: 
         return [f"T19: meta.{name} is missing (expected offset {offset})"]
     linked = _params(link)
     problems = []
-    if (_first(linked, "offset"), _first(linked, "limit")) != (str(offset), str(limit)):
-        problems.append(f"T19: meta.{name} points at offset={_first(linked, 'offset')} limit="
-                        f"{_first(linked, 'limit')}, not offset={offset} limit={limit}")
+    if (_param(linked, "offset"), _param(linked, "limit")) != (str(offset), str(limit)):
+        problems.append(f"T19: meta.{name} points at offset={_param(linked, 'offset')} limit="
+                        f"{_param(linked, 'limit')}, not offset={offset} limit={limit}")
     if _others(linked, "offset", "limit") != _others(params, "offset", "limit"):
         problems.append(f"T19: meta.{name} does not carry the request's other parameters: {link!r}")
     return problems
@@ -114,15 +115,15 @@ def _drf(ex: Exchange) -> bool | None:
     if ex.status == 404 and body == INVALID_PAGE:
         return _drf_invalid_page(ex, params)
     if ex.status != 200 or not isinstance(body, dict) or not {"count", "next", "previous", "results"} <= set(body):
-        if ex.status == 200 and isinstance(body, dict) and _first(params, "page_size") == "0" and "results" in body:
+        if ex.status == 200 and isinstance(body, dict) and _param(params, "page_size") == "0" and "results" in body:
             fail(ex, "H33 page_size=0 answers a bare array of every result, not the envelope")
         return NOT_APPLICABLE
-    size = _page_size(_first(params, "page_size"))
+    size = _page_size(_param(params, "page_size"))
     count = body["count"]
     if not isinstance(count, int) or count < 0:
         fail(ex, f"H31: count must be a whole number >= 0, not {count!r}")
     last = max(1, math.ceil(count / size))
-    page_text = _first(params, "page")
+    page_text = _param(params, "page")
     if page_text and page_text != "last" and (not INTEGER.match(page_text) or int(page_text) < 1):
         fail(ex, f'H35: page={page_text!r} must answer 404 {{"detail": "Invalid page."}}, not 200')
     page = last if page_text == "last" else 1 if not page_text else int(page_text)
@@ -155,8 +156,8 @@ def _drf_link(link, expected: bool, page: int, params, name: str) -> list[str]:
     linked = _params(link)
     problems = []
     wanted = None if page == 1 and name == "previous" else str(page)
-    if _first(linked, "page") != wanted:
-        problems.append(f"H34: {name} points at page={_first(linked, 'page')}, not {wanted}")
+    if _param(linked, "page") != wanted:
+        problems.append(f"H34: {name} points at page={_param(linked, 'page')}, not {wanted}")
     if _others(linked, "page") != _others(params, "page"):
         problems.append(f"H34: {name} does not keep the request's other parameters: {link!r}")
     keys = [key for key, _ in linked]
@@ -183,7 +184,7 @@ def _drf_round_trip(ex: Exchange, body: dict, params, last: int) -> None:
 
 
 def _drf_invalid_page(ex: Exchange, params) -> bool | None:
-    text = _first(params, "page")
+    text = _param(params, "page")
     if text is None or text == "" or text == "last":
         fail(ex, f'H35: page={text!r} is a valid page; it must not answer 404 "Invalid page."')
     if not INTEGER.match(text) or int(text) < 1:
@@ -192,6 +193,6 @@ def _drf_invalid_page(ex: Exchange, params) -> bool | None:
     reply = ex.send("GET", urlsplit(ex.url)._replace(query=urlencode(first)).geturl())
     page_one = reply.json(None) if reply.status == 200 else None
     count = page_one.get("count") if isinstance(page_one, dict) else None
-    if isinstance(count, int) and int(text) <= max(1, math.ceil(count / _page_size(_first(params, "page_size")))):
+    if isinstance(count, int) and int(text) <= max(1, math.ceil(count / _page_size(_param(params, "page_size")))):
         fail(ex, f'H35: page {text} exists (count {count}); it must not answer 404 "Invalid page."')
     return None

@@ -131,20 +131,7 @@ class Results:
         return labels
 
     def all_transitions(self) -> list[str]:
-        """Every link the contract declares, named as schemathesis names a transition."""
-        found = []
-        document = self.suite.facts.document
-        selected = set(self.all_operations())
-        by_id = {op.get("operationId"): f"{method.upper()} {path}" for path, item in document["paths"].items()
-                 for method, op in item.items() if isinstance(op, dict)}
-        for path, item in document["paths"].items():
-            for method, operation in item.items():
-                source = f"{method.upper()} {path}"
-                if not isinstance(operation, dict) or source not in selected:
-                    continue
-                for status, response in operation.get("responses", {}).items():
-                    for name, link in response.get("links", {}).items():
-                        target = by_id.get(link.get("operationId"))
-                        if target in selected:
-                            found.append(f"{source} -> [{status}] {name} -> {target}")
-        return found
+        """Every link the contract declares between the selected operations."""
+        from .walk import contract_link_labels
+
+        return contract_link_labels(self.suite.api, set(self.all_operations()))

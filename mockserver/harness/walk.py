@@ -52,6 +52,28 @@ class Step:
     error: str | None = None
 
 
+def contract_link_labels(api: str, selected: set[str] | None = None) -> list[str]:
+    """Every link the contract declares (between ``selected`` operations), named as schemathesis names a
+    transition — without building a suite, so that tests can be parametrized by link."""
+    from ..contract import load
+
+    document = load(api)
+    by_id = {op.get("operationId"): f"{method.upper()} {path}" for path, item in document["paths"].items()
+             for method, op in item.items() if isinstance(op, dict)}
+    labels = []
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            source = f"{method.upper()} {path}"
+            if not isinstance(operation, dict) or (selected is not None and source not in selected):
+                continue
+            for status, response in operation.get("responses", {}).items():
+                for name, link in response.get("links", {}).items():
+                    target = by_id.get(link.get("operationId"))
+                    if target is not None and (selected is None or target in selected):
+                        labels.append(f"{source} -> [{status}] {name} -> {target}")
+    return labels
+
+
 def contract_links(suite: Suite) -> list[Link]:
     operations = {}
     for result in suite.schema.get_all_operations():

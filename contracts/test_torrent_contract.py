@@ -1,0 +1,40 @@
+"""The Torrent Suite rundb API v1 contract (contracts/openapi/torrent.yaml), replayed against the target.
+
+Every operation with generated cases, the state machine over the contract's links, and each link followed on
+purpose; every response judged by schemathesis' schema checks and the rule checks of ``checks.py``.
+"""
+import pytest
+from hypothesis import settings
+from suites import suite_for
+
+from mockserver.harness.walk import Walker, contract_link_labels, contract_links
+
+schema = suite_for("torrent").schema
+
+
+@pytest.fixture(scope="session")
+def torrent_suite():
+    return suite_for("torrent")
+
+
+@schema.parametrize()
+def test_operation_honours_the_contract(case):
+    case.call_and_validate()
+
+
+def test_stateful_scenarios_honour_the_contract(torrent_suite):
+    machine = torrent_suite.schema.as_state_machine()
+    machine.run(settings=settings(max_examples=25, stateful_step_count=6, deadline=None, database=None))
+
+
+@pytest.mark.parametrize("label", contract_link_labels("torrent"))
+def test_link_is_honoured(torrent_suite, label):
+    link = next((link for link in contract_links(torrent_suite) if link.label == label), None)
+    if link is None:
+        pytest.skip("an operation of this link is not selected (--read-only)")
+    step = Walker(torrent_suite).follow(link)
+    assert step.error is None, step.error
+    if step.skipped:
+        pytest.skip(step.skipped)
+    failures = [f"{name}: {failure.message}" for name, failure in step.results if failure is not None]
+    assert not failures, "\n".join(failures)
