@@ -5,14 +5,15 @@ import queue
 import socket
 import threading
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
+from werkzeug.serving import BaseWSGIServer
 
 from .app import create_app, state_of
 from .config import Settings
 from .errors import MockServerError
+from .keepalive import KeepAliveRequestHandler
 
 
-class QuietRequestHandler(WSGIRequestHandler):
+class QuietRequestHandler(KeepAliveRequestHandler):
     """No access log line per request (the journal has them); errors are still logged."""
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
@@ -50,16 +51,36 @@ class _Workers:
 
 
 class PooledWSGIServer(BaseWSGIServer):
-    """werkzeug's threaded server, with reused threads (see :class:`_Workers`)."""
+    """werkzeug's threaded server, with reused threads (see :class:`_Workers`); closing it also closes the
+    connections that are open (kept alive between requests), so a stopped mock answers nobody."""
 
     multithread = True
 
     def __init__(self, *args, **kwargs):
+        self._open: set[socket.socket] = set()  # before super(), which may already call server_close()
+        self._open_lock = threading.Lock()
         super().__init__(*args, **kwargs)
         self._workers = _Workers(self._serve_connection, name=f"mockserver:{self.port}")
 
     def process_request(self, request, client_address) -> None:
+        with self._open_lock:
+            self._open.add(request)
         self._workers.submit(request, client_address)
+
+    def shutdown_request(self, request) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def server_close(self) -> None:
+        super().server_close()
+        with self._open_lock:
+            still_open = list(self._open)
+        for connection in still_open:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)  # its thread sees the end and closes it
+            except OSError:
+                pass
 
     def _serve_connection(self, request, client_address) -> None:
         try:
@@ -82,7 +103,7 @@ class MockServer:
         self._thread: threading.Thread | None = None
 
     def start(self) -> MockServer:
-        handler = WSGIRequestHandler if self.access_log else QuietRequestHandler
+        handler = KeepAliveRequestHandler if self.access_log else QuietRequestHandler
         listening = _listen(self.settings.host, self.settings.port)
         try:
             self._server = PooledWSGIServer(self.settings.host, self.settings.port, self.app, handler=handler,
