@@ -1,9 +1,10 @@
 """Shared by the benchmarks: the CLI server in a subprocess, timed HTTP calls, load from N threads, percentiles.
 
 The server is ``python -m mockserver serve --port 0 --quiet`` on 127.0.0.1, exactly as a user starts it. The
-client is plain ``http.client`` (one connection per request: werkzeug's server closes every connection after
-its response), in threads of this process; on a small machine the client shares the CPU with the server,
-so the numbers are what one test process driving the mock would see, not the server's ceiling.
+client is plain ``http.client`` in threads of this process, each thread keeping its connection open as a
+``requests.Session`` does (``MOCKSERVER_BENCH_NEW_CONNECTIONS=1``: a new connection per request instead). On a
+small machine the client shares the CPU with the server, so the numbers are what one test process driving the
+mock would see, not the server's ceiling.
 """
 from __future__ import annotations
 
@@ -18,12 +19,15 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 TORRENT_AUTH = {"Authorization": "Basic " + base64.b64encode(b"ionadmin:ionadmin").decode()}
+NEW_CONNECTIONS = os.environ.get("MOCKSERVER_BENCH_NEW_CONNECTIONS") == "1"
+_connections = threading.local()  # this thread's kept connection per (host, port)
 
 
 class Server:
@@ -91,17 +95,47 @@ def start(*args: str) -> Server:
 
 def request(host: str, port: int, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
             ) -> tuple[int, dict[str, str], bytes]:
-    conn = http.client.HTTPConnection(host, port, timeout=60)
-    try:
-        data = None if body is None else json.dumps(body).encode()
-        sent = dict(headers or {})
-        if data is not None:
-            sent["Content-Type"] = "application/json"
-        conn.request(method, path, body=data, headers=sent)
-        response = conn.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        conn.close()
+    data = None if body is None else json.dumps(body).encode()
+    sent = dict(headers or {})
+    if data is not None:
+        sent["Content-Type"] = "application/json"
+    for attempt in (1, 2):
+        conn = _connection(host, port)
+        try:
+            conn.request(method, path, body=data, headers=sent)
+            response = conn.getresponse()
+            answer = response.status, dict(response.getheaders()), response.read()
+        except (ConnectionError, http.client.HTTPException):
+            _forget(host, port)
+            if attempt == 2:
+                raise
+            continue  # the server closed a kept connection (idle timeout): once more on a new one
+        if NEW_CONNECTIONS or response.will_close:
+            _forget(host, port)
+        return answer
+    raise AssertionError("unreachable")
+
+
+def _connection(host: str, port: int) -> http.client.HTTPConnection:
+    kept = getattr(_connections, "by_address", None)
+    if kept is None:
+        kept = _connections.by_address = {}
+    if (host, port) not in kept:
+        kept[(host, port)] = http.client.HTTPConnection(host, port, timeout=60)
+    return kept[(host, port)]
+
+
+def close_connections() -> None:
+    """Close the connections this thread kept."""
+    for host, port in list(getattr(_connections, "by_address", {})):
+        _forget(host, port)
+
+
+def _forget(host: str, port: int) -> None:
+    conn = getattr(_connections, "by_address", {}).pop((host, port), None)
+    if conn is not None:
+        with suppress(OSError):
+            conn.close()
 
 
 @dataclass
@@ -135,16 +169,19 @@ def run_load(call: Callable[[int], tuple[int, bytes]], expect: int, concurrency:
 
     def worker():
         mine: list[float] = []
-        while time.perf_counter() < deadline:
-            n = next(counter)
-            started = time.perf_counter()
-            status, body = call(n)
-            mine.append(time.perf_counter() - started)
-            if status != expect:
-                with lock:
-                    load.errors.append(f"{status} {body[:120]!r}")
-        with lock:
-            load.latencies.extend(mine)
+        try:
+            while time.perf_counter() < deadline:
+                n = next(counter)
+                started = time.perf_counter()
+                status, body = call(n)
+                mine.append(time.perf_counter() - started)
+                if status != expect:
+                    with lock:
+                        load.errors.append(f"{status} {body[:120]!r}")
+        finally:
+            close_connections()
+            with lock:
+                load.latencies.extend(mine)
 
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
     started = time.perf_counter()
@@ -178,4 +215,5 @@ def verdict(ok: bool) -> str:
 
 
 def environment() -> str:
-    return f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs"
+    connections = "a new connection per request" if NEW_CONNECTIONS else "one kept connection per client thread"
+    return f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {connections}"

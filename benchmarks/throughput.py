@@ -43,7 +43,7 @@ def main() -> None:
     parser.add_argument("--concurrency", default="1,8,32", help="comma-separated (default: 1,8,32)")
     args = parser.parse_args()
     levels = [int(c) for c in args.concurrency.split(",")]
-    print(f"throughput — {environment()}, {args.seconds:g} s per scenario, one connection per request")
+    print(f"throughput — {environment()}, {args.seconds:g} s per scenario")
     with start() as server:
         print(f"mock at {server.url}, serving {', '.join(server.apis)}")
         list_p99_at_8: dict[str, float] = {}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import sys
+import time
 
 from werkzeug.serving import WSGIRequestHandler
 
@@ -59,6 +60,19 @@ class RequestBody(io.RawIOBase):
 class KeepAliveRequestHandler(WSGIRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = 30  # seconds a connection may sit idle (or a read or write may stall) before it is closed
+
+    _date: tuple[int, str] = (0, "")
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date`` header, formatted once a second rather than once a request."""
+        if timestamp is not None:
+            return super().date_time_string(timestamp)
+        now = int(time.time())
+        second, text = KeepAliveRequestHandler._date
+        if second != now:
+            text = super().date_time_string(now)
+            KeepAliveRequestHandler._date = (now, text)
+        return text
 
     def log_error(self, format: str, *args) -> None:
         if not format.startswith("Request timed out"):  # an idle connection closing is not an error
