@@ -116,6 +116,19 @@ def test_h38_integer_filters_reject_non_integers(hub):
     assert (answer.status_code, answer.json) == (400, {"site_id": ["Enter a whole number."]})
 
 
+@pytest.mark.parametrize(("value", "count"), [
+    ("2025-08-07T12:16:00.018308Z", 1), ("2025-08-07T13:16:00.018308%2B01:00", 1), ("2025-08-07T12:16:00", 0),
+    ("", 1),  # empty: no filtering
+])
+def test_h38_alert_timestamp_is_a_datetime_filter(hub, value, count):
+    assert len(hub.get(f"alerts/?timestamp={value}").json) == count
+
+
+def test_h38_alert_timestamp_must_be_a_datetime(hub):
+    answer = hub.get("alerts/?timestamp=yesterday")
+    assert (answer.status_code, answer.json) == (400, {"timestamp": ["Enter a valid date/time."]})
+
+
 @pytest.mark.parametrize(("query", "count"), [
     ("name=SiteHealth", 1), ("name=Other", 0), ("site=testexample", 1), ("severity=INFO", 1),
     ("suppressed=false", 1), ("suppressed=True", 0), ("suppressed=maybe", 1),

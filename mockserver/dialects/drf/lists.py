@@ -8,8 +8,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
+from ...clock import isoformat_z
 from ...engine import LOOKUPS
 from ...errors import ApiError
+from .fields import Invalid, parse_datetime
 from .models import FILTERS, PARAM_TYPES
 from .render import stored_refs
 from .world import Row, World
@@ -106,7 +108,7 @@ def row_filter(world: World, resource: str, params: dict[str, dict[str, Any]], q
         if name in PAGING or name not in query:
             continue
         if name in PARAM_TYPES.get(resource, {}):
-            schema = {**schema, "type": PARAM_TYPES[resource][name]}
+            schema = {**schema, **PARAM_TYPES[resource][name]}
         values = _values(name, schema, query)
         if values is None:
             continue
@@ -134,6 +136,11 @@ def _values(name: str, schema: dict[str, Any], query: Any) -> list[Any] | None:
     if kind == "boolean":
         known = [BOOLEAN_WORDS[v] for v in raw if v in BOOLEAN_WORDS]
         return known or None  # anything else: no filtering
+    if schema.get("format") == "date-time":  # an instant, compared as the rows store it (UTC, Z)
+        try:
+            return [isoformat_z(parse_datetime(value)) for value in raw]
+        except Invalid:
+            raise ApiError(400, {name: ["Enter a valid date/time."]}) from None
     return raw
 
 

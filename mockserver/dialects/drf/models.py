@@ -90,8 +90,10 @@ FILTERS: dict[str, dict[str, tuple[str, str]]] = {
     "tags": {"filter": ("name", "icontains")},
 }
 
-# Query parameters the contract types as strings that the reference describes otherwise (H110).
-PARAM_TYPES: dict[str, dict[str, str]] = {"alerts": {"suppressed": "boolean"}}
+# Query parameters the contract types as strings that the reference describes otherwise (H38, H110).
+PARAM_TYPES: dict[str, dict[str, dict[str, str]]] = {
+    "alerts": {"suppressed": {"type": "boolean"}, "timestamp": {"type": "string", "format": "date-time"}},
+}
 
 # Field facts the reference states in prose (H53, H51), in the contract's own terms; the validator reads them
 # as if the contract had them. Keyed by resource, then field path ("nas_user.primary_group").
