@@ -219,6 +219,8 @@ def test_h30_options_describes_the_view(hub):
                                                "label": "Name", "help_text": "Site Name. Must match [a-zA-Z0-9-_]+"}
     assert body["actions"]["POST"]["id"]["read_only"] is True
     assert body["actions"]["POST"]["color"]["type"] == "list"
+    # a list's child has no label, and DRF's metadata leaves out attributes that are None or ""
+    assert body["actions"]["POST"]["color"]["child"] == {"type": "integer", "required": False, "read_only": False}
     assert hub.request("OPTIONS", "sites/1/").json["name"] == "Site Instance"
     assert "actions" not in Hub(hub.app, "alice").request("OPTIONS", "sites/").json  # no POST for non-staff
     assert hub.client.options("/api/sites/").status_code == 401

@@ -112,9 +112,9 @@ def field_info(world: World, schema: dict[str, Any], name: str, required: bool) 
         label = "list"
     else:
         label = TYPES.get(kind or "", "json")
-    # Django's capfirst of the field name with spaces for underscores.
-    info: dict[str, Any] = {"type": label, "required": required, "read_only": bool(schema.get("readOnly")),
-                            "label": name[:1].upper() + name[1:].replace("_", " ")}
+    info: dict[str, Any] = {"type": label, "required": required, "read_only": bool(schema.get("readOnly"))}
+    if name:  # Django's capfirst of the field name with spaces for underscores; a list's child has none
+        info["label"] = name[:1].upper() + name[1:].replace("_", " ")
     if schema.get("description"):
         info["help_text"] = schema["description"]
     if label == "nested object":
