@@ -138,6 +138,7 @@ def test_h6_datetimes_are_utc_with_z_and_microseconds_only_when_non_zero(hub):
     ("2025-07-03 12:38:45.5+02:00", "2025-07-03T10:38:45.500000Z"),
     ("2025-07-03T12:38", "2025-07-03T12:38:00Z"),
     ("2025-07-03", "2025-07-03T00:00:00Z"),
+    ("2025-7-3T1:2:3,25 +0130", "2025-07-02T23:32:03.250000Z"),  # Django's parse_datetime regex fallback
 ])
 def test_h7_datetime_input_forms(hub, given, stored):
     answer = hub.patch("nodes/1/", {"last_heartbeat": given})

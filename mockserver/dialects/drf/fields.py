@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from ...clock import isoformat_z
@@ -218,7 +218,7 @@ def _format(name: str | None, text: str) -> str:
 def parse_datetime(text: str) -> datetime:
     """Django 4+ ``parse_datetime`` (H7): naive means UTC, aware is converted to UTC."""
     try:
-        parsed = datetime.fromisoformat(text.strip())
+        parsed = _from_iso(text.strip())
     except ValueError:
         raise Invalid([f"Datetime has wrong format. Use one of these formats instead: {DATETIME_FORMAT}."]) from None
     if parsed.tzinfo is None:
@@ -227,3 +227,28 @@ def parse_datetime(text: str) -> datetime:
         return parsed.astimezone(UTC)
     except OverflowError:  # 0001-01-01T00:00+01:00 is before year 1 in UTC (DRF's enforce_timezone)
         raise Invalid(["Datetime value out of range."]) from None
+
+
+# Django's fallback when fromisoformat refuses a value: one-digit fields, "," fractions, a space before the zone.
+DJANGO_DATETIME = re.compile(
+    r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})[T ](?P<hour>\d{1,2}):(?P<minute>\d{1,2})"
+    r"(?::(?P<second>\d{1,2})(?:[.,](?P<microsecond>\d{1,6})\d{0,6})?)?\s*(?P<tzinfo>Z|[+-]\d{2}(?::?\d{2})?)?$")
+
+
+def _from_iso(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        match = DJANGO_DATETIME.match(text)
+        if match is None:
+            raise
+    parts = match.groupdict()
+    zone = parts.pop("tzinfo")
+    fields = {k: int(v.ljust(6, "0") if k == "microsecond" else v) for k, v in parts.items() if v}
+    tz = None
+    if zone == "Z":
+        tz = UTC
+    elif zone:
+        minutes = int(zone[1:3]) * 60 + (int(zone[-2:]) if len(zone) > 3 else 0)
+        tz = timezone(timedelta(minutes=-minutes if zone[0] == "-" else minutes))
+    return datetime(**fields, tzinfo=tz)  # a ValueError for 24:00 or 30 February
