@@ -146,8 +146,9 @@ def test_h7_datetime_input_forms(hub, given, stored):
     assert answer.json["last_heartbeat"] == stored
 
 
-def test_h7_datetime_wrong_format(hub):
-    answer = hub.patch("nodes/1/", {"last_heartbeat": "yesterday"})
+@pytest.mark.parametrize("value", ["yesterday", "", "   ", 12345, True, []])  # a DateTimeField is no CharField
+def test_h7_datetime_wrong_format(hub, value):
+    answer = hub.patch("nodes/1/", {"last_heartbeat": value})
     assert answer.status_code == 400
     assert answer.json == {"last_heartbeat": ["Datetime has wrong format. Use one of these formats instead: "
                                               "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."]}

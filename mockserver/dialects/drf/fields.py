@@ -76,6 +76,8 @@ def clean_value(schema: dict[str, Any], value: Any, checks: Checks, path: str, s
     kind = schema.get("type")
     if "enum" in schema:
         cleaned = _choice(schema, value)
+    elif kind == "string" and schema.get("format") == "date-time":  # a DateTimeField: no blank, no number
+        cleaned = isoformat_z(parse_datetime(value if isinstance(value, str) else ""))
     elif kind == "string":
         cleaned = _string(schema, value, strict)
     elif kind == "integer":
@@ -198,8 +200,6 @@ def _limits(schema: dict[str, Any], value: Any) -> None:
 
 
 def _format(name: str | None, text: str) -> str:
-    if name == "date-time":
-        return isoformat_z(parse_datetime(text))
     if name == "email" and not EMAIL.match(text):
         raise Invalid(["Enter a valid email address."])
     if name == "ipv4":
