@@ -214,6 +214,21 @@ def test_h53_lengths_and_formats(hub, path, body, field, message):
     assert errors(hub.post(path, body))[field] == [message]
 
 
+@pytest.mark.parametrize(("email", "valid"), [
+    ("admin@localhost", True), ("a@[10.0.0.1]", True), ('"a@b"@example.com', True), ("user@exämple.com", True),
+    ("user@example.c0m", True), ("x@y.co.uk", True),
+    ("a..b@example.com", False), (".a@example.com", False), ('"a b"@example.com', False), ("a@b.c", False),
+    ("user@-bad.com", False),
+    ("a@[300.1.1.1]", False), ("a" * 310 + "@example.com", False), ("no-at-sign", False),
+])
+def test_h53_email_as_djangos_email_validator(hub, email, valid):
+    answer = hub.patch("users/alice/", {"email": email})
+    if valid:
+        assert answer.status_code == 200 and answer.json["email"] == email, answer.data
+    else:
+        assert errors(answer) == {"email": ["Enter a valid email address."]}
+
+
 def test_h53_pki_days_at_least_one(hub):
     assert errors(hub.patch("pki/lifetime/1/", {"days": 0})) == {
         "days": ["Ensure this value is greater than or equal to 1."]}

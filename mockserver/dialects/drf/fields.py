@@ -21,7 +21,13 @@ FALSE = {False, "0", "false", "False", "FALSE", "f", "F", "no", "No", "NO", "n",
 MAX_NUMBER_STRING = 1000
 DATETIME_FORMAT = "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]"
 SURROGATE = re.compile("[\ud800-\udfff]")  # a lone one: JSON's \u escapes allow them, UTF-8 does not
-EMAIL = re.compile(r"^[^@\s]+@([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
+# Django's EmailValidator: a dot-atom or quoted local part; a dotted domain, "localhost", an address literal
+# or an IDN domain that does so once in punycode.
+EMAIL_USER = re.compile(r"(^[-!#$%&'*+/=?^_`{}|~0-9A-Z]+(\.[-!#$%&'*+/=?^_`{}|~0-9A-Z]+)*\Z"
+                        r'|^"([\001-\010\013\014\016-\037!#-\[\]-\177]|\\[\001-\011\013\014\016-\177])*"\Z)',
+                        re.IGNORECASE)
+EMAIL_DOMAIN = re.compile(r"((?:[A-Z0-9](?:[A-Z0-9-]{0,61}[A-Z0-9])?\.)+)(?:[A-Z0-9-]{2,63}(?<!-))\Z", re.IGNORECASE)
+EMAIL_LITERAL = re.compile(r"\[([A-F0-9:.]+)\]\Z", re.IGNORECASE)
 
 
 class Invalid(Exception):
@@ -200,7 +206,7 @@ def _limits(schema: dict[str, Any], value: Any) -> None:
 
 
 def _format(name: str | None, text: str) -> str:
-    if name == "email" and not EMAIL.match(text):
+    if name == "email" and not _email(text):
         raise Invalid(["Enter a valid email address."])
     if name == "ipv4":
         try:
@@ -213,6 +219,30 @@ def _format(name: str | None, text: str) -> str:
         except re.error:
             raise Invalid(["Invalid regular expression."]) from None
     return text
+
+
+def _email(text: str) -> bool:
+    if "@" not in text or len(text) > 320:
+        return False
+    user, domain = text.rsplit("@", 1)
+    if not EMAIL_USER.match(user):
+        return False
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        ascii_domain = domain
+    return domain == "localhost" or any(_domain(d) for d in {domain, ascii_domain})
+
+
+def _domain(domain: str) -> bool:
+    literal = EMAIL_LITERAL.match(domain)
+    if literal is None:
+        return bool(EMAIL_DOMAIN.match(domain))
+    try:
+        ipaddress.ip_address(literal[1])
+        return True
+    except ValueError:
+        return False
 
 
 def parse_datetime(text: str) -> datetime:
