@@ -57,6 +57,12 @@ class Collection:
                 sequence[self.table] = pk
                 self.store.put(SEQUENCES, 1, sequence)
 
+    def _note_gone(self, pks: Iterable[Any]) -> None:
+        # Seeded rows were never noted: a deleted one must still count as held, or its id comes back.
+        held = [pk for pk in pks if isinstance(pk, int) and self.store.exists(self.table, pk)]
+        if held:
+            self._note_id(max(held))
+
     def create(self, row: Row, pk: int | None = None) -> Row:
         with self.store.lock:
             pk = self.allocate_id() if pk is None else pk
@@ -82,16 +88,20 @@ class Collection:
             row = self.store.get(self.table, old_pk)
             if row is None:
                 return None
+            self._note_gone([old_pk])
             self.store.delete(self.table, [old_pk])
             return self.save({**row, self.pk: new_pk})
 
     def delete(self, pks: Iterable[int]) -> int:
-        return self.store.delete(self.table, list(pks))
+        with self.store.lock:
+            pks = list(pks)
+            self._note_gone(pks)
+            return self.store.delete(self.table, pks)
 
     def delete_where(self, where: Callable[[Row], bool] | None = None) -> int:
         with self.store.lock:
             _, rows = self.store.select(self.table, where)
-            return self.store.delete(self.table, [r[self.pk] for r in rows])
+            return self.delete([r[self.pk] for r in rows])
 
 
 # -- ordering ----------------------------------------------------------------------------------------------------

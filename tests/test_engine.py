@@ -18,6 +18,15 @@ def test_auto_ids_are_never_reused(things):
     assert things.create({"n": "d"})["id"] == 7
 
 
+def test_deleted_seed_rows_still_count_as_held(things):
+    things.delete([5])
+    assert things.create({"n": "c"})["id"] == 6
+    things.delete_where(None)
+    assert things.create({"n": "d"})["id"] == 7
+    things.move(7, 3)
+    assert things.create({"n": "e"})["id"] == 8
+
+
 def test_client_chosen_id_moves_the_sequence(things):
     things.create({"n": "x"}, pk=40)
     assert things.create({"n": "y"})["id"] == 41

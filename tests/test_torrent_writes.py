@@ -80,6 +80,16 @@ def test_t40_ids_on_create(client, state):
     assert send(client, "POST", "/message/", {}).headers["Location"].endswith("/message/102/")
 
 
+def test_t40_deleted_seed_ids_are_never_reused(client, state):
+    """The highest seeded id counts as held even after it is gone: by DELETE detail, DELETE list or PUT list."""
+    assert_empty(send(client, "DELETE", "/message/28/"), 204)
+    assert send(client, "POST", "/message/", {}).headers["Location"].endswith("/message/29/")
+    assert_empty(send(client, "DELETE", "/message/"), 204)
+    assert send(client, "POST", "/message/", {}).headers["Location"].endswith("/message/30/")
+    assert_empty(send(client, "PUT", "/PluginResultJob/", {"objects": [{"state": "Queued", "run_level": "pre"}]}), 204)
+    assert list(rows(state, "PluginResultJob")) == [34]
+
+
 def test_t41_put_detail_is_a_partial_update(client, state):
     before = rows(state)[23]
     assert_empty(send(client, "PUT", "/message/23/", {"body": "x", "resource_uri": "/nowhere/", "foo": 1}), 204)
