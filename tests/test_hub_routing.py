@@ -34,6 +34,9 @@ def test_h1_unknown_urls_answer_djangos_html_404(hub, path):
     ("GET", "/api/sites?page=2", "/api/sites/?page=2"),
     ("POST", "/api/sites/1/refresh", "/api/sites/1/refresh/"),
     ("DELETE", "/api/jobs/stats", "/api/jobs/stats/"),
+    ("GET", "/api/users/a%3Fb", "/api/users/a%3Fb/"), ("GET", "/api/users/%25", "/api/users/%25/"),  # escape_uri_path
+    ("GET", "/api/users/bob%20smith", "/api/users/bob%20smith/"),
+    ("GET", "/api/users/j%C3%B6rg", "/api/users/j%C3%B6rg/"),
 ])
 def test_h2_a_missing_slash_redirects_301_to_a_relative_location(hub, method, path, location):
     answer = hub.client.open(path, method=method)  # before authentication: middleware

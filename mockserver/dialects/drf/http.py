@@ -8,6 +8,7 @@ import json
 import math
 import re
 from typing import Any
+from urllib.parse import quote
 
 from flask import Request, Response
 from werkzeug.datastructures import MultiDict
@@ -71,8 +72,9 @@ def not_found_page() -> Response:
 
 
 def redirect_slash(path: str, query: bytes) -> Response:
-    """Django's APPEND_SLASH: 301 to the slashed path, a relative reference, the query kept (H2)."""
-    location = path + "/" + ("?" + query.decode("latin-1") if query else "")
+    """Django's APPEND_SLASH: 301 to the slashed path (escaped as escape_uri_path does), a relative reference, the
+    query kept (H2)."""
+    location = quote(path, safe="/:@&+$,-_.!~*'()") + "/" + ("?" + query.decode("latin-1") if query else "")
     return empty_response(301, {"Location": location})
 
 
