@@ -189,6 +189,12 @@ def test_h9_links_are_absolute(hub):
                                                      "url": "http://localhost/api/spaces/1/"}
 
 
+def test_h9_links_are_quoted_as_djangos_reverse_quotes_them(hub):
+    created = hub.post("users/", {"username": "jörg+x@y", "password": "p"})
+    assert created.json["url"] == created.headers["Location"] == "http://localhost/api/users/j%C3%B6rg+x@y/"
+    assert hub.get("users/j%C3%B6rg+x@y/").json["url"] == created.json["url"]
+
+
 @pytest.mark.parametrize(("method", "path"), [
     ("PUT", "sites/1/"), ("DELETE", "sites/"), ("POST", "sites/1/"), ("PATCH", "jobs/1/"), ("TRACE", "sites/"),
     ("BREW", "sites/"),

@@ -6,6 +6,7 @@ cache, so a response always renders what the store now holds.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from ...clock import isoformat_z
 from ...engine import Collection
@@ -74,7 +75,7 @@ class World:
         parent = spec.get("parent")
         if parent:
             path = path.replace("{" + parent["param"] + "}", str(row.get(self.parent_field(resource))))
-        return self.base_url + path
+        return self.base_url + quote(path, safe="!$&'()*+,;=/~:@")  # as Django's reverse() quotes a path
 
     def parent_field(self, resource: str) -> str:
         """The stored field of a nested resource that holds its parent's id (``schedule``)."""
