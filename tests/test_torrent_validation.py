@@ -234,6 +234,29 @@ def test_t58_integer_errors(client, value, shown):
         f"Integer provided to 'level' field doesn't appear to be a valid integer: {shown}"
 
 
+@pytest.mark.parametrize("data, shown", [
+    (b'{"level": 9223372036854775808}', "9223372036854775808"), (b'{"level": -9223372036854775809}',
+                                                                 "-9223372036854775809"),
+    (b'{"level": "99999999999999999999"}', "'99999999999999999999'"), (b'{"level": 1e400}', "1E+400"),
+    (b'{"level": 1e999999999}', "1E+999999999"), (b'{"id": 1e5000}', "1E+5000"),
+])
+def test_t58_integers_beyond_64_bits_are_refused(client, state, data, shown):
+    """Never stored: 1e5000 would make every later list answer 500, 1e999999999 would take minutes to expand."""
+    name = "id" if b'"id"' in data else "level"
+    before = snapshot(state)
+    assert refused(client, "PATCH", "/message/23/", data, raw=True) == \
+        f"Integer provided to '{name}' field is out of range: {shown}"
+    assert snapshot(state) == before
+    assert send(client, "PATCH", "/message/23/", {"level": 2**63 - 1}).status_code == 202
+    assert send(client, "GET", "/message/", None).status_code == 200
+
+
+def test_t58_a_put_url_id_beyond_64_bits_is_refused(client, state):
+    assert refused(client, "PUT", "/message/9223372036854775808/", {}) == \
+        "Integer provided to 'id' field is out of range: 9223372036854775808"
+    assert send(client, "PUT", "/message/9223372036854775807/", {}).status_code == 201
+
+
 @pytest.mark.parametrize("value, shown", [("yes", "'yes'"), ("false", "'false'"), (1, "1"), ([], "[]")])
 def test_t59_boolean_fields_take_only_true_and_false(client, value, shown):
     assert refused(client, "PATCH", "/compositedatamanagement/5/", {"in_process": value}) == \
@@ -358,12 +381,23 @@ def test_t73_never_500(client, state, method, path, data):
     "?id__in=,,", "?time__range=,", "?level__in=%00", "?time__year=99999999999999999999", "?id=99999999999999999999",
     "?body__regex=" + "(a" * 200, "?order_by=-", "?limit=99999999999999999999999", "?offset=99999999999999999999",
     "?time__gte=0000-01-01", "?format=jsonp&callback=" + "a" * 5000, "?callback=%E2%80%A8", "?id__isnull=None",
+    "?id=" + "1" * 5000, "?limit=" + "1" * 5000, "?offset=" + "1" * 5000, "?time__hour=" + "1" * 5000,
+    "?id__in=1," + "1" * 5000, "?offset=" + "9" * 4300,
 ])
 def test_t73_never_500_for_odd_queries(client, state, query):
     failures = len(state.server_errors)
     for resource in ("message", "compositedatamanagement", "filemonitor"):
         response = client.get(f"{API}/{resource}/{query}", headers=A)
         assert response.status_code < 500, response.get_data(as_text=True)
+    assert len(state.server_errors) == failures
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "PATCH", "DELETE"])
+def test_t73_never_500_for_odd_ids(client, state, method):
+    failures = len(state.server_errors)
+    for pk in ("1" * 5000, "set/1;" + "1" * 5000):
+        response = send(client, method, f"/message/{pk}/", {})
+        assert response.status_code in (404, 405), response.get_data(as_text=True)
     assert len(state.server_errors) == failures
 
 

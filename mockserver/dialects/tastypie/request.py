@@ -49,7 +49,7 @@ class Call:
 
 # -- routes -----------------------------------------------------------------------------------------------------------
 
-NUMERIC = re.compile(r"[+-]?\d+\Z", re.ASCII)  # "023" is 23, "-1" a valid (absent) id
+NUMERIC = re.compile(r"[+-]?\d{1,4300}\Z", re.ASCII)  # "023" is 23, "-1" a valid (absent) id; int() takes 4300 digits
 
 
 @dataclass(frozen=True)

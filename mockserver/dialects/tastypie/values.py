@@ -12,7 +12,10 @@ from typing import Any
 
 from . import datetimes
 
-INTEGER_TEXT = re.compile(r"\s*[+-]?\d+\s*\Z", re.ASCII)  # what Python 2 int() accepts
+# What Python 2 int() accepts, up to the digits Python 3's int() converts (longer text is no integer: never a 500).
+INTEGER_TEXT = re.compile(r"\s*[+-]?\d{1,4300}\s*\Z", re.ASCII)
+# The widest integer column behind the API (64-bit): a value beyond it is refused, never stored (T58, T73).
+INTEGER_RANGE = (-2**63, 2**63 - 1)
 
 
 class FieldError(ValueError):
@@ -41,13 +44,19 @@ def coerce(field, value: Any) -> Any:
 
 
 def _integer(name: str, value: Any) -> int:
+    number: int | Decimal | None = None
     if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
-        return int(value)
-    if isinstance(value, str) and INTEGER_TEXT.match(value):
-        return int(value)
-    raise FieldError(f"Integer provided to '{name}' field doesn't appear to be a valid integer: {show(value)}")
+        number = value
+    elif isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        number = value  # compared before int(): 1e999999999 would take minutes to expand
+    elif isinstance(value, str) and INTEGER_TEXT.match(value):
+        number = int(value)
+    if number is None:
+        raise FieldError(f"Integer provided to '{name}' field doesn't appear to be a valid integer: {show(value)}")
+    if not INTEGER_RANGE[0] <= number <= INTEGER_RANGE[1]:
+        shown = f"'{value}'" if isinstance(value, str) else str(value)
+        raise FieldError(f"Integer provided to '{name}' field is out of range: {shown}")
+    return int(number)
 
 
 def _string(name: str, value: Any) -> str:

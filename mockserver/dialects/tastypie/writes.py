@@ -91,7 +91,7 @@ def prepare_create(resource: Resource, coll: Collection, body: dict[str, Any], n
     (admin records) keeps given values of server-set fields instead of stamping now."""
     values = check_fields(resource, body, creating=True)
     body_pk = values.pop("id", None)
-    pk = body_pk if pk is None else pk
+    pk = body_pk if pk is None else _url_pk(resource, pk)
     if pk is not None and coll.exists(pk):
         raise taken(resource, pk)
     row = {**defaults(resource), **values}
@@ -102,6 +102,14 @@ def prepare_create(resource: Resource, coll: Collection, body: dict[str, Any], n
     if pk is not None:
         row["id"] = pk
     return row
+
+
+def _url_pk(resource: Resource, pk: int) -> int:
+    """A PUT's URL id is stored as a body id would be: within the column's range."""
+    try:
+        return coerce(resource.fields["id"], pk)
+    except FieldError as exc:
+        raise bad_request(str(exc)) from None
 
 
 def commit_create(coll: Collection, row: Row) -> Row:
