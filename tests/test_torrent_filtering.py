@@ -169,6 +169,7 @@ def test_t26_filter_errors(client, path, message):
     ("/message/?order_by=-level&order_by=-id", [27, 23, 26, 25, 28, 24]),
     ("/message/?order_by=-level", [23, 27, 25, 26, 24, 28]),
     ("/message/?sort_by=-id", [28, 27, 26, 25, 24, 23]),
+    ("/message/?sort_by=-level&sort_by=-id", [27, 23, 26, 25, 28, 24]),  # the alias repeats like order_by
     ("/message/?order_by=id&sort_by=-id", ALL_MESSAGES),
     ("/message/?order_by=tags", [23, 27, 25, 24, 28, 26]),
     ("/message/?order_by=-time", [28, 27, 26, 25, 24, 23]),

@@ -125,7 +125,7 @@ def ordering(resource: Resource, query: Query, pk: str = "id") -> list[tuple[str
     if "order_by" in query:
         params = query.getlist("order_by")
     elif "sort_by" in query:
-        params = [query.get("sort_by")]
+        params = query.getlist("sort_by")
     else:
         return [(pk, False)]
     keys = []
