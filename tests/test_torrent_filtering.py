@@ -122,6 +122,14 @@ def test_t25_value_coercion(client, state):
     assert ids(client, "/message/?level__in=20&level__in=40") == [23, 24, 27, 28]
     assert ids(client, "/message/?route__isnull=yes") == []
     assert ids(client, "/message/?route__isnull=False") == ALL_MESSAGES
+
+
+def test_t25_isnull_takes_the_truth_of_its_value(client):
+    """Django tests ``bool(value)``: an empty value means IS NOT NULL; None is refused like any lookup's None."""
+    assert ids(client, "/filemonitor/?md5sum__isnull=") == [10]
+    assert ids(client, "/filemonitor/?md5sum__isnull=0") == [9, 11, 12, 13, 14, 15, 16]
+    response = client.get(f"{API}/filemonitor/?md5sum__isnull=None", headers=A)
+    assert response.status_code == 400 and response.get_json() == {"error": MISMATCHED}
     assert ids(client, "/message/?id=23&id=24") == [24]  # one value per name: the last, as QueryDict[name]
 
 
@@ -159,6 +167,16 @@ def test_t25_value_coercion(client, state):
 ])
 def test_t26_filter_errors(client, path, message):
     assert error(client, path) == message
+
+
+@pytest.mark.parametrize("path, message", [
+    ("/message/?id=abc&resource_uri=x", "The 'resource_uri' field does not allow filtering."),
+    ("/message/?time__gte=abc&id__foo=1", "The 'id' field does not support relations."),
+    ("/message/?id__range=1&body__x__y=1", "The 'body' field does not support relations."),
+])
+def test_t26_field_errors_win_over_value_errors_whatever_the_order(client, path, message):
+    response = client.get(f"{API}{path}", headers=A)
+    assert response.status_code == 400 and response.get_json() == {"error": message}
 
 
 # -- T27, T28 ordering -----------------------------------------------------------------------------------------------

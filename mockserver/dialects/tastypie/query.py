@@ -32,9 +32,12 @@ class QueryError(ValueError):
 
 
 def where(resource: Resource, query: Query) -> Callable[[dict], bool] | None:
-    """The predicate of every filter param (AND), plus the resource's own extra params; None: no filter."""
-    conditions = [_condition(resource, query, name) for name in query.keys()]
-    conditions = [c for c in conditions if c is not None]
+    """The predicate of every filter param (AND), plus the resource's own extra params; None: no filter.
+
+    Two passes, as tastypie checks every param's name (build_filters) before Django reads any value: a
+    field that may not be filtered wins over a bad value in an earlier param (T26)."""
+    filters = [f for f in (_filter(resource, param) for param in query.keys()) if f is not None]
+    conditions = [_condition(resource, query, *f) for f in filters]
     try:
         extra = resource.behaviour.extra_filter(query)
     except ValueError as exc:
@@ -44,7 +47,8 @@ def where(resource: Resource, query: Query) -> Callable[[dict], bool] | None:
     return lambda row: matches(row, conditions) and (extra is None or extra(row))
 
 
-def _condition(resource: Resource, query: Query, param: str) -> tuple[str, str, Any] | None:
+def _filter(resource: Resource, param: str) -> tuple[str, str, str] | None:
+    """(param, field, lookup) of a filter param; None for a param that names no field (T24)."""
     bits = param.split("__")
     name = bits.pop(0)
     if name not in resource.schema_fields or name not in resource.fields:
@@ -54,6 +58,10 @@ def _condition(resource: Resource, query: Query, param: str) -> tuple[str, str, 
         raise QueryError(f"The '{name}' field does not allow filtering.")
     if bits:
         raise QueryError(f"The '{name}' field does not support relations.")
+    return param, name, lookup
+
+
+def _condition(resource: Resource, query: Query, param: str, name: str, lookup: str) -> tuple[str, str, Any]:
     kind = resource.fields[name].kind
     if lookup == "search" or (lookup in DATE_PARTS and kind != "datetime"):
         raise QueryError(f"The '{lookup}' lookup is not supported on the '{name}' field.")
@@ -63,12 +71,12 @@ def _condition(resource: Resource, query: Query, param: str) -> tuple[str, str, 
             raise QueryError(f"The 'range' lookup on the '{name}' field needs exactly two comma-separated values.")
         return name, lookup, [_convert(kind, v) for v in values]
     value = _simple(query.get(param))
-    if lookup == "isnull":
-        return name, lookup, value is not False
     if value is None:
         if lookup != "exact":
-            raise QueryError(MISMATCHED)  # Django: "Cannot use None as a query value"
+            raise QueryError(MISMATCHED)  # Django: "Cannot use None as a query value" (isnull=None too)
         return name, lookup, None
+    if lookup == "isnull":
+        return name, lookup, bool(value)  # Django tests the value's truth: "isnull=" is IS NOT NULL
     if lookup in DATE_PARTS:
         return name, lookup, _integer(value)
     if lookup in ("regex", "iregex"):
