@@ -88,8 +88,10 @@ def test_t2_top_level_format_errors_are_empty_400(client, query, headers):
     ("/message/23", "/message/23/"),
     ("", "/"),
     ("/message/schema", "/message/schema/"),
-    ("/message/set/23;24", "/message/set/23;24/"),
+    ("/message/set/23;24", "/message/set/23%3B24/"),  # Django's urlquote keeps only "/"
     ("/message/5/x", "/message/5/x/"),
+    ("/message/a~b:c", "/message/a%7Eb%3Ac/"),  # Python 2's quote() escapes "~" as well
+    ("/message/\u00e9 x", "/message/%C3%A9%20x/"),
 ])
 def test_t3_missing_trailing_slash_redirects(client, path, location):
     response = client.get(f"{API}{path}", base_url="http://ts.example:8080")
@@ -103,6 +105,13 @@ def test_t3_redirect_keeps_the_query_and_applies_to_every_method(client, state):
     assert response.status_code == 301
     assert response.headers["Location"] == f"http://localhost{API}/message/?format=json&x=a%20b"
     assert ids(state) == [23, 24, 25, 26, 27, 28]
+
+
+def test_t3_redirect_query_goes_through_iri_to_uri(client):
+    """HttpResponseRedirect quotes what a URI may not hold and keeps escapes, reserved characters and "~"."""
+    raw = 'a=b c&d="<\u00e9>"&e=%41;~|'.encode().decode("latin-1")  # WSGI: the bytes as sent, one char each
+    response = client.get(f"{API}/message", environ_overrides={"QUERY_STRING": raw})
+    assert response.headers["Location"] == f"http://localhost{API}/message/?a=b%20c&d=%22%3C%C3%A9%3E%22&e=%41;~%7C"
 
 
 @pytest.mark.parametrize("path", ["/nosuch/", "/nosuch", "/Message/", "/pluginresultjob/", "//", "/message/x/y"])

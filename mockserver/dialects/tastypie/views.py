@@ -29,6 +29,7 @@ from .request import Call, Redirect, Route, allowed_methods, effective_method, r
 from .spec import PREFIX, Resource, represent
 
 TOO_DEEP = "Invalid data sent: the request body is nested too deeply."
+IRI_SAFE = "/#%[]=:;$&()+,!?*@'~"  # django.utils.encoding.iri_to_uri
 
 
 class Pipeline:
@@ -132,9 +133,11 @@ class Pipeline:
         return Reply(exc.status, body, content_type, headers)
 
     def _redirect(self, call: Call) -> Reply:
-        location = call.origin + quote(PREFIX + call.path + "/", safe="/;:@&=+$,!~*'()")
+        """Django's APPEND_SLASH: the path through urlquote (only "/" kept; Python 2 escapes "~" too), then the
+        whole Location through iri_to_uri, which leaves the query string's escapes and reserved characters."""
+        location = call.origin + quote(PREFIX + call.path + "/", safe="/").replace("~", "%7E")
         if call.query_string:
-            location += "?" + call.query_string
+            location += "?" + quote(call.query_string.encode("latin-1"), safe=IRI_SAFE)
         return Reply(301, b"", HTML, {"Location": location})
 
     def _top(self, call: Call) -> Reply:
