@@ -75,6 +75,9 @@ def test_t12_get_200_headers(client, path):
     assert response.headers["Vary"] == "Accept, Cookie"
 
 
+AJAX = "XMLHttpRequest"
+
+
 @pytest.mark.parametrize("method, path, headers, status, vary", [
     ("POST", "/message/", A, 201, "Accept, Cookie"),
     ("PATCH", "/message/23/", A, 202, "Accept, Cookie"),
@@ -90,6 +93,15 @@ def test_t12_vary_headers(client, method, path, headers, status, vary):
     response = client.open(f"{API}{path}", method=method, json={}, headers=headers)
     assert response.status_code == status and response.headers["Vary"] == vary
     assert "Cache-Control" not in response.headers
+    # tastypie's wrap_view: a handler's own response to an XMLHttpRequest (jQuery, the TS web UI) is not cached.
+    response = client.open(f"{API}{path}", method=method, json={}, headers={**headers, "X-Requested-With": AJAX})
+    assert response.status_code in (status, 404) and response.headers["Vary"] == vary
+    assert response.headers.get("Cache-Control") == ("no-cache" if vary == "Accept, Cookie" else None)
+
+
+def test_t12_ajax_needs_the_exact_header_value(client):
+    response = client.delete(f"{API}/message/23/", headers={**A, "X-Requested-With": "xmlhttprequest"})
+    assert response.status_code == 204 and "Cache-Control" not in response.headers
 
 
 @pytest.mark.parametrize("instant, rendered", [

@@ -59,11 +59,16 @@ class Pipeline:
         if method not in allow.split(","):
             return text(405, allow, {"Allow": allow}, vary=VARY_ERROR)
         try:
-            return self._serve(call, route, resource, method)
+            reply = self._serve(call, route, resource, method)
         except ApiError as exc:
-            return self._error(call, exc)
+            reply = self._error(call, exc)
         except RecursionError:
-            return self._error(call, bad_request(TOO_DEEP))
+            reply = self._error(call, bad_request(TOO_DEEP))
+        # tastypie's wrap_view marks what a handler itself returned (those vary on Accept) as not cacheable for
+        # an XMLHttpRequest, as Django's is_ajax() tells it (the header's exact value).
+        if reply.headers.get("Vary") == VARY_HANDLER and call.header("X-Requested-With") == "XMLHttpRequest":
+            reply.headers.setdefault("Cache-Control", "no-cache")
+        return reply
 
     def _serve(self, call: Call, route: Route, resource: Resource, method: str) -> Reply:
         if call.body_too_large:
