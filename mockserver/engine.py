@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from .store import Row, Store
@@ -122,8 +123,24 @@ def order_rows(rows: list[Row], keys: list[tuple[str, bool]], nulls_last: bool =
     """Stable multi-key sort; ``keys`` = [(field, descending), …], most significant first. Nulls sort first
     ascending (last descending), or with ``nulls_last`` the other way round, as PostgreSQL does."""
     for field, descending in reversed(keys):
-        rows.sort(key=lambda r: _sort_key(r.get(field), nulls_last), reverse=descending)
+        plain = _sorted_plain(rows, field, descending)
+        if plain is not None:
+            rows = plain
+        else:
+            rows.sort(key=lambda r: _sort_key(r.get(field), nulls_last), reverse=descending)
     return rows
+
+
+def _sorted_plain(rows: list[Row], field: str, descending: bool) -> list[Row] | None:
+    """The common case fast: every row holds a string, or every row a number, under ``field``. Sorting on the
+    raw values skips building a key tuple per row (most of a list request's time at 10k rows). None when the
+    values are not of one plain kind; ``sorted`` leaves ``rows`` untouched when a comparison fails."""
+    if not rows or not isinstance(rows[0].get(field), (str, int, float)):
+        return None
+    try:
+        return sorted(rows, key=itemgetter(field), reverse=descending)
+    except (KeyError, TypeError):
+        return None
 
 
 # -- Django-style lookups (shared by tastypie filtering and django-filter) ----------------------------------------

@@ -96,3 +96,13 @@ def test_datetime_part_lookups(lookup, value, expected):
 def test_regex_lookups(lookup, pattern, expected):
     assert matches({"s": "Hello"}, [("s", lookup, pattern)]) is expected
     assert not matches({"s": None}, [("s", lookup, pattern)])
+
+
+def test_order_rows_plain_and_mixed_values_sort_alike():
+    plain = [{"v": 3, "w": "b"}, {"v": 1, "w": "a"}, {"v": 2, "w": "b"}]
+    assert [r["v"] for r in order_rows(list(plain), [("w", False), ("v", True)])] == [1, 3, 2]
+    mixed = [{"v": "x"}, {"v": 2}, {}, {"v": None}, {"v": True}]
+    assert [r.get("v") for r in order_rows(list(mixed), [("v", False)])] == [None, None, True, 2, "x"]
+    # a failed fast pass must not disturb the order an earlier (less significant) key established
+    rows = [{"k": "b", "v": None}, {"k": "a", "v": 1}, {"k": "c", "v": None}]
+    assert [r["k"] for r in order_rows(rows, [("v", False), ("k", False)])] == ["b", "c", "a"]
