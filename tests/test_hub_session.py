@@ -85,6 +85,51 @@ def test_insert_records_validates_like_a_post_and_renders(hub):
     assert binding.insert_records("clientkeys", []) == []
 
 
+def test_h59_records_of_the_simulation_go_through_its_post_or_are_refused(hub):
+    """A9 inserts through the field rules: a job is created as POST jobs/ creates one, so the list that sorts
+    jobs by creation keeps working; rows jobs derive, and views computed on the fly, cannot be inserted."""
+    binding = state_of(hub.app).bindings["hub"]
+    hub.login("admin", "admin")
+    hub.post("file/workflow/", {"site": "site1", "workflow": "migrate", "paths": ["/mmfs1"]})
+    with state_of(hub.app).store.lock:
+        job = binding.insert_records("jobs", [{"site": "site1", "workflow": "recall", "paths": ["/x"]}])[0]
+        assert (job["id"], job["state"], job["workflow"], job["owner"]) == (2, "PENDING", "recall", None)
+        for bad, error in [
+            ({"site": "nosuch", "workflow": "migrate"}, {"site": ["Object with name=nosuch does not exist."]}),
+            ({"id": True}, {"id": ["A valid integer is required."]}),
+            ({"id": "x"}, {"id": ["A valid integer is required."]}),
+            ({"id": 70, "site": "site1", "workflow": "migrate"},
+             {"id": ["Job ids are the simulation's: leave id out."]}),
+        ]:
+            with pytest.raises(ApiError) as refused:
+                binding.insert_records("jobs", [bad])
+            assert (refused.value.status, refused.value.body) == (400, error)
+        for name in ("tasks", "jobstats", "settingstasks", "analytics", "filesets"):
+            with pytest.raises(ApiError) as refused:
+                binding.insert_records(name, [{}])
+            assert refused.value.status == 400 and "not stored" in refused.value.body["detail"], name
+    assert [j["id"] for j in hub.get("jobs/").json["results"]] == [2, 1]
+
+
+def test_a9_records_without_a_post_are_checked_against_their_representation(hub):
+    binding = state_of(hub.app).bindings["hub"]
+    with state_of(hub.app).store.lock:
+        for name, bad, error in [
+            ("features", {"name": "x", "enabled": "maybe"}, {"enabled": ["Must be a valid boolean."]}),
+            ("alerts", {"name": "A", "site": "nosuch"}, {"site": ["Object with name=nosuch does not exist."]}),
+            ("nodes", {"name": "n", "site": "site1", "last_heartbeat": "bad"}, {"last_heartbeat": [
+                "Datetime has wrong format. Use one of these formats instead: "
+                "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."]}),
+        ]:
+            with pytest.raises(ApiError) as refused:
+                binding.insert_records(name, [bad])
+            assert (refused.value.status, refused.value.body) == (400, error), name
+        alert = binding.insert_records("alerts", [{"name": "A", "site": "site1", "suppressed": "true"}])[0]
+        setting = binding.insert_records("site_settings", [{"site": 1, "key": "k", "value": [1]}])[0]
+    assert (alert["site"], alert["suppressed"]) == ("site1", True)
+    assert {k: setting[k] for k in ("site", "key", "value")} == {"site": 1, "key": "k", "value": [1]}
+
+
 VALUES = [None, "", "x", -1, 1.5, True, [], {}, [{}], {"a": [None]}, "9" * 1200]
 
 

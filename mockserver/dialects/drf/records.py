@@ -6,6 +6,7 @@ tags …) are numbered in file order. Admin records go through the same rules as
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.datastructures import MultiDict
@@ -13,11 +14,12 @@ from werkzeug.datastructures import MultiDict
 from ...errors import ApiError
 from ...seedgen.hub import CONTRACT_RESOURCES
 from .call import Call
-from .models import REFERENCES, SEEDED_EXTRAS, Ref
+from .models import REFERENCES, SEEDED_EXTRAS, SIMULATED, Ref
 from .render import Renderer
 from .spec import table
 from .views import create
 from .world import World
+from .writes import clean_body
 
 Row = dict[str, Any]
 
@@ -93,10 +95,18 @@ def stored_records(binding: DrfApi, name: str) -> list[dict[str, Any]]:
     return binding.state.store.all(table(resource_key(binding, name)))
 
 
+# Rows the simulation derives from jobs and views computed when read: an inserted row would be nothing it reads.
+NOT_STORED = ("tasks", "jobstats", "settingstasks", "analytics", "file", "filesets", "my-permissions",
+              "automatedschedules", "auth/token")
+
+
 def insert_records(binding: DrfApi, name: str, objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Create every object as ``POST <list>`` would (an ``id`` given is kept); resources that clients cannot
-    create take the API representation as it is. All or nothing."""
+    """Create every object as ``POST <list>`` would (an ``id`` given is kept, but jobs and searches are numbered
+    by the simulation); resources that clients cannot create take the API representation, checked against it.
+    All or nothing."""
     key = resource_key(binding, name)
+    if key in NOT_STORED:
+        raise ApiError(400, {"detail": f"{name} is not stored: the mock derives it (insert jobs, sites, spaces …)."})
     settings = binding.state.settings
     world = World(binding.state, f"http://{settings.host}:{settings.port}/api")
     spec = binding.spec.resources.get(key, {})
@@ -106,10 +116,18 @@ def insert_records(binding: DrfApi, name: str, objects: list[dict[str, Any]]) ->
     out = []
     with binding.state.store.atomic():
         for obj in objects:
-            if post is not None and post.request is not None and post.op_id not in binding.domain:
-                out.append(_create(world, route, post, key, spec, obj))
-            else:
+            if "id" in obj and (isinstance(obj["id"], bool) or not isinstance(obj["id"], int)):
+                raise ApiError(400, {"id": ["A valid integer is required."]})
+            if post is None or post.request is None:
                 out.append(_raw(world, key, obj))
+            elif key in SIMULATED:  # a job or a search: the simulation makes (and numbers) the row
+                if "id" in obj:
+                    raise ApiError(400, {"id": [f"{spec.get('model')} ids are the simulation's: leave id out."]})
+                call = Call(world, route, post, {}, MultiDict(), world.base_url + route.path, None, None, body=obj)
+                cleaned = {**obj, **clean_body(world, key, post.request, obj)}
+                out.append(binding.domain[post.op_id](replace(call.hub_call(), body=cleaned)).body)
+            else:
+                out.append(_create(world, route, post, key, spec, obj))
     return out
 
 
@@ -121,7 +139,7 @@ def _create(world: World, route, post, key: str, spec: dict[str, Any], obj: dict
             raise ApiError(400, {world.parent_field(key): ["This field is required."]})
     body = create(call).body
     wanted = obj.get("id")
-    if isinstance(wanted, int) and wanted != body.get("id"):
+    if wanted is not None and wanted != body.get("id"):
         if world.get(key, wanted) is not None:
             raise ApiError(400, {"id": [f"{spec.get('model')} with this id already exists."]})
         world.collection(key).move(body["id"], wanted)
@@ -131,16 +149,29 @@ def _create(world: World, route, post, key: str, spec: dict[str, Any], obj: dict
 
 
 def _raw(world: World, key: str, obj: dict[str, Any]) -> dict[str, Any]:
+    """The record in API representation, checked against that representation (every field may be given, none
+    must), then stored as the seeds are."""
+    spec = world.spec.resources.get(key, {})
+    schema = world.spec.schema(spec.get("schema"))
+    cleaned = obj if schema is None else clean_body(world, key, _writable(world.spec.resolve(schema)), obj)
     known = {k: world.rows(k) for k in binding_targets(key)}
     collection = world.collection(key)
-    pk = obj.get("id") if isinstance(obj.get("id"), int) else collection.allocate_id()
+    pk = obj["id"] if "id" in obj else collection.allocate_id()
     if world.get(key, pk) is not None:
         raise ApiError(400, {"id": [f"An object with id {pk} already exists."]})
-    row = to_stored(key, {**obj, "id": pk}, pk, known)
+    row = to_stored(key, {**cleaned, "id": pk}, pk, known)
     collection.save(row)
     world.changed()
-    spec = world.spec.resources.get(key, {})
     return Renderer(world).row(key, row, world.spec.schema(spec["schema"])) if spec.get("schema") else row
+
+
+def _writable(schema: dict[str, Any]) -> dict[str, Any]:
+    schema = {k: v for k, v in schema.items() if k not in ("readOnly", "required")}
+    if "properties" in schema:
+        schema["properties"] = {k: _writable(v) for k, v in schema["properties"].items()}
+    if isinstance(schema.get("items"), dict):
+        schema["items"] = _writable(schema["items"])
+    return schema
 
 
 def binding_targets(key: str) -> set[str]:
