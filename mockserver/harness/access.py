@@ -24,7 +24,7 @@ def authentication_enforced(ex: Exchange) -> bool | None:
     suite = ex.suite
     if not suite.facts.is_protected(ex.method, ex.path) or not ex.probe_allowed(name):
         return NOT_APPLICABLE
-    if suite.dialect.answered_before_auth(ex.status, ex.content_type, dict(ex.query)):
+    if suite.dialect.answered_before_auth(ex.status, ex.content_type, ex.body, dict(ex.query)):
         return NOT_APPLICABLE
     sent = _sent_request(ex)  # replay what was sent: same method, URL, body and content type
     problems = []
