@@ -93,6 +93,16 @@ def test_t18_whitespace_and_sign_are_integers(client):
         "previous": None, "total_count": 6}
 
 
+def test_t18_unicode_digits_and_spaces_are_integers_as_python_2_int_reads_them(client):
+    """QueryDict values are unicode, and Python 2's int(u"\uff12") is 2 (the spec's regex, read as Python's)."""
+    assert get(client, "/message/?limit=%EF%BC%92&offset=%C2%A0%D9%A1").get_json()["meta"] == {
+        "limit": 2, "next": "/rundb/api/v1/message/?offset=3&limit=2", "offset": 1,
+        "previous": None, "total_count": 6}
+    assert get(client, "/message/?limit=-%EF%BC%92").get_json() == {
+        "error": "Invalid limit '-2' provided. Please provide a positive integer &gt;= 0."}
+    assert get(client, "/message/?id=%EF%BC%92%EF%BC%93").get_json()["meta"]["total_count"] == 1
+
+
 @pytest.mark.parametrize("query, previous, next_", [
     ("limit=2", None, "/rundb/api/v1/message/?offset=2&limit=2"),
     ("limit=2&offset=2", "/rundb/api/v1/message/?offset=0&limit=2", "/rundb/api/v1/message/?offset=4&limit=2"),

@@ -219,7 +219,8 @@ def test_t57_unique_ids(client, state, method, path, body, message):
     assert snapshot(state) == before
 
 
-@pytest.mark.parametrize("value, stored", [(35, 35), ("35", 35), (" +35 ", 35), ("-7", -7), (35.0, 35), (1e2, 100)])
+@pytest.mark.parametrize("value, stored", [(35, 35), ("35", 35), (" +35 ", 35), ("-7", -7), (35.0, 35), (1e2, 100),
+                                           ("\uff13\u0665", 35), ("\u00a035\u2003", 35)])  # Python 2 int(u"…")
 def test_t58_integer_values(client, state, value, stored):
     assert send(client, "PATCH", "/message/23/", {"level": value}).status_code == 202
     assert row(state, "message", 23)["level"] == stored

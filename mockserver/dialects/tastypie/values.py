@@ -12,8 +12,9 @@ from typing import Any
 
 from . import datetimes
 
-# What Python 2 int() accepts, up to the digits Python 3's int() converts (longer text is no integer: never a 500).
-INTEGER_TEXT = re.compile(r"\s*[+-]?\d{1,4300}\s*\Z", re.ASCII)
+# What Python 2 int() accepts from unicode text (any script's digits and spaces), up to the digits Python 3's
+# int() converts (longer text is no integer: never a 500).
+INTEGER_TEXT = re.compile(r"\s*[+-]?\d{1,4300}\s*\Z")
 # The widest integer column behind the API (64-bit): a value beyond it is refused, never stored (T58, T73).
 INTEGER_RANGE = (-2**63, 2**63 - 1)
 
