@@ -42,6 +42,8 @@ def test_query_reads_like_a_querydict():
     query = Query([("a", "1"), ("b", "2"), ("a", "3")])
     assert (query.get("a"), query.getlist("a"), query.keys(), "b" in query, "c" in query) == \
         ("3", ["1", "3"], ["a", "b"], True, False)
+    assert Query.parse(b"a=1+2&b&&c=%41&d=\xc3\xa9&e=\xe9&f=%e9").pairs == \
+        [("a", "1 2"), ("b", ""), ("c", "A"), ("d", "\u00e9"), ("e", "\ufffd"), ("f", "\ufffd")]
 
 
 @pytest.mark.parametrize("accept, chosen", [

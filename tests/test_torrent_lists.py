@@ -124,6 +124,14 @@ def test_t19_links_carry_every_param_form_encoded(client):
     assert meta["next"] == f"/rundb/api/v1/message/?offset=2&limit=1&{rest}"
 
 
+def test_t19_escapes_that_are_no_utf8_come_back_as_replacement_characters(client):
+    """QueryDict decodes with errors="replace": a link carries U+FFFD, never the client's escape escaped again."""
+    meta = get(client, "/message/?limit=1&x=%E9&%FF=y").get_json()["meta"]
+    assert meta["next"] == "/rundb/api/v1/message/?offset=1&limit=1&x=%EF%BF%BD&%EF%BF%BD=y"
+    assert get(client, "/message/?limit=%E9").get_json() == {
+        "error": "Invalid limit '\ufffd' provided. Please provide a positive integer."}
+
+
 def test_t20_link_parameter_order_reproduces_the_documented_link(client):
     meta = get(client, "/filemonitor/?format=json&limit=1").get_json()["meta"]
     assert meta["next"] == "/rundb/api/v1/filemonitor/?offset=1&limit=1&format=json"

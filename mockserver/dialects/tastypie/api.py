@@ -102,7 +102,7 @@ class TastypieApi:
         return Call(
             method=request.method,
             path=request.path[len(PREFIX):],
-            query=Query(request.args.items(multi=True)),
+            query=Query.parse(request.query_string),
             headers={k.lower(): v for k, v in request.headers.items()},
             body=body,
             body_too_large=too_large or len(body) > limit,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, quote
 
 
 class Query:
@@ -30,6 +31,16 @@ class Query:
     def keys(self) -> list[str]:
         """Each name once, in order of first appearance."""
         return list(dict.fromkeys(k for k, _ in self.pairs))
+
+    @classmethod
+    def parse(cls, raw: bytes) -> Query:
+        """A raw query string as QueryDict decodes it: "+" is a space, and bytes that are no UTF-8, escaped or
+        sent raw, become U+FFFD (force_text's errors="replace") instead of failing or staying escaped."""
+        text = quote(raw, safe=_ASCII)  # raw bytes beyond ASCII become escapes, so parse_qsl decodes them all
+        return cls(parse_qsl(text, keep_blank_values=True, errors="replace"))
+
+
+_ASCII = "".join(map(chr, range(128)))
 
 
 @dataclass
