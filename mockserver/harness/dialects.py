@@ -178,12 +178,12 @@ def _field_errors(parsed: Any) -> bool:
 
 
 def _error_value(value: Any) -> bool:
-    if isinstance(value, str):
-        return True
+    """A field's errors: a list of messages (or, for arrays of objects, of per-item error objects), or a nested
+    object of field errors; never a bare message."""
     if isinstance(value, dict):
         return all(_error_value(v) for v in value.values())
     if isinstance(value, list):
-        return all(isinstance(v, (str, dict)) and (isinstance(v, str) or _error_value(v)) for v in value)
+        return all(isinstance(v, str) or (isinstance(v, dict) and _error_value(v)) for v in value)
     return False
 
 

@@ -137,9 +137,10 @@ def walk_links(suite: Suite, results: Results, progress: Progress) -> None:
     results.phases.append(("links", "success", time.monotonic() - results.started))
 
 
-def run(plan: Plan, out: TextIO = sys.stdout) -> int:
+def run(plan: Plan, out: TextIO | None = None) -> int:
     from schemathesis.engine import from_schema
 
+    out = out or sys.stdout
     suite = make_suite(plan)
     preflight(suite)
     where = plan.base_url or "the mock in process"
@@ -161,7 +162,7 @@ def run(plan: Plan, out: TextIO = sys.stdout) -> int:
     return EXIT_FAILED if results.failed else EXIT_OK
 
 
-def main(args, out: TextIO = sys.stdout) -> int:
+def main(args, out: TextIO | None = None) -> int:
     try:
         return run(plan_from_args(args), out)
     except (UsageError, CredentialsError) as exc:

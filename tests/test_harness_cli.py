@@ -1,0 +1,114 @@
+"""``mockserver contract``: exit codes, reports, and the same suites over real HTTP with each way to log in."""
+import xml.etree.ElementTree as ET
+
+import pytest
+import requests
+from harness_support import TotalCountOffByOne
+
+import mockserver.app
+from mockserver.cli import main
+from mockserver.config import Settings
+from mockserver.server import MockServer
+
+TORRENT_KEY = "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567"  # ionadmin's key (mockserver.config)
+QUICK = ["--max-examples", "2", "--phases", "fuzzing"]
+
+
+def contract(tmp_path, *args):
+    return main(["contract", *args, "--report-dir", str(tmp_path)])
+
+
+@pytest.fixture(scope="module")
+def server():
+    with MockServer(Settings(port=0)) as mock:
+        yield mock
+
+
+def test_a_run_that_holds_exits_0_and_writes_junit_and_markdown(tmp_path, capsys):
+    assert contract(tmp_path, "--api", "torrent", "--operation", "message_list", *QUICK) == 0
+    out = capsys.readouterr().out
+    assert "GET /rundb/api/v1/message/" in out and "passed: 0 failing check(s)" in out
+    suite = ET.parse(tmp_path / "contract-torrent.xml").getroot().find("testsuite")
+    names = {case.get("name") for case in suite.iter("testcase")}
+    assert {"pagination_invariants", "response_schema_conformance", "authentication_enforced"} <= names
+    assert suite.get("failures") == "0"
+    markdown = (tmp_path / "contract-torrent.md").read_text()
+    assert "result: **passed**" in markdown and "operations exercised: 1 of 1" in markdown
+
+
+def test_a_failing_check_exits_1_with_a_curl_line_for_the_failure(tmp_path, monkeypatch, capsys):
+    create_app = mockserver.app.create_app
+
+    def broken(settings=None):
+        app = create_app(settings)
+        app.wsgi_app = TotalCountOffByOne(app.wsgi_app)
+        return app
+
+    monkeypatch.setattr(mockserver.app, "create_app", broken)
+    assert contract(tmp_path, "--api", "torrent", "--operation", "message_list", *QUICK) == 1
+    assert "✗ pagination_invariants" in capsys.readouterr().out
+    markdown = (tmp_path / "contract-torrent.md").read_text()
+    assert "### `GET /rundb/api/v1/message/` — pagination_invariants" in markdown
+    assert "curl -X GET" in markdown and "http://127.0.0.1:8000/rundb/api/v1/message/" in markdown
+    failure = ET.parse(tmp_path / "contract-torrent.xml").getroot().find(".//failure")
+    assert failure.get("message").startswith("T16–T19 pagination")
+
+
+@pytest.mark.parametrize("args", [
+    ["--api", "torrent", "--token", "abc"],
+    ["--api", "torrent", "--password", "x", "--api-key", "y", "--username", "u"],
+    ["--api", "torrent", "--username", "ionadmin"],
+    ["--api", "hub", "--base-url", "ftp://example"],
+    ["--api", "torrent", "--phases", "everything"],
+], ids=["token-for-torrent", "two-ways-to-log-in", "username-alone", "not-http", "unknown-phase"])
+def test_usage_errors_exit_2(tmp_path, args, capsys):
+    assert contract(tmp_path, *args) == 2
+    assert "mockserver contract:" in capsys.readouterr().err
+
+
+def test_an_unreachable_server_exits_2(tmp_path, capsys):
+    assert contract(tmp_path, "--api", "torrent", "--base-url", "http://127.0.0.1:9") == 2
+    assert "cannot reach" in capsys.readouterr().err
+
+
+def test_refused_credentials_exit_2(tmp_path, server, capsys):
+    assert contract(tmp_path, "--api", "torrent", "--base-url", server.url, "--username", "ionadmin",
+                    "--password", "wrong") == 2
+    assert "refused the credentials" in capsys.readouterr().err
+
+
+def _hub_token(server) -> str:
+    return requests.post(server.url + "/api/auth/token/", json={"username": "admin", "password": "admin"},
+                         timeout=10).json()["access"]
+
+
+def _hub_client_key(server) -> str:
+    headers = {"Authorization": f"Bearer {_hub_token(server)}"}
+    return requests.post(server.url + "/api/auth/clientkeys/", json={"name": "contract"}, headers=headers,
+                         timeout=10).json()["api_key"]
+
+
+@pytest.mark.parametrize(("api", "operation", "credentials"), [
+    ("torrent", "message_list", lambda s: ["--username", "ionadmin", "--password", "ionadmin"]),
+    ("torrent", "message_list", lambda s: ["--username", "ionadmin", "--api-key", TORRENT_KEY]),
+    ("hub", "sites_list", lambda s: ["--username", "admin", "--password", "admin"]),
+    ("hub", "sites_list", lambda s: ["--token", _hub_token(s)]),
+    ("hub", "sites_list", lambda s: ["--api-key", _hub_client_key(s)]),
+], ids=["torrent-basic", "torrent-api-key", "hub-jwt-login", "hub-token", "hub-client-key"])
+def test_the_same_suites_run_over_http_with_each_way_to_log_in(tmp_path, server, api, operation, credentials,
+                                                               capsys):
+    args = ["--api", api, "--base-url", server.url, *credentials(server), "--operation", operation, *QUICK]
+    assert contract(tmp_path, *args) == 0
+    out = capsys.readouterr().out
+    assert f"against {server.url}" in out and "passed" in out
+
+
+def test_read_only_sends_only_reads(tmp_path, server):
+    seq = requests.get(server.url + "/__mock__/journal", timeout=10).json()
+    since = seq[-1]["seq"] if seq else 0
+    assert contract(tmp_path, "--api", "torrent", "--base-url", server.url, "--read-only",
+                    "--max-examples", "1", "--phases", "examples,fuzzing") == 0
+    journal = requests.get(server.url + f"/__mock__/journal?since={since}", timeout=10).json()
+    assert journal and {entry["method"] for entry in journal} <= {"GET", "HEAD", "OPTIONS"}
+    markdown = (tmp_path / "contract-torrent.md").read_text()
+    assert "operations exercised: 17 of 17" in markdown
