@@ -188,6 +188,12 @@ def test_t37_method_override_replaces_the_method(client, state):
     assert 23 not in ids(state)
 
 
+def test_t37_an_empty_override_is_a_method_of_its_own(client, state):
+    """tastypie tests the header's presence, not its value: "" replaces GET and is refused."""
+    response = client.get(f"{API}/message/23/", headers={**A, "X-HTTP-Method-Override": ""})
+    assert response.status_code == 405 and response.headers["Allow"] == "GET,POST,PUT,DELETE,PATCH"
+
+
 def test_t37_proppatch_is_patch(client, state):
     response = client.post(f"{API}/message/24/", json={"status": "read"},
                            headers={**A, "X-HTTP-Method-Override": "PROPPATCH"})

@@ -106,7 +106,7 @@ def numeric_pk(text: str) -> int | None:
 def effective_method(route: Route, method: str, override: str | None) -> str:
     """X-HTTP-Method-Override replaces the method on list and detail routes; PROPPATCH means PATCH (T37)."""
     if route.kind in ("list", "detail"):
-        if override:
+        if override is not None:  # present, even empty (dispatch tests the header's presence)
             method = override
         method = method.upper()
         return "PATCH" if method == "PROPPATCH" else method
