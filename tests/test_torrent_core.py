@@ -55,6 +55,12 @@ def test_accept_follows_mimeparse_0_1_4(accept, chosen):
     assert negotiate.choose(Query(), accept) == chosen
 
 
+@pytest.mark.parametrize("accept", ["text/javascript;q=1_0", "text/javascript;q=abc", "text/javascript;level", "json"])
+def test_t30_accept_that_python_2_mimeparse_cannot_read_is_invalid(accept):
+    with pytest.raises(negotiate.FormatError):
+        negotiate.choose(Query(), accept)
+
+
 @pytest.mark.parametrize("name, valid", [
     ("cb", True), ("a.b.c", True), ("a[0].b", True), ("$", True), ("ünïcode", True), ("\\u0041", True),
     ("a[x]", False), ("1a", False), ("a-b", False), ("class", False), ("\\u0063lass", False), ("a..b", False),

@@ -66,9 +66,16 @@ def _parse_media_range(text: str) -> tuple[str, str, dict[str, str]]:
         full = "*/*"
     kind, subtype = full.split("/")  # no "/" or two: ValueError
     q = params.get("q")
-    if not q or not float(q) or float(q) > 1 or float(q) < 0:
+    if not q or not _float(q) or _float(q) > 1 or _float(q) < 0:
         params["q"] = "1"
     return kind.strip(), subtype.strip(), params
+
+
+def _float(text: str) -> float:
+    """Python 2's float(): no "_" digit separators (Python 3 reads "1_0" as 10)."""
+    if "_" in text:
+        raise ValueError(text)
+    return float(text)
 
 
 def _fitness_and_quality(mime: str, ranges: list[tuple[str, str, dict[str, str]]]) -> tuple[int, float]:
@@ -81,7 +88,7 @@ def _fitness_and_quality(mime: str, ranges: list[tuple[str, str, dict[str, str]]
                 fitness += sum(1 for k, v in target_params.items() if k != "q" and params.get(k) == v)
                 if fitness > best_fitness:
                     best_fitness, best_q = fitness, params["q"]
-    return best_fitness, float(best_q)
+    return best_fitness, _float(best_q)
 
 
 def _best_match(supported: tuple[str, ...], header: str) -> str:
