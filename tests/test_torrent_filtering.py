@@ -124,6 +124,16 @@ def test_t25_value_coercion(client, state):
     assert ids(client, "/message/?route__isnull=False") == ALL_MESSAGES
 
 
+@pytest.mark.parametrize("query", [
+    "time__gte=2017-4-5 23:1", "time__gte=2017-04-05T23:01:00%2B0000", "time__gte=2017-04-05T23:01:00.0000009999",
+    "time__gte=2017-4-5", "time__gte=2017-04-05%0A", "time__gte=2017-04-06T01:01%2B02:00",
+])
+def test_t25_datetime_values_are_read_as_djangos_parse_datetime_reads_them(client, query):
+    """Message 23 is at 2017-04-05T23:01:38.971; every form here means 23:01 that day (or midnight) UTC."""
+    assert 23 in ids(client, f"/message/?{query}")
+    assert 23 not in ids(client, f"/message/?{query.replace('__gte', '__lt')}")
+
+
 def test_t25_isnull_takes_the_truth_of_its_value(client):
     """Django tests ``bool(value)``: an empty value means IS NOT NULL; None is refused like any lookup's None."""
     assert ids(client, "/filemonitor/?md5sum__isnull=") == [10]

@@ -11,7 +11,11 @@ from datetime import UTC, date, datetime, timedelta, timezone
 # Body input (T14): date, T or space, HH:MM[:SS[.ffffff]], optional Z or ±HH:MM.
 _INPUT = re.compile(r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(Z|[+-]\d{2}:\d{2})?\Z",
                     re.ASCII)
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})\Z", re.ASCII)
+# Filter values (T25, T26): Django 1.6's parse_datetime and parse_date, looser than body input: one-digit parts,
+# up to 12 fraction digits (6 read), "+HHMM", and "$" lets a final newline through.
+_FILTER = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,6})\d{0,6})?)?"
+                     r"(Z|[+-]\d{2}:?\d{2})?$", re.ASCII)
+_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII)
 # Seeds and our own output: the rendered form, fraction optional.
 _RENDERED = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{6}))?\+00:00\Z", re.ASCII)
 
@@ -63,7 +67,7 @@ def _build(m: re.Match) -> datetime:
     tz = UTC
     if zone and zone != "Z":
         sign = -1 if zone[0] == "-" else 1
-        tz = timezone(sign * timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6])))
+        tz = timezone(sign * timedelta(hours=int(zone[1:3]), minutes=int(zone[-2:])))
     return datetime(year, month, day, hour, minute, second, micro, tzinfo=tz)
 
 
@@ -79,8 +83,9 @@ def parse_input(text: str) -> str | None:
 
 
 def parse_filter(text: str) -> str:
-    """A filter value: the body forms or a bare date (midnight UTC). ValueError carries Django's message."""
-    m = _INPUT.match(text)
+    """A filter value: what Django's DateTimeField reads, a bare date as midnight, naive as UTC (T14).
+    ValueError carries Django's message."""
+    m = _FILTER.match(text)
     if m:
         try:
             return to_stored(_build(m))
