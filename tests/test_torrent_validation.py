@@ -265,7 +265,12 @@ def test_t59_boolean_fields_take_only_true_and_false(client, value, shown):
     assert send(client, "PATCH", "/compositedatamanagement/5/", {"in_process": False}).status_code == 202
 
 
-@pytest.mark.parametrize("value, stored", [(5, "5"), (1.5, "1.5"), (True, "True"), (False, "False"), ("é", "é")])
+@pytest.mark.parametrize("value, stored", [
+    (5, "5"), (1.5, "1.5"), (True, "True"), (False, "False"), ("é", "é"),
+    # Django's smart_text is Python 2's unicode(float): 12 significant digits, ".0" kept
+    (0.1234567890123456, "0.123456789012"), (123456789012345.0, "1.23456789012e+14"), (1e16, "1e+16"),
+    (100.0, "100.0"), (-0.0, "-0.0"),
+])
 def test_t60_string_values(client, state, value, stored):
     assert send(client, "PATCH", "/message/23/", {"body": value}).status_code == 202
     assert row(state, "message", 23)["body"] == stored

@@ -66,8 +66,14 @@ def _string(name: str, value: Any) -> str:
     if isinstance(value, (bool, int)):
         return str(value)
     if isinstance(value, Decimal):
-        return repr(float(value))
+        return _py2_str(float(value))
     raise FieldError(f"String provided to '{name}' field doesn't appear to be a valid string: {show(value)}")
+
+
+def _py2_str(number: float) -> str:
+    """Python 2's unicode(float), which Django's smart_text stores: 12 significant digits, a ".0" kept."""
+    text = f"{number:.12g}"
+    return text if any(c in text for c in ".en") else text + ".0"  # e: exponent; n: inf, nan
 
 
 def _datetime(name: str, value: Any) -> str:
