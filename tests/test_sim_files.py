@@ -222,6 +222,15 @@ def test_h109_external_target_lists_remote_copies(hub: Hub) -> None:
         404, {"detail": "No ExternalTarget matches the given query."})
 
 
+@pytest.mark.parametrize("maximum", [0, -5])
+def test_h109_a_configured_maximum_below_one_counts_as_unset(hub: Hub, maximum: int) -> None:
+    hub.state.store.put("hub/external_targets", 1, {"id": 1, "name": "cloud", "space": 1, "available_on_sites": [1]})
+    config = hub.state.store.all("hub/configurations")[0]
+    hub.state.store.put("hub/configurations", config["id"], {**config, "maximum_external_results": maximum})
+    listing = hub.body("external_targets_files_retrieve", pk=1, path="space01/ab")
+    assert listing["directories"] + listing["files"] and listing["next_marker"] == ""  # all of them: the default 100
+
+
 def restricted_files(hub: Hub, status: str) -> list[str]:
     fs = SiteFS(hub.state, hub.state.store.get("hub/sites", 1))
     return [n.path for n in fs.files_below("/mmfs1/data/space01") if n.restricted and fs.status(n) == status]

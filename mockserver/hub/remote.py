@@ -54,9 +54,9 @@ def entries(files: dict[str, int]) -> dict[str, dict[str, Any]]:
 @domain("external_targets_files_retrieve")
 def external_targets_files(call: HubCall) -> HubReply:
     target = detail_row(call.state, "external_targets", call.path_params.get("id"), "ExternalTarget")
-    limit = q_int(call.query, "max_items")
-    if limit is None or limit < 1:
-        limit = int(configuration(call.state, "maximum_external_results", 100))
+    # Below 1 counts as unset, for the parameter and then for the configuration (an empty page has no marker).
+    wanted = (q_int(call.query, "max_items"), configuration(call.state, "maximum_external_results", 100))
+    limit = next((n for n in wanted if isinstance(n, int) and n >= 1), 100)
     marker = q_str(call.query, "marker") or ""
     path = (q_str(call.query, "path") or "").strip("/")
     settle(call.state)
