@@ -141,6 +141,15 @@ def test_h105_a_lifetime_past_year_9999_gives_a_certificate_valid_to_the_last_x5
     assert certificate.not_valid_after_utc == datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
 
 
+def test_h96_nodes_and_site_health_agree_on_an_interval_of_zero(hub):
+    hub.state.clock.set(datetime(2025, 7, 3, 12, 0, 30, tzinfo=UTC))
+    hub = Hub(hub.app)
+    hub.patch("nodes/1/", {"last_heartbeat": "2025-07-03T12:00:00Z"})
+    hub.patch("configurations/", {"node_health_last_heartbeat_interval": 0})
+    assert hub.get("nodes/1/").json["online"] is False
+    assert hub.get("sites/1/health/").json["nodes"][0]["online"] is False
+
+
 def test_h106_spaces(hub):
     created = hub.created("spaces/", {"name": "space02", "mountpoint": "/mmfs1/data/space02",
                                       "sites": [{"name": "site2", "label": "ignored"}]})

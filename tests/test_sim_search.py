@@ -89,6 +89,18 @@ def test_h73_errors_expiry_and_delete(hub: Hub) -> None:
         404, {"detail": "No Search matches the given query."})
 
 
+@pytest.mark.parametrize("ttl", [10**400, -(10**400)], ids=["huge", "-huge"])
+def test_h73_any_integer_ttl_is_compared_exactly(hub: Hub, ttl: int) -> None:
+    """A configured search_result_ttl too large for a float must not break reading results (no OverflowError)."""
+    created = hub.body("search_create", method="POST", body={"path": "/mmfs1/data/space01", "sites": ["site1"]})
+    config = hub.state.store.all("hub/configurations")[0]
+    hub.state.store.put("hub/configurations", config["id"], {**config, "search_result_ttl": ttl})
+    if ttl > 0:
+        assert hub.body("search_retrieve", pk=created["id"])
+    else:
+        assert hub.error("search_retrieve", pk=created["id"]) == (404, {"detail": "No Search matches the given query."})
+
+
 def test_h73_metadata_fields_and_metadata_patch(hub: Hub) -> None:
     fields = hub.body("search_metadata_fields_list")
     assert [(f["name"], f["type"]) for f in fields] == [("name", "string"), ("type", "string"),

@@ -93,6 +93,15 @@ def test_h93_site_settings_flat_patch_and_refresh(hub: Hub) -> None:
     assert hub.error("sites_settings_list", pk=99) == (404, {"detail": "No Site matches the given query."})
 
 
+@pytest.mark.parametrize(("interval", "online"), [(10**400, True), (-(10**400), False)], ids=["huge", "-huge"])
+def test_h96_any_integer_heartbeat_interval_is_compared_exactly(hub: Hub, interval: int, online: bool) -> None:
+    node = hub.state.store.get("hub/nodes", 1)
+    hub.state.store.put("hub/nodes", 1, {**node, "_live_heartbeat": False, "last_heartbeat": "2025-07-03T12:00:00Z"})
+    config = hub.state.store.all("hub/configurations")[0]
+    hub.state.store.put("hub/configurations", config["id"], {**config, "node_health_last_heartbeat_interval": interval})
+    assert hub.body("sites_health_retrieve", pk=1)["nodes"][0]["online"] is online
+
+
 def test_h95_site_health(hub: Hub) -> None:
     body = hub.body("sites_health_retrieve", pk=1)
     assert body == {"site": "site1", "health": "ok",

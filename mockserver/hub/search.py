@@ -95,7 +95,7 @@ def search_create(call: HubCall) -> HubReply:
 def search_of(call: HubCall) -> Row:
     """A live search; one older than ``search_result_ttl`` days is gone."""
     row = detail_row(call.state, "search", call.path_params.get("id"), "Search")
-    ttl = float(configuration(call.state, "search_result_ttl", 7))
+    ttl = configuration(call.state, "search_result_ttl", 7)  # not float(): any stored integer compares exactly
     if now_us(call.state) - row.get("created_us", 0) > ttl * DAY_US:
         raise not_found("Search")
     return row

@@ -242,7 +242,7 @@ def node_online(state: Any, node: Row) -> bool:
     if node.get("_live_heartbeat"):
         return True
     heard = parse_time(node.get("last_heartbeat"))
-    interval = float(configuration(state, "node_health_last_heartbeat_interval", 120))
+    interval = configuration(state, "node_health_last_heartbeat_interval", 120)  # an int too large for float()
     return heard is not None and now_us(state) - heard <= interval * 1_000_000
 
 

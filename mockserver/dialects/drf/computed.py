@@ -32,7 +32,8 @@ def node_online(world: World, node: Row) -> bool:
     beat = parse_datetime_value(heartbeat(world, node))
     if beat is None:
         return False
-    interval = world.config().get("node_health_last_heartbeat_interval") or 120
+    interval = world.config().get("node_health_last_heartbeat_interval")
+    interval = 120 if interval is None else interval  # 0 is a value: online only at the heartbeat itself
     return (world.now() - beat).total_seconds() <= interval
 
 
