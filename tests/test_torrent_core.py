@@ -62,11 +62,13 @@ def test_t30_accept_that_python_2_mimeparse_cannot_read_is_invalid(accept):
 
 
 @pytest.mark.parametrize("name, valid", [
-    ("cb", True), ("a.b.c", True), ("a[0].b", True), ("$", True), ("ünïcode", True), ("\\u0041", True),
-    ("a[x]", False), ("1a", False), ("a-b", False), ("class", False), ("\\u0063lass", False), ("a..b", False),
-    ("\\u12", False),
+    ("cb", True), ("a.b.c", True), ("a[0].b", True), ("$", True), ("ünïcode", True),
+    ("a[x]", False), ("1a", False), ("a-b", False), ("class", False), ("a..b", False),
+    # validate_jsonp's escape is r"\\u" (two backslashes) and its reserved words are ES3's, let and yield left out
+    ("\\\\u0041", True), ("\\\\u0063lass", False), ("\\\\u12", False), ("\\u0041", False),
+    ("int", False), ("goto", False), ("volatile", False), ("let", True), ("yield", True),
 ])
-def test_jsonp_callback_names(name, valid):
+def test_t30_jsonp_callback_names(name, valid):
     assert negotiate.valid_callback(name) is valid
 
 

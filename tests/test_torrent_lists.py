@@ -198,7 +198,7 @@ def test_t29_response_format_selection(client, query, accept, content_type):
     assert json.loads(text)["id"] == 23
 
 
-@pytest.mark.parametrize("callback", ["1x", "a-b", "var", "", "a.b[x]", "x;alert(1)"])
+@pytest.mark.parametrize("callback", ["1x", "a-b", "var", "", "a.b[x]", "x;alert(1)", "int", "\\u0061bc"])
 def test_t30_invalid_callback(client, callback):
     response = get(client, f"/message/23/?callback={callback}")
     assert response.status_code == 400
@@ -206,7 +206,7 @@ def test_t30_invalid_callback(client, callback):
     assert response.get_json() == {"error": "JSONP callback name is invalid."}
 
 
-@pytest.mark.parametrize("callback", ["cb", "a.b[3].c", "$_x", "\\u0061bc", "jQuery123_456"])
+@pytest.mark.parametrize("callback", ["cb", "a.b[3].c", "$_x", "\\\\u0061bc", "jQuery123_456", "let"])
 def test_t30_valid_callbacks(client, callback):
     response = get(client, "/message/23/", query_string={"callback": callback})
     assert response.status_code == 200

@@ -99,29 +99,30 @@ def _best_match(supported: tuple[str, ...], header: str) -> str:
 
 # -- tastypie.utils.validate_jsonp -------------------------------------------------------------------------------
 
+# Its own list (ES3's future reserved words, without let and yield), not today's JavaScript keywords.
 _RESERVED = frozenset(
-    "break case catch class const continue debugger default delete do else enum export extends false finally for "
-    "function if implements import in instanceof interface let new null package private protected public return "
-    "static super switch this throw true try typeof var void while with yield".split())
+    "abstract boolean break byte case catch char class const continue debugger default delete do double else enum "
+    "export extends false final finally float for function goto if implements import in instanceof int interface "
+    "long native new null package private protected public return short static super switch synchronized this "
+    "throw throws transient true try typeof var void volatile while with".split())
 _START = frozenset(("Lu", "Ll", "Lt", "Lm", "Lo", "Nl"))
 _PART = _START | {"Mn", "Mc", "Nd", "Pc"}
 _INDEX = re.compile(r"\[[0-9]+\]\Z")
+_ESCAPE = "\\\\u"  # its escape=r'\\u': two backslashes, so "\u0041" with one is no escape (and invalid)
 
 
 def _identifier(name: str) -> bool:
-    if not name or name in _RESERVED:
+    if not name:
         return False
-    if "\\u" in name:  # unicode escapes stand for the characters they name
-        head, *segments = name.split("\\u")
+    if _ESCAPE in name:  # each escape stands for the character it names
+        head, *segments = name.split(_ESCAPE)
         decoded = [head]
         for segment in segments:
             if len(segment) < 4 or not re.fullmatch(r"[0-9a-fA-F]{4}", segment[:4]):
                 return False
             decoded.append(chr(int(segment[:4], 16)) + segment[4:])
         name = "".join(decoded)
-        if name in _RESERVED:
-            return False
-    if not name:
+    if not name or name in _RESERVED:
         return False
     if not (name[0] in "$_" or unicodedata.category(name[0]) in _START):
         return False
