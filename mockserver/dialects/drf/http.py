@@ -6,7 +6,6 @@ from __future__ import annotations
 import codecs
 import json
 import math
-import re
 from typing import Any
 from urllib.parse import quote
 
@@ -14,6 +13,7 @@ from flask import Request, Response
 from werkzeug.datastructures import MultiDict
 
 from ...errors import ApiError
+from .fields import SURROGATE
 
 JSON = "application/json"
 NOT_FOUND_PAGE = """<!doctype html>
@@ -31,7 +31,6 @@ RENDERERS = (("json", JSON), ("api", "text/html"))
 # Deeper bodies would exhaust the stack of the views that copy and render them (H59): Python's json refuses
 # them in its own words.
 MAX_DEPTH = 200
-SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def dumps(data: Any) -> bytes:
