@@ -59,6 +59,8 @@ def test_seed_tables_store_full_precision_and_native_types(binding):
     ("filemonitor", {"id": 1, "size": "big"}),
     ("compositedatamanagement", {"id": 1, "sigproc_state": "Lost"}),
     ("message", {"body": "no id"}),
+    ("PluginResultJob", {"id": 1, "config": "abc"}),  # else every later read of it would be a 500 (T64, T73)
+    ("PluginResultJob", {"id": 1, "config": "[1]"}),
 ])
 def test_seed_tables_refuse_a_bad_seed_with_the_reason(binding, resource, obj):
     with pytest.raises(MockServerError, match=f"torrent seed {resource}"):

@@ -9,7 +9,9 @@ json_object = JSON text with exact numbers (:mod:`.values`); everything else as 
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from ...contract import load, resources
@@ -167,8 +169,8 @@ def _stored(kind: str, value: Any) -> Any:
             raise ValueError(value)
         return int(value)
     if kind == "json_object":
-        if isinstance(value, str):
-            return value or "{}"
+        if isinstance(value, str):  # JSON text, checked here: a stored text that is no object fails every read
+            value = json.loads(value, parse_float=Decimal) if value else {}
         if not isinstance(value, dict):
             raise ValueError(value)
         return encode_json(value)
