@@ -74,7 +74,12 @@ def make_suite(plan: Plan) -> Suite:
         origin, api_base = split_base_url(plan.base_url, base_path)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    return build(plan.api, RemoteTarget(origin), plan.credentials, plan.options, api_base_url=api_base)
+    import requests
+
+    try:
+        return build(plan.api, RemoteTarget(origin), plan.credentials, plan.options, api_base_url=api_base)
+    except requests.RequestException as exc:
+        raise UsageError(f"cannot reach {origin}: {exc}") from None
 
 
 def preflight(suite: Suite) -> None:

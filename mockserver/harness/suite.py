@@ -30,7 +30,10 @@ READ_METHODS = ("GET", "HEAD", "OPTIONS")
 BUILT_IN_CHECKS = ("not_a_server_error", "status_code_conformance", "content_type_conformance",
                    "response_headers_conformance", "response_schema_conformance", "use_after_free",
                    "ensure_resource_availability")
-GUARD_USERNAME = "contract-harness-guard"  # stands in for the harness's own user in writes that would lock it out
+# Hub users and client keys that exist before a run are never changed by it: changing them could lock the harness
+# out (deactivate or delete the user it logs in as, revoke its key) or spoil a real server's accounts. Writes aimed
+# at them go to a user or key that does not exist.
+GUARDED = {"/users/": ("username", "contract-harness-guard"), "/auth/clientkeys/": ("id", "999999999")}
 
 _SUITES: dict[int, Suite] = {}
 _LOCK = threading.Lock()
@@ -60,30 +63,43 @@ class Suite:
     schema: Any = None
     probes: dict[tuple[str, str], list[bool]] = field(default_factory=dict)  # (check, operation) → outcomes
     walking: bool = False  # the link walk chains requests and resets the mock itself
+    guarded: dict[str, set[str]] = field(default_factory=dict)  # list path → keys that existed before the run
 
     def before_call(self, case) -> None:
         if self.target.resets and not self.walking and not _is_stateful(case):
             self.target.reset()
-        self._guard_own_user(case)
+        self._guard(case)
         if self.target.authenticator is not None:
             self.target.authenticator.refresh(case.headers)
 
-    def _guard_own_user(self, case) -> None:
-        """Hub writes that would lock the harness out (deactivate, delete, rename or re-password its user) are
-        pointed at a user that does not exist; the harness keeps its credentials for the rest of the run."""
-        credentials = self.target.authenticator.credentials if self.target.authenticator else None
-        if self.api != "hub" or credentials is None or case.method == "GET":
+    def _guard(self, case) -> None:
+        if case.method.upper() in ("GET", "HEAD", "OPTIONS"):
             return
-        if case.path_parameters.get("username") == credentials.username:
-            case.path_parameters["username"] = GUARD_USERNAME
-        if case.operation.path == "/users/change_password/" and isinstance(case.body, dict):
-            if case.body.get("old_password") == credentials.password:
-                case.body["new_password"] = credentials.password
-
-    def is_own_user(self, lookup: str, value) -> bool:
-        """Whether an object is the harness's own user (which the walk, like the guard, leaves alone)."""
+        for list_path, (name, stand_in) in GUARDED.items():
+            if case.operation.path.startswith(list_path + "{") and self.is_guarded(list_path, case.path_parameters
+                                                                                   .get(name)):
+                case.path_parameters[name] = stand_in
         credentials = self.target.authenticator.credentials if self.target.authenticator else None
-        return lookup == "username" and credentials is not None and value == credentials.username
+        if case.operation.path == "/users/change_password/" and isinstance(case.body, dict) and credentials:
+            if case.body.get("old_password") == credentials.password:
+                case.body["new_password"] = credentials.password  # a change to the same password changes nothing
+
+    def is_guarded(self, list_path: str, value) -> bool:
+        return value is not None and str(value) in self.guarded.get(list_path, set())
+
+    def guard_existing(self) -> None:
+        """Remember the guarded objects that exist now (following the list's pages)."""
+        if self.api != "hub":
+            return
+        for list_path, (name, _) in GUARDED.items():
+            keys, url = set(), self.facts.base_path + list_path + "?page_size=100"
+            while url:
+                reply = self.target.send("GET", url)
+                body = reply.json(None) if reply.status == 200 else None
+                items = body.get("results", []) if isinstance(body, dict) else body if isinstance(body, list) else []
+                keys |= {str(item[name]) for item in items if isinstance(item, dict) and name in item}
+                url = body.get("next") if isinstance(body, dict) else None
+            self.guarded[list_path] = keys
 
     def should_probe(self, check: str, operation: str) -> bool:
         """Follow-up requests cost time (and, on a real server, writes): a few per check and operation. A probe
@@ -153,6 +169,7 @@ def build(api: str, target: Target, credentials: auth.Credentials, options: Opti
     schema.auth(refresh_interval=None)(auth.HarnessAuth)
     schema.hook(filter_failure)
     suite.schema = schema
+    suite.guard_existing()
     with _LOCK:
         _SUITES[id(schema.raw_schema)] = suite
     return suite

@@ -11,6 +11,7 @@ of an existing object with fresh unique values), then generated ones.
 """
 from __future__ import annotations
 
+import random
 import re
 import secrets
 from collections.abc import Iterator
@@ -171,12 +172,20 @@ class Walker:
         return self._call(case).status_code
 
     def _generated(self, operation, condition):
-        try:
-            return find(operation.as_strategy(), condition,
-                        settings=settings(max_examples=GENERATED_TRIES, phases=[Phase.generate], database=None,
-                                          deadline=None, suppress_health_check=list(HealthCheck)))
-        except (NoSuchExample, Unsatisfiable):
-            return None
+        """The first of a few generated cases that meets the condition. Each case is drawn on its own (a pure
+        draw, seeded), and only then sent: the server's answers are not Hypothesis' business, as they change
+        with the server's state."""
+        strategy = operation.as_strategy()
+        quiet = settings(max_examples=1, phases=[Phase.generate], database=None, deadline=None,
+                         suppress_health_check=list(HealthCheck))
+        for seed in range(GENERATED_TRIES):
+            try:
+                case = find(strategy, lambda _: True, settings=quiet, random=random.Random(seed))
+            except (NoSuchExample, Unsatisfiable):
+                return None
+            if condition(case):
+                return case
+        return None
 
     def _validate(self, case, response) -> list[tuple[str, Any]]:
         config = self.suite.schema.config.checks_config_for(operation=case.operation, phase="stateful")
@@ -231,7 +240,7 @@ class Walker:
         if isinstance(body, dict):
             body = body.get("objects", body.get("results"))
         return [item for item in body or [] if isinstance(item, dict) and item.get(resource.lookup) is not None
-                and not self.suite.is_own_user(resource.lookup, item[resource.lookup])]
+                and not self.suite.is_guarded(resource.list_path, item[resource.lookup])]
 
     def _some_object(self, resource: Resource, parameters: dict, depth: int = 0) -> dict | None:
         """An object of the resource: the first listed, else one created now."""
