@@ -135,6 +135,7 @@ class _VendorDispatch:
         self.bindings = sorted(state.bindings.values(), key=lambda b: len(b.prefix), reverse=True)
 
     def __call__(self, environ, start_response):
+        _lenient_query_string(environ)
         req = Request(environ)
         path = req.path
         for binding in self.bindings:
@@ -149,6 +150,15 @@ class _VendorDispatch:
         if environ.get(DROPPED):
             raise ConnectionAbortedError("mockserver: connection dropped by a fault rule")
         return response(environ, start_response)
+
+
+def _lenient_query_string(environ: dict) -> None:
+    """Raw query bytes that are not UTF-8 become U+FFFD, as Django's QueryDict reads them; werkzeug would raise."""
+    raw = environ.get("QUERY_STRING", "").encode("latin-1", "replace")
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        environ["QUERY_STRING"] = raw.decode("utf-8", "replace").encode("utf-8").decode("latin-1")
 
 
 def _response_body(response: Response) -> Body:

@@ -190,3 +190,19 @@ def test_journal_drops_the_oldest_entries_beyond_its_byte_budget():
                         headers=[], body=Body.capture(b"x" * 100), status=201, response_body=Body.capture(b""),
                         duration_ms=1.0)
     assert [entry.seq for entry in journal_.entries()] == [4, 5]
+
+
+@pytest.mark.parametrize("path", ["/rundb/api/v1/message/", "/api/sites/"])
+def test_a4_query_bytes_that_are_not_utf8_are_journalled_not_a_500(path):
+    from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+    from mockserver.app import create_app, state_of
+    from mockserver.config import Settings
+
+    app = create_app(Settings())
+    environ = EnvironBuilder(path=path, headers={"Authorization": "Basic aW9uYWRtaW46aW9uYWRtaW4="}).get_environ()
+    environ["QUERY_STRING"] = "x=\xe9"  # WSGI strings carry raw bytes as latin-1
+    _, status, _ = run_wsgi_app(app, environ)
+    assert int(status.split()[0]) < 500
+    [entry] = state_of(app).journal.entries()
+    assert list(entry.query) == [("x", "\ufffd")]
