@@ -86,10 +86,10 @@ class Builder:
         for (key, name), values in spec.ENUMS.items():
             if key == resource.key and name in schema["properties"]:
                 schema["properties"][name].update(enum=values, nullable=None in values)
-        for name in spec.READ_ONLY.get((method, path), []):
+        names, why = spec.READ_ONLY.get((method, path), ([], ""))
+        for name in names:
             schema["properties"][name]["readOnly"] = True
-            self._drift(f"{method} {path} {name}", "a writable nested object with required fields",
-                        "read-only (H108: it reflects bucket_instance)")
+            self._drift(f"{method} {path} {name}", "a writable field", why)
         if (method, path) in spec.EXTRA_REQUIRED:
             schema["required"] = schema.get("required", []) + spec.EXTRA_REQUIRED[(method, path)]
             self._drift(f"{method} {path}", "values not marked required", "values required (H92, H93)")

@@ -9,6 +9,7 @@ from .hub_spec import (
     DEFAULT_LOOKUP_PATTERN,
     LOOKUP_PATTERNS,
     PAGE_SCHEMA,
+    QUERY_FORMATS,
     STATUS,
     Body,
     envelope,
@@ -86,6 +87,8 @@ def parameters(op: Operation) -> list[dict]:
     for f in op.query:
         param = {"name": f.name, "in": "query", "required": False,
                  "schema": dict(PAGE_SCHEMA) if f.name == "page" else _scalar(f)}
+        if (op.method, op.path, f.name) in QUERY_FORMATS:
+            param["schema"]["format"] = QUERY_FORMATS[(op.method, op.path, f.name)]
         if f.type == "array":
             param.update(style="form", explode=True)
         if f.description:

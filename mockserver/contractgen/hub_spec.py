@@ -119,7 +119,15 @@ ENUMS = {
 EXTRA_REQUIRED = {("PATCH", "/settings/"): ["values"], ("PATCH", "/sites/{id}/settings/"): ["values"]}
 
 # H108: the nested `bucket` of an external target is read-only (it reflects `bucket_instance`).
-READ_ONLY = {("POST", "/external_targets/"): ["bucket"], ("PATCH", "/external_targets/{id}/"): ["bucket"]}
+# Request fields the reference documents as writable that the spec makes read-only: (fields, why).
+READ_ONLY = {
+    ("POST", "/external_targets/"): (["bucket"], "read-only (H108: it reflects bucket_instance)"),
+    ("PATCH", "/external_targets/{id}/"): (["bucket"], "read-only (H108: it reflects bucket_instance)"),
+    ("POST", "/file/workflow/"): (["job"], "read-only (H74: the server sets the job it creates)"),
+}
+
+# Query parameters the reference types as plain strings that the spec reads as another format.
+QUERY_FORMATS = {("GET", "/alerts/", "timestamp"): "date-time"}  # H38, H110
 
 
 class Context(Protocol):
