@@ -1,9 +1,9 @@
-"""The contract checks beyond the schema, as a module of their own for anything that runs schemathesis.
+"""The contract checks beyond the schema: the rules each response of a contract suite is judged by.
 
-Importing it registers the rule checks with schemathesis (``@schemathesis.check``): the pytest suites here
-import it, and the plain schemathesis CLI loads it with ``SCHEMATHESIS_HOOKS=checks`` (``contracts/`` on the
-path). The checks live in the package (:mod:`mockserver.harness.checks`), so that ``mockserver contract`` has
-them in an installed wheel, where this folder is not.
+Importing this module registers them with schemathesis (``@schemathesis.check``); the suites here import it.
+The checks live in the package (:mod:`mockserver.harness.checks`), so that ``mockserver contract`` has them in
+an installed wheel, where this folder is not. They judge cases of a harness suite (which knows the target, the
+contract's facts and the API's conventions) and skip any other.
 
     readonly_fields_ignored   T54, D10, H43   a write never stores what it says for a read-only field
     null_rejected             T56, H46        null for a non-nullable field → 400 naming the field
