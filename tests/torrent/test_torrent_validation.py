@@ -2,56 +2,23 @@
 input, T50–T62, T70–T74)."""
 from __future__ import annotations
 
-import base64
 import json
 
 import pytest
+from torrent_support import API, A, U, record, refused, send, torrent_app
 
-from mockserver.app import create_app, state_of
+from mockserver.app import create_app
 from mockserver.config import Settings
-
-API = "/rundb/api/v1"
-A = {"Authorization": "Basic " + base64.b64encode(b"ionadmin:ionadmin").decode()}
-U = {"Authorization": "Basic " + base64.b64encode(b"ionuser:ionuser").decode()}
 
 
 @pytest.fixture(scope="module")
 def app():
-    return create_app(Settings(apis=("torrent",), max_body_bytes=8192))
-
-
-@pytest.fixture
-def state(app):
-    state = state_of(app)
-    state.reset()
-    return state
-
-
-@pytest.fixture
-def client(app, state):
-    return app.test_client()
-
-
-def send(client, method, path, body, headers=A, raw=False, **kwargs):
-    if raw:
-        return client.open(f"{API}{path}", method=method, data=body, headers=headers, **kwargs)
-    return client.open(f"{API}{path}", method=method, json=body, headers=headers, **kwargs)
-
-
-def refused(client, method, path, body, status=400, **kwargs):
-    response = send(client, method, path, body, **kwargs)
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.headers["Content-Type"] == "application/json"
-    return response.get_json()["error"]
+    return torrent_app(max_body_bytes=8192)
 
 
 def snapshot(state):
     """Every table's rows (a rolled-back write may leave an empty table behind: it holds nothing)."""
     return {table: rows for table, rows in state.store.dump().items() if rows}
-
-
-def row(state, resource, pk):
-    return next((r for r in state.bindings["torrent"].records(resource) if r["id"] == pk), None)
 
 
 # -- T14 datetime input ----------------------------------------------------------------------------------------------
@@ -82,7 +49,7 @@ def test_t14_datetime_input_errors(client, value, message):
 ])
 def test_t14_datetime_input_forms(client, state, value, stored):
     assert send(client, "PATCH", "/message/23/", {"time": value}).status_code == 202
-    assert row(state, "message", 23)["time"] == stored
+    assert record(state, "message", 23)["time"] == stored
 
 
 # -- T50–T53 bodies ------------------------------------------------------------------------------------------------
@@ -158,15 +125,15 @@ def test_t53_default_limit_is_one_mebibyte():
 
 
 def test_t54_read_only_and_unknown_keys_are_ignored(client, state):
-    before = row(state, "message", 23)
+    before = record(state, "message", 23)
     body = {"resource_uri": "/rundb/api/v1/message/1/", "foo": {"deep": [1]}, "level": 30}
     assert send(client, "PATCH", "/message/23/", body).status_code == 202
-    assert row(state, "message", 23) == {**before, "level": 30}
-    cdm = row(state, "compositedatamanagement", 5)
+    assert record(state, "message", 23) == {**before, "level": 30}
+    cdm = record(state, "compositedatamanagement", 5)
     body = {"expDir": "x", "expName": "x", "sigproc_state": "Deleted", "sigproc_keep": False, "misc_diskspace": 1,
             "in_process": True, "resource_uri": 3}
     assert send(client, "PUT", "/compositedatamanagement/5/", body).status_code == 204
-    assert row(state, "compositedatamanagement", 5) == cdm
+    assert record(state, "compositedatamanagement", 5) == cdm
 
 
 @pytest.mark.parametrize("method, path, body, field", [
@@ -202,7 +169,7 @@ def test_t56_null_for_a_non_nullable_field(client, path, field):
 def test_t56_null_for_a_nullable_field_is_stored(client, state, path, field):
     assert send(client, "PATCH", path, {field: None}).status_code == 202
     resource, pk = path.strip("/").split("/")
-    assert row(state, resource, int(pk))[field] is None
+    assert record(state, resource, int(pk))[field] is None
 
 
 @pytest.mark.parametrize("method, path, body, message", [
@@ -223,7 +190,7 @@ def test_t57_unique_ids(client, state, method, path, body, message):
                                            ("\uff13\u0665", 35), ("\u00a035\u2003", 35)])  # Python 2 int(u"…")
 def test_t58_integer_values(client, state, value, stored):
     assert send(client, "PATCH", "/message/23/", {"level": value}).status_code == 202
-    assert row(state, "message", 23)["level"] == stored
+    assert record(state, "message", 23)["level"] == stored
 
 
 @pytest.mark.parametrize("value, shown", [
@@ -273,7 +240,7 @@ def test_t59_boolean_fields_take_only_true_and_false(client, value, shown):
 ])
 def test_t60_string_values(client, state, value, stored):
     assert send(client, "PATCH", "/message/23/", {"body": value}).status_code == 202
-    assert row(state, "message", 23)["body"] == stored
+    assert record(state, "message", 23)["body"] == stored
 
 
 @pytest.mark.parametrize("value, shown", [([1, 2], "[1, 2]"), ({"a": 1}, "{'a': 1}")])
@@ -301,7 +268,7 @@ def test_t61_message_text_is_unlimited(client):
 def test_t62_choices_are_not_enforced(client, state):
     assert send(client, "PATCH", "/PluginResultJob/19/", {"run_level": "bogus", "state": "Whatever"}).status_code \
         == 202
-    assert (row(state, "PluginResultJob", 19)["run_level"], row(state, "PluginResultJob", 19)["state"]) == \
+    assert (record(state, "PluginResultJob", 19)["run_level"], record(state, "PluginResultJob", 19)["state"]) == \
         ("bogus", "Whatever")
 
 

@@ -2,22 +2,16 @@
 T31–T34, T63, T64, T66, T69)."""
 from __future__ import annotations
 
-import base64
 import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from torrent_support import API, RESOURCES, A, U, get, record
 
-from mockserver.app import create_app, state_of
-from mockserver.config import Settings
 from mockserver.contract import load
 
-API = "/rundb/api/v1"
-A = {"Authorization": "Basic " + base64.b64encode(b"ionadmin:ionadmin").decode()}
-U = {"Authorization": "Basic " + base64.b64encode(b"ionuser:ionuser").decode()}
-SEED_DIR = Path(__file__).resolve().parent.parent / "seed_data" / "torrent"
-RESOURCES = ["filemonitor", "compositedatamanagement", "PluginResultJob", "message"]
+SEED_DIR = Path(__file__).resolve().parents[2] / "seed_data" / "torrent"
 CDM_5 = (
     '{"basecall_diskspace": 175688.613199234, "basecall_keep": false, "basecall_state": "Local", "diskusage": 371907, '
     '"expDir": "/results/S5_DemoData/S5-540_AmpliSeqExome", "expName": "S5-540_AmpliSeqExome", "id": 5, '
@@ -27,31 +21,6 @@ CDM_5 = (
     '0.0158777236938477, "sigproc_keep": true, "sigproc_state": "Local", "timeStamp": '
     '"2017-03-18T06:39:37.000203+00:00"}'
 )
-
-
-@pytest.fixture(scope="module")
-def app():
-    return create_app(Settings(apis=("torrent",)))
-
-
-@pytest.fixture
-def state(app):
-    state = state_of(app)
-    state.reset()
-    return state
-
-
-@pytest.fixture
-def client(app, state):
-    return app.test_client()
-
-
-def get(client, path, headers=A):
-    return client.get(f"{API}{path}", headers=headers)
-
-
-def stored(state, resource, pk):
-    return next(r for r in state.bindings["torrent"].records(resource) if r["id"] == pk)
 
 
 # -- T12, T13, T15 rendering ---------------------------------------------------------------------------------------
@@ -119,9 +88,9 @@ def test_t13_datetime_output_quirk(client, state, instant, rendered):
 def test_t13_putting_back_a_read_value_changes_it(client, state):
     read = get(client, "/filemonitor/9/").get_json()["updated"]
     assert read == "2014-05-08T19:25:27.000843+00:00"
-    assert stored(state, "filemonitor", 9)["created"] == "2014-05-08T19:25:01.513000+00:00"
+    assert record(state, "filemonitor", 9)["created"] == "2014-05-08T19:25:01.513000+00:00"
     client.patch(f"{API}/message/23/", json={"time": read}, headers=A)
-    assert stored(state, "message", 23)["time"] == "2014-05-08T19:25:27.000843+00:00"
+    assert record(state, "message", 23)["time"] == "2014-05-08T19:25:27.000843+00:00"
     assert get(client, "/message/23/").get_json()["time"] == "2014-05-08T19:25:27+00:00"
 
 
@@ -189,7 +158,7 @@ def test_t34_message_schema_exactly(client):
 def test_t63_filemonitor_size_and_progress_are_strings(client, state):
     obj = get(client, "/filemonitor/9/").get_json()
     assert (obj["size"], obj["progress"]) == ("24174499", "24174499")
-    assert stored(state, "filemonitor", 9)["size"] == 24174499
+    assert record(state, "filemonitor", 9)["size"] == 24174499
     location = client.post(f"{API}/filemonitor/", json={"url": "http://x"}, headers=A).headers["Location"]
     created = client.get(location, headers=A).get_json()
     assert (created["size"], created["progress"]) == (None, "0")
@@ -210,19 +179,19 @@ def test_t64_config_is_always_an_object(client, state, written, rendered):
     response = client.patch(f"{API}/PluginResultJob/19/", data=data, content_type="application/json", headers=A)
     assert response.status_code == 202
     assert get(client, "/PluginResultJob/19/").get_json()["config"] == rendered
-    assert isinstance(stored(state, "PluginResultJob", 19)["config"], str)
+    assert isinstance(record(state, "PluginResultJob", 19)["config"], str)
 
 
 @pytest.mark.parametrize("value, shown", [
     ("abc", "'abc'"), ("[1, 2]", "'[1, 2]'"), ([1, 2], "[1, 2]"), (5, "5"), (True, "True"), (1.5, "1.5"),
 ])
 def test_t64_config_must_be_a_json_object(client, state, value, shown):
-    before = stored(state, "PluginResultJob", 19)
+    before = record(state, "PluginResultJob", 19)
     response = client.patch(f"{API}/PluginResultJob/19/", json={"config": value}, headers=A)
     assert response.status_code == 400
     assert response.get_json() == {"error": f"Value provided to 'config' field doesn't appear to be a JSON object: "
                                             f"{shown}"}
-    assert stored(state, "PluginResultJob", 19) == before
+    assert record(state, "PluginResultJob", 19) == before
 
 
 def test_t66_compositedatamanagement_representation(client):

@@ -4,50 +4,24 @@ from __future__ import annotations
 import base64
 
 import pytest
+from torrent_support import API, HTML, A, U, assert_empty, basic, records, torrent_app
 
-from mockserver.app import create_app, state_of
+from mockserver.app import create_app
 from mockserver.config import Settings, TorrentUser
 
-API = "/rundb/api/v1"
-HTML = "text/html; charset=utf-8"
 ADMIN_KEY = "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567"
 USER_KEY = "76543210f9e8d7c6b5a4938271605f4e3d2c1b0a"
-
-
-def basic(credentials: bytes, scheme: str = "Basic") -> dict[str, str]:
-    return {"Authorization": f"{scheme} {base64.b64encode(credentials).decode()}"}
-
-
-A = basic(b"ionadmin:ionadmin")
-U = basic(b"ionuser:ionuser")
 PLUGIN_KEYS = {"torrent_plugin_keys": {"7": "fedcba9876543210fedcba9876543210fedcba98"}}
 
 
 @pytest.fixture(scope="module")
 def app():
     users = (*Settings().torrent_users, TorrentUser("colon", "pa:ss:word", "c" * 40, superuser=True))
-    return create_app(Settings(apis=("torrent",), torrent_users=users, extra=PLUGIN_KEYS))
-
-
-@pytest.fixture
-def state(app):
-    state = state_of(app)
-    state.reset()
-    return state
-
-
-@pytest.fixture
-def client(app, state):
-    return app.test_client()
-
-
-def rows(state, resource):
-    return state.bindings["torrent"].records(resource)
+    return torrent_app(torrent_users=users, extra=PLUGIN_KEYS)
 
 
 def assert_challenge(response, realm="Torrent Browser"):
-    assert response.status_code == 401 and response.data == b""
-    assert response.headers["Content-Type"] == HTML
+    assert_empty(response, 401)
     assert response.headers["WWW-Authenticate"] == f'Basic Realm="{realm}"'
 
 
@@ -151,12 +125,12 @@ FORBIDDEN = [
 
 @pytest.mark.parametrize("method, path, body", FORBIDDEN)
 def test_t11_ionuser_may_not_write_filemonitor_or_compositedatamanagement(client, state, method, path, body):
-    before = {r: rows(state, r) for r in ("filemonitor", "compositedatamanagement")}
+    before = {r: records(state, r) for r in ("filemonitor", "compositedatamanagement")}
     response = client.open(f"{API}{path}", method=method, json=body, headers=U)
     assert response.status_code == 401 and response.data == b""
     assert response.headers["Content-Type"] == HTML
     assert "WWW-Authenticate" not in response.headers
-    assert {r: rows(state, r) for r in before} == before
+    assert {r: records(state, r) for r in before} == before
 
 
 @pytest.mark.parametrize("method, path, body, status", [
@@ -183,4 +157,4 @@ def test_t11_permission_is_checked_after_field_validation(client, state):
     assert response.status_code == 400
     assert response.get_json() == {"error": "The 'url' field has no data and doesn't allow a default or null value."}
     assert client.patch(f"{API}/filemonitor/99999/", json={}, headers=U).status_code == 404
-    assert len(rows(state, "filemonitor")) == 8
+    assert len(records(state, "filemonitor")) == 8

@@ -1,16 +1,9 @@
 """Torrent rundb API: routes, trailing slashes, methods (torrent-api.md T1–T5, T35–T38)."""
 from __future__ import annotations
 
-import base64
-
 import pytest
+from torrent_support import API, HTML, A, records
 
-from mockserver.app import create_app, state_of
-from mockserver.config import Settings
-
-API = "/rundb/api/v1"
-A = {"Authorization": "Basic " + base64.b64encode(b"ionadmin:ionadmin").decode()}
-HTML = "text/html; charset=utf-8"
 CANNED = b'{"error_message": "Sorry, this request could not be processed. Please try again later."}'
 ALL = "GET,POST,PUT,DELETE,PATCH"
 TOP = (
@@ -22,25 +15,9 @@ TOP = (
 )
 
 
-@pytest.fixture(scope="module")
-def app():
-    return create_app(Settings(apis=("torrent",)))
-
-
-@pytest.fixture
-def state(app):
-    state = state_of(app)
-    state.reset()
-    return state
-
-
-@pytest.fixture
-def client(app, state):
-    return app.test_client()
-
-
-def ids(state, resource="message"):
-    return [row["id"] for row in state.bindings["torrent"].records(resource)]
+def stored_ids(state, resource="message"):
+    """The ids of a resource's stored rows."""
+    return [row["id"] for row in records(state, resource)]
 
 
 # -- T1, T2 top level ----------------------------------------------------------------------------------------------
@@ -104,7 +81,7 @@ def test_t3_redirect_keeps_the_query_and_applies_to_every_method(client, state):
     response = client.post(f"{API}/message?format=json&x=a%20b", json={"body": "x"}, headers=A)
     assert response.status_code == 301
     assert response.headers["Location"] == f"http://localhost{API}/message/?format=json&x=a%20b"
-    assert ids(state) == [23, 24, 25, 26, 27, 28]
+    assert stored_ids(state) == [23, 24, 25, 26, 27, 28]
 
 
 def test_t3_redirect_query_goes_through_iri_to_uri(client):
@@ -141,7 +118,7 @@ def test_t5_non_numeric_and_absent_pks(client, state, method, pk, status, body):
     response = client.open(f"{API}/message/{pk}/", method=method, json={"body": "x"}, headers=A)
     assert (response.status_code, response.data) == (status, body)
     assert response.headers["Content-Type"] == ("application/json" if body else HTML)
-    assert ids(state) == [23, 24, 25, 26, 27, 28]
+    assert stored_ids(state) == [23, 24, 25, 26, 27, 28]
 
 
 def test_t5_leading_zeros_and_signs_are_numeric(client):
@@ -179,13 +156,13 @@ def test_t36_methods_outside_the_allowed_list_are_405_before_authentication(clie
     assert response.headers["Content-Type"] == HTML
     if method != "HEAD":  # a HEAD answer never has a body
         assert response.get_data(as_text=True) == allow
-    assert ids(state) == [23, 24, 25, 26, 27, 28]
+    assert stored_ids(state) == [23, 24, 25, 26, 27, 28]
 
 
 def test_t37_method_override_replaces_the_method(client, state):
     response = client.get(f"{API}/message/23/", headers={**A, "X-HTTP-Method-Override": "delete"})
     assert response.status_code == 204
-    assert 23 not in ids(state)
+    assert 23 not in stored_ids(state)
 
 
 def test_t37_an_empty_override_is_a_method_of_its_own(client, state):
@@ -204,7 +181,7 @@ def test_t37_proppatch_is_patch(client, state):
 def test_t37_override_does_not_apply_to_schema_and_set(client, state):
     response = client.get(f"{API}/message/set/23;24/", headers={**A, "X-HTTP-Method-Override": "DELETE"})
     assert response.status_code == 200
-    assert ids(state) == [23, 24, 25, 26, 27, 28]
+    assert stored_ids(state) == [23, 24, 25, 26, 27, 28]
 
 
 def test_t38_post_to_a_detail_url_is_501_after_authentication(client, state):
@@ -212,4 +189,4 @@ def test_t38_post_to_a_detail_url_is_501_after_authentication(client, state):
     assert response.status_code == 501 and response.data == b""
     assert response.headers["Vary"] == "Accept, Cookie"
     assert client.post(f"{API}/message/23/", json={"body": "x"}).status_code == 401
-    assert ids(state) == [23, 24, 25, 26, 27, 28]
+    assert stored_ids(state) == [23, 24, 25, 26, 27, 28]

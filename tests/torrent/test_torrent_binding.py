@@ -1,29 +1,19 @@
 """The Torrent binding's ApiBinding surface: seeds, admin records, fault-injection errors, reset."""
 from __future__ import annotations
 
-import base64
 from datetime import UTC, datetime
 
 import pytest
+from torrent_support import API, A
 
-from mockserver.app import create_app, state_of
-from mockserver.config import Settings
 from mockserver.errors import ApiError, MockServerError
 
-API = "/rundb/api/v1"
-A = {"Authorization": "Basic " + base64.b64encode(b"ionadmin:ionadmin").decode()}
 NOW = datetime(2024, 1, 2, 3, 4, 5, 6000, UTC)
 
 
-@pytest.fixture(scope="module")
-def app():
-    return create_app(Settings(apis=("torrent",)))
-
-
 @pytest.fixture
-def state(app):
-    state = state_of(app)
-    state.reset()
+def state(state):
+    """conftest's fresh state, its clock set to NOW."""
     state.clock.set(NOW)
     return state
 

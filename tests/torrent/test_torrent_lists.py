@@ -1,18 +1,13 @@
 """Torrent rundb API: the list envelope, paging, links, seeds and formats (torrent-api.md T16–T22, T29, T30)."""
 from __future__ import annotations
 
-import base64
 import json
 
 import pytest
+from torrent_support import API, RESOURCES, A, get
 
-from mockserver.app import create_app, state_of
-from mockserver.config import Settings
 from mockserver.contract import load
 
-API = "/rundb/api/v1"
-A = {"Authorization": "Basic " + base64.b64encode(b"ionadmin:ionadmin").decode()}
-RESOURCES = ["filemonitor", "compositedatamanagement", "PluginResultJob", "message"]
 MESSAGE_EXAMPLE = (
     '{"meta": {"limit": 1, "next": "/rundb/api/v1/message/?offset=1&limit=1&format=json", "offset": 0, '
     '"previous": null, "total_count": 6}, "objects": [{"body": "All Data Management Auto Actions are disabled and '
@@ -20,28 +15,6 @@ MESSAGE_EXAMPLE = (
     '"read", "id": 23, "level": 40, "resource_uri": "/rundb/api/v1/message/23/", "route": "_StaffOnly", "status": '
     '"unread", "tags": "Home_all_auto_actions_disabled", "time": "2017-04-05T23:01:38.000971+00:00"}]}'
 )
-
-
-@pytest.fixture(scope="module")
-def app():
-    return create_app(Settings(apis=("torrent",)))
-
-
-@pytest.fixture
-def state(app):
-    state = state_of(app)
-    state.reset()
-    return state
-
-
-@pytest.fixture
-def client(app, state):
-    return app.test_client()
-
-
-def get(client, path, **kwargs):
-    headers = {**A, **kwargs.pop("headers", {})}
-    return client.get(f"{API}{path}", headers=headers, **kwargs)
 
 
 # -- T16–T21 envelope and paging ------------------------------------------------------------------------------------

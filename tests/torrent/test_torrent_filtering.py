@@ -1,54 +1,25 @@
 """Torrent rundb API: filters, ordering and compositedatamanagement's extra params (torrent-api.md T23–T28, T68)."""
 from __future__ import annotations
 
-import base64
-
 import pytest
+from torrent_support import API, A, get, refused
 
-from mockserver.app import create_app, state_of
-from mockserver.config import Settings
-
-API = "/rundb/api/v1"
-A = {"Authorization": "Basic " + base64.b64encode(b"ionadmin:ionadmin").decode()}
 MISMATCHED = "Invalid resource lookup data provided (mismatched type)."
 ALL_MESSAGES = [23, 24, 25, 26, 27, 28]
 
 
-@pytest.fixture(scope="module")
-def app():
-    return create_app(Settings(apis=("torrent",)))
-
-
-@pytest.fixture
-def state(app):
-    state = state_of(app)
-    state.reset()
-    return state
-
-
-@pytest.fixture
-def client(app, state):
-    return app.test_client()
-
-
-def ids(client, path):
-    response = client.get(f"{API}{path}", headers=A)
+def listed_ids(client, path):
+    """The ids of the objects an admin GET of a list answers, in its order."""
+    response = get(client, path)
     assert response.status_code == 200, response.get_data(as_text=True)
     return [o["id"] for o in response.get_json()["objects"]]
-
-
-def error(client, path):
-    response = client.get(f"{API}{path}", headers=A)
-    assert response.status_code == 400
-    assert response.headers["Content-Type"] == "application/json"
-    return response.get_json()["error"]
 
 
 # -- T23–T25 filters -------------------------------------------------------------------------------------------------
 
 
 def test_t23_filter_syntax_combines_params_with_and(client):
-    assert ids(client, "/message/?status=unread&id__gt=0&route=") == [24, 26, 27]
+    assert listed_ids(client, "/message/?status=unread&id__gt=0&route=") == [24, 26, 27]
 
 
 @pytest.mark.parametrize("query, expected", [
@@ -77,7 +48,7 @@ def test_t23_filter_syntax_combines_params_with_and(client):
     ("expires=startup", [28]),
 ])
 def test_t23_lookups(client, query, expected):
-    assert ids(client, f"/message/?{query}") == expected
+    assert listed_ids(client, f"/message/?{query}") == expected
 
 
 @pytest.mark.parametrize("path, expected", [
@@ -92,7 +63,7 @@ def test_t23_lookups(client, query, expected):
     ("/compositedatamanagement/?diskusage__gt=1000000", [6, 10]),
 ])
 def test_t23_lookups_on_every_resource(client, path, expected):
-    assert ids(client, path) == expected
+    assert listed_ids(client, path) == expected
 
 
 @pytest.mark.parametrize("path", [
@@ -109,19 +80,19 @@ def test_t24_params_that_are_not_fields_are_ignored(client, path):
     ("/PluginResultJob/?plugin_result=5", 15), ("/compositedatamanagement/?search_name=", 6),
 ])
 def test_t24_filtering_names_that_are_not_fields_are_ignored(client, path, total):
-    assert len(ids(client, path)) == total
+    assert len(listed_ids(client, path)) == total
 
 
 def test_t25_value_coercion(client, state):
-    assert ids(client, "/filemonitor/?md5sum=None") == [9, 11, 12, 13, 14, 15, 16]
-    assert ids(client, "/filemonitor/?md5sum=nil") == ids(client, "/filemonitor/?md5sum=none")
-    assert ids(client, "/filemonitor/?size=None") == [14]
+    assert listed_ids(client, "/filemonitor/?md5sum=None") == [9, 11, 12, 13, 14, 15, 16]
+    assert listed_ids(client, "/filemonitor/?md5sum=nil") == listed_ids(client, "/filemonitor/?md5sum=none")
+    assert listed_ids(client, "/filemonitor/?size=None") == [14]
     client.patch(f"{API}/message/25/", json={"tags": True}, headers=A)
-    assert ids(client, "/message/?tags=true") == [25]
-    assert ids(client, "/message/?tags=True") == [25]
-    assert ids(client, "/message/?level__in=20&level__in=40") == [23, 24, 27, 28]
-    assert ids(client, "/message/?route__isnull=yes") == []
-    assert ids(client, "/message/?route__isnull=False") == ALL_MESSAGES
+    assert listed_ids(client, "/message/?tags=true") == [25]
+    assert listed_ids(client, "/message/?tags=True") == [25]
+    assert listed_ids(client, "/message/?level__in=20&level__in=40") == [23, 24, 27, 28]
+    assert listed_ids(client, "/message/?route__isnull=yes") == []
+    assert listed_ids(client, "/message/?route__isnull=False") == ALL_MESSAGES
 
 
 @pytest.mark.parametrize("query", [
@@ -130,17 +101,17 @@ def test_t25_value_coercion(client, state):
 ])
 def test_t25_datetime_values_are_read_as_djangos_parse_datetime_reads_them(client, query):
     """Message 23 is at 2017-04-05T23:01:38.971; every form here means 23:01 that day (or midnight) UTC."""
-    assert 23 in ids(client, f"/message/?{query}")
-    assert 23 not in ids(client, f"/message/?{query.replace('__gte', '__lt')}")
+    assert 23 in listed_ids(client, f"/message/?{query}")
+    assert 23 not in listed_ids(client, f"/message/?{query.replace('__gte', '__lt')}")
 
 
 def test_t25_isnull_takes_the_truth_of_its_value(client):
     """Django tests ``bool(value)``: an empty value means IS NOT NULL; None is refused like any lookup's None."""
-    assert ids(client, "/filemonitor/?md5sum__isnull=") == [10]
-    assert ids(client, "/filemonitor/?md5sum__isnull=0") == [9, 11, 12, 13, 14, 15, 16]
+    assert listed_ids(client, "/filemonitor/?md5sum__isnull=") == [10]
+    assert listed_ids(client, "/filemonitor/?md5sum__isnull=0") == [9, 11, 12, 13, 14, 15, 16]
     response = client.get(f"{API}/filemonitor/?md5sum__isnull=None", headers=A)
     assert response.status_code == 400 and response.get_json() == {"error": MISMATCHED}
-    assert ids(client, "/message/?id=23&id=24") == [24]  # one value per name: the last, as QueryDict[name]
+    assert listed_ids(client, "/message/?id=23&id=24") == [24]  # one value per name: the last, as QueryDict[name]
 
 
 @pytest.mark.parametrize("path, message", [
@@ -176,7 +147,7 @@ def test_t25_isnull_takes_the_truth_of_its_value(client):
                                 "at position 0"),
 ])
 def test_t26_filter_errors(client, path, message):
-    assert error(client, path) == message
+    assert refused(client, "GET", path) == message
 
 
 @pytest.mark.parametrize("path, message", [
@@ -207,7 +178,7 @@ def test_t26_field_errors_win_over_value_errors_whatever_the_order(client, path,
     ("/compositedatamanagement/?order_by=diskusage", [5, 8, 10, 6, 7, 9]),
 ])
 def test_t27_order_by(client, path, expected):
-    assert ids(client, path) == expected
+    assert listed_ids(client, path) == expected
 
 
 @pytest.mark.parametrize("path, message", [
@@ -222,12 +193,12 @@ def test_t27_order_by(client, path, expected):
     ("/message/?order_by=id__foo", "The 'id' field does not support relations."),
 ])
 def test_t28_ordering_errors(client, path, message):
-    assert error(client, path) == message
+    assert refused(client, "GET", path) == message
 
 
 def test_t28_query_errors_come_filters_first_then_ordering_then_limit(client):
-    assert error(client, "/message/?limit=x&order_by=nosuch&id=abc") == MISMATCHED
-    assert error(client, "/message/?limit=x&order_by=nosuch") == "No matching 'nosuch' field for ordering on."
+    assert refused(client, "GET", "/message/?limit=x&order_by=nosuch&id=abc") == MISMATCHED
+    assert refused(client, "GET", "/message/?limit=x&order_by=nosuch") == "No matching 'nosuch' field for ordering on."
 
 
 # -- T68 compositedatamanagement extras ------------------------------------------------------------------------------
@@ -254,9 +225,9 @@ def test_t28_query_errors_come_filters_first_then_ordering_then_limit(client):
     ("search_name=user&order_by=-timeStamp&basecall_filter=L,S", [10, 9, 6]),
 ])
 def test_t68_compositedatamanagement_extra_params(client, query, expected):
-    assert ids(client, f"/compositedatamanagement/?{query}") == expected
+    assert listed_ids(client, f"/compositedatamanagement/?{query}") == expected
 
 
 def test_t68_invalid_search_name(client):
-    assert error(client, "/compositedatamanagement/?search_name=(") == \
+    assert refused(client, "GET", "/compositedatamanagement/?search_name=(") == \
         "Invalid regular expression for 'search_name': missing ), unterminated subpattern at position 0"
