@@ -79,8 +79,9 @@ def exchange(response, case) -> Exchange | None:
         return None
     kind, resource = suite.facts.locate(case.operation.path)
     headers = CaseInsensitiveDict({name: ", ".join(values) for name, values in response.headers.items()})
+    received = getattr(suite.target, "received_url", lambda case_id: None)(case.id)
     return Exchange(suite=suite, case=case, method=case.method.upper(), path=case.operation.path,
-                    url=response.request.url, status=response.status_code, headers=headers,
+                    url=received or response.request.url, status=response.status_code, headers=headers,
                     body=response.content or b"", kind=kind, resource=resource,
                     prepared=response.request)
 

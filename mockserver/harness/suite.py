@@ -160,8 +160,8 @@ def build(api: str, target: Target, credentials: auth.Credentials, options: Opti
     config = schemathesis.Config.from_dict(_config(options, api_base_url))
     schema = schemathesis.openapi.from_path(OPENAPI_DIR / f"{api}.json", config=config)
     schema.__class__ = HarnessSchema
-    if hasattr(target, "app"):
-        schema.app = target.app
+    if hasattr(target, "wsgi"):
+        schema.app = target.wsgi
     if options.read_only:
         schema = schema.include(method=list(READ_METHODS))
     if options.operation_ids:

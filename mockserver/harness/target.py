@@ -116,6 +116,12 @@ class InProcessTarget(Target):
         super().__init__()
         self.app = app
         self.client = app.test_client()
+        self.wsgi = _Received(app)  # what schemathesis calls
+
+    def received_url(self, case_id: str) -> str | None:
+        """The URL as the app received it for a schemathesis case. In process, schemathesis encodes some query
+        values (lists, objects) differently from the URL it reports; the checks must judge what was received."""
+        return self.wsgi.urls.get(case_id)
 
     @property
     def shown_origin(self) -> str:
@@ -136,6 +142,25 @@ class InProcessTarget(Target):
                       response.get_data(), headers, body)
         response.close()
         return reply
+
+
+class _Received:
+    """A WSGI wrapper that notes the URL each schemathesis case arrived with (by its test-case id header)."""
+
+    KEPT = 1000
+
+    def __init__(self, app):
+        self.app = app
+        self.urls: dict[str, str] = {}
+
+    def __call__(self, environ, start_response):
+        case_id = environ.get("HTTP_X_SCHEMATHESIS_TESTCASEID")
+        if case_id:
+            if len(self.urls) >= self.KEPT:
+                self.urls.pop(next(iter(self.urls)))
+            query = environ.get("QUERY_STRING", "")
+            self.urls[case_id] = IN_PROCESS_URL + environ.get("PATH_INFO", "") + (f"?{query}" if query else "")
+        return self.app(environ, start_response)
 
 
 class RemoteTarget(Target):

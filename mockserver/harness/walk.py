@@ -11,15 +11,14 @@ of an existing object with fresh unique values), then generated ones.
 """
 from __future__ import annotations
 
-import random
 import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, find, settings
-from hypothesis.errors import NoSuchExample, Unsatisfiable
+import hypothesis
+from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import CheckContext, run_checks
 
 from ..schemas import validator
@@ -172,20 +171,20 @@ class Walker:
         return self._call(case).status_code
 
     def _generated(self, operation, condition):
-        """The first of a few generated cases that meets the condition. Each case is drawn on its own (a pure
-        draw, seeded), and only then sent: the server's answers are not Hypothesis' business, as they change
-        with the server's state."""
-        strategy = operation.as_strategy()
-        quiet = settings(max_examples=1, phases=[Phase.generate], database=None, deadline=None,
-                         suppress_health_check=list(HealthCheck))
-        for seed in range(GENERATED_TRIES):
-            try:
-                case = find(strategy, lambda _: True, settings=quiet, random=random.Random(seed))
-            except (NoSuchExample, Unsatisfiable):
-                return None
-            if condition(case):
-                return case
-        return None
+        """The first of a few generated cases that meets the condition. The cases are drawn first (a pure,
+        seeded draw) and only then sent: the server's answers are not Hypothesis' business, as they change with
+        the server's state."""
+        drawn: list = []
+
+        @hypothesis.seed(0)
+        @settings(max_examples=GENERATED_TRIES, phases=[Phase.generate], database=None, deadline=None,
+                  suppress_health_check=list(HealthCheck))
+        @given(operation.as_strategy())
+        def draw(case):
+            drawn.append(case)
+
+        draw()
+        return next((case for case in drawn if condition(case)), None)
 
     def _validate(self, case, response) -> list[tuple[str, Any]]:
         config = self.suite.schema.config.checks_config_for(operation=case.operation, phase="stateful")
