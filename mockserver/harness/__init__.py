@@ -8,7 +8,9 @@ Modules, in dependency order (each imports only those above it):
 - ``suite``      a configured schemathesis schema for one API and one target; resets and guards between cases
 - ``probes`` and the rule modules (``writes``, ``paging``, ``identity``, ``access``) — the rules beyond the schema
 - ``checks``     the rules registered as schemathesis checks, one named check per rule
-- ``runner`` and ``report`` — ``mockserver contract``: run every phase, print progress, write JUnit and Markdown
+- ``walk``       every contract link followed on purpose, after the state machine's random walks
+- ``results``, ``report``, ``runner`` — ``mockserver contract``: run every phase, print progress, write JUnit
+  and Markdown; ``options`` holds its command-line options (loadable without schemathesis)
 
 Nothing here imports the dialects of the mock: the harness talks HTTP (or WSGI), so the same code judges a
 real server.
