@@ -10,6 +10,7 @@ from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 
 from mockserver.contractgen import hub
+from mockserver.contractgen import hub_spec as spec
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIR = ROOT / "contracts" / "source"
@@ -521,6 +522,62 @@ def test_response_fields_are_all_present_and_unset_scalars_nullable(doc):
     assert "nullable" not in site["properties"]["color"]  # arrays are [] when unset
     assert body(doc, "GET", "/users/{username}/")["properties"]["nas_user"]["nullable"] is True
     assert body(doc, "GET", "/schedules/{id}/")["properties"]["space"]["nullable"] is True  # optional on create
+
+
+def response_items(doc, resource):
+    """(operation, one item schema) of every success body of a resource, list items and alternatives included."""
+    def items(schema):
+        for key in ("oneOf", "anyOf"):
+            if key in schema:
+                return [i for s in schema[key] for i in items(s)]
+        if schema.get("type") == "array":
+            return items(schema["items"])
+        if "results" in schema.get("properties", {}) and "count" in schema["properties"]:
+            return items(schema["properties"]["results"])
+        return [schema]
+    found = []
+    for path, operations in doc["paths"].items():
+        for method, operation in operations.items():
+            for code, response in operation["responses"].items():
+                content = response.get("content", {}).get("application/json")
+                if operation["x-resource"] == resource and code.startswith("2") and content:
+                    found += [(f"{method.upper()} {path}", i) for i in items(deref(doc, content["schema"]))]
+    return found
+
+
+def field_at(schema, path):
+    for part in path.split("."):
+        if part not in schema.get("properties", {}):
+            return None
+        schema = schema["properties"][part]
+    return schema
+
+
+@pytest.mark.parametrize(("resource", "path"), sorted(spec.DELETED_REFERENCES))
+def test_h65_references_a_delete_can_null_are_nullable_in_every_response_of_their_resource(doc, resource, path):
+    fields = [(where, field_at(schema, path)) for where, schema in response_items(doc, resource)]
+    fields = [(where, field) for where, field in fields if field is not None]
+    assert fields, f"{resource}.{path} is in no response"
+    assert [where for where, field in fields if not field.get("nullable")] == []
+
+
+def test_h65_table_holds_every_single_reference_a_delete_leaves_null(doc, drifts):
+    # The mock's references less those whose referrer goes with the target, and targets the API cannot delete.
+    from mockserver.dialects.drf.models import CASCADES, REFERENCES
+    cascaded = {pair for pairs in CASCADES.values() for pair in pairs}
+    deletable = {operation["x-resource"] for operations in doc["paths"].values()
+                 for method, operation in operations.items() if method == "delete"}
+    def single(resource, field):  # spaces' "sites.name" is an item field of the sites array
+        shapes = [field_at(schema, field) for _, schema in response_items(doc, resource)]
+        return all(shape.get("type") != "array" for shape in shapes if shape is not None)
+    derived = {(resource, ref.field(path)) for resource, refs in REFERENCES.items() for path, ref in refs.items()
+               if not ref.many and (resource, ref.field(path)) not in cascaded and ref.target in deletable
+               and single(resource, ref.field(path))}
+    assert derived == set(spec.DELETED_REFERENCES) - {("automatedschedules", "site_name")}
+    chose = {d.where: d.contract_chose for d in drifts}
+    assert chose["shares/nfs.space"] == "nullable (H65: null once its Space is deleted)"
+    assert chose["users.nas_user.primary_group"] == "nullable (H65: null once its Group is deleted)"
+    assert "policies.site" not in chose  # nullable already: optional in the reference
 
 
 def test_write_responses_are_the_full_object(doc):

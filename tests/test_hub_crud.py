@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from test_hub_support import Hub, hub_app
+from test_hub_support import Hub, check_contract, hub_app
 
 from mockserver.app import state_of
 
@@ -97,6 +97,29 @@ def test_h65_deleting_a_schedule_or_workflow_takes_its_schedule_workflows(hub):
 def test_h65_deleting_a_group_removes_it_from_users(hub):
     hub.delete("groups/1/")
     assert hub.get("users/alice/").json["groups"] == []
+
+
+def test_h65_deleting_a_space_leaves_its_shares_space_null_as_the_contract_allows(hub):
+    space = hub.created("spaces/", {"name": "gone", "mountpoint": "/mmfs1/data/gone",
+                                    "sites": [{"name": "site1", "label": "Site 1"}]})
+    nfs = hub.created("shares/nfs/", {"space": space["id"]})
+    samba = hub.created("shares/samba/", {"space": space["id"], "name": "smb", "read_only": False, "visible": True})
+    assert hub.delete(f"spaces/{space['id']}/").status_code == 204
+    for kind, share in (("nfs", nfs), ("samba", samba)):
+        listed = hub.get(f"shares/{kind}/")
+        assert [s["space"] for s in listed.json] == [None]
+        check_contract("GET", f"/shares/{kind}/", 200, listed.json)
+        detail = hub.get(f"shares/{kind}/{share['id']}/")
+        assert detail.json["space"] is None
+        check_contract("GET", f"/shares/{kind}/{{id}}/", 200, detail.json)
+
+
+def test_h60_a_policy_created_without_enabled_is_enabled(hub):
+    policy = hub.created("policies/", {"name": "tier", "site": 1})
+    assert policy["enabled"] is True
+    listed = hub.get("automatedschedules/")
+    assert [i["enabled"] for i in listed.json["results"] if i["policy_id"] == policy["id"]] == [True]
+    check_contract("GET", "/automatedschedules/", 200, listed.json)
 
 
 def test_h66_nested_list_semantics(hub):

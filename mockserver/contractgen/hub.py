@@ -3,7 +3,8 @@
 The 155 documented operations are parsed from ``003_cbc2723944dd96d0.txt`` (hub_parse), their field lists
 turned into schemas (hub_schema); the behaviour spec's decisions are small tables (hub_spec): the ten
 headless share operations at their D18 paths, ``GET /jobs/{id}/`` (D2), statuses, response bodies the spec
-defines (4.2), computed field types (4.3), lookups (D13), unique fields (4.5). 166 operations in all.
+defines (4.2), computed field types (4.3), lookups (D13), unique fields (4.5), references a delete leaves
+null (H65). 166 operations in all.
 
 Top-level extension ``x-resources``, read by the mock's engine: one entry per resource, keyed by its path
 under ``/api/`` without slashes at the ends (``sites``, ``auth/clientkeys``,
@@ -40,7 +41,7 @@ from . import hub_spec as spec
 from .hub_examples import EXAMPLES
 from .hub_parse import Operation, parse_reference
 from .hub_resources import Resource, group, rename, x_resources
-from .hub_schema import REF, Registry, list_shape, object_schema, ref, rename_refs, replace_at
+from .hub_schema import REF, Registry, at, list_shape, object_schema, ref, rename_refs, replace_at
 
 SOURCE = "003_cbc2723944dd96d0.txt"
 TOKEN_RESOURCE = "auth/token"
@@ -57,6 +58,7 @@ class Builder:
         self.by_key = {(op.method, op.path): op for op in operations}
         self.op_resource = {(op.method, op.path): r for r in self.resources.values() for op in r.operations}
         self._computed_seen: set[tuple[str, str]] = set()
+        self.references_seen: set[tuple[str, str]] = set()  # DELETED_REFERENCES found in some response
         # Response drifts name component schemas, known only once identical ones have collapsed.
         self.pending: list[tuple[str, str, str, int, spec.Body, str]] = []
 
@@ -76,7 +78,8 @@ class Builder:
                 self._drift(f"{resource.key}.{f.name}", "(required) in responses, optional on create",
                             "nullable in responses (H8: unset values are null)")
         schema = object_schema(fields, "response", optional)
-        return self._computed(schema, resource, op) if computed else schema
+        schema = self._computed(schema, resource, op) if computed else schema
+        return self._deleted_references(schema, resource)
 
     def request(self, method: str, path: str) -> dict:
         op = self.by_key[(method, path)]
@@ -112,6 +115,20 @@ class Builder:
                 self._computed_seen.add((key, path))
                 typed = fields[path].type if path in fields else "string"
                 self._drift(f"{key}.{path}", f"typed {typed}", f"4.3: {_describe(value)}")
+        return schema
+
+    def _deleted_references(self, schema: dict, resource: Resource) -> dict:
+        """H65: a reference whose target is deleted becomes null, whatever the reference marks (required)."""
+        for (key, path), model in spec.DELETED_REFERENCES.items():
+            found = at(schema, path) if key == resource.key else None
+            if found is None:
+                continue
+            self.references_seen.add((key, path))
+            properties, name = found
+            if not properties[name].get("nullable"):
+                properties[name]["nullable"] = True
+                self._drift(f"{key}.{path}", "(required), non-null",
+                            f"nullable (H65: null once its {model} is deleted)")
         return schema
 
     def _drift(self, where: str, says: str, chose: str) -> None:
@@ -302,6 +319,9 @@ def build(source_dir: Path) -> tuple[dict, list[Drift]]:
     for op in sorted(operations, key=lambda o: (o.path, METHOD_ORDER.index(o.method))):
         paths.setdefault(op.path, {})[op.method.lower()] = builder.operation(op)
     resources = x_resources(builder.resources, paths)
+    missing = set(spec.DELETED_REFERENCES) - builder.references_seen
+    if missing:  # a misspelt entry would silently make nothing nullable
+        raise ValueError(f"H65 references in no response schema: {sorted(missing)}")
     schemas_, responses = ops_.error_components()
     names = builder.registry.canonical({r.base for r in builder.resources.values()} | set(spec.NAMED))
     document = {

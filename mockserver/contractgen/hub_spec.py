@@ -126,6 +126,31 @@ READ_ONLY = {
     ("POST", "/file/workflow/"): (["job"], "read-only (H74: the server sets the job it creates)"),
 }
 
+# H65: single references a delete leaves null, so nullable in every response schema of the resource even where
+# the reference marks them (required): (resource, field path) → the model whose delete nulls it. The 4.4 table
+# plus the references the mock keeps (dialects/drf/models.py REFERENCES, many=False), less the rows deleted with
+# their target (CASCADES: nodes, queues, filesystems, storagepools, servers, schedule workflows) and references
+# to permissions (the API cannot delete one). Arrays lose the id instead (H65) and need nothing here.
+DELETED_REFERENCES: dict[tuple[str, str], str] = {
+    ("alerts", "site"): "Site",
+    ("auth/clientkeys", "user"): "User",
+    ("automatedschedules", "site_name"): "Site",  # the site of its schedule or policy (H114)
+    ("external_targets", "space"): "Space",  # the whole {name, …} object
+    ("external_targets", "backup_site"): "Site",
+    ("external_targets", "bucket_instance"): "Bucket",
+    ("ipaddresses", "datastore"): "DataStore",
+    ("policies", "site"): "Site",
+    ("schedules", "site"): "Site",
+    ("schedules", "space"): "Space",
+    ("shares/nfs", "space"): "Space",
+    ("shares/samba", "space"): "Space",
+    ("sitelinks", "site"): "Site",
+    ("sitelinks", "datastore"): "DataStore",
+    ("users", "nas_user.primary_group"): "Group",
+    ("users", "profile.default_site"): "Site",
+    ("users", "profile.home_site"): "Site",
+}
+
 # Query parameters the reference types as plain strings that the spec reads as another format.
 QUERY_FORMATS = {("GET", "/alerts/", "timestamp"): "date-time"}  # H38, H110
 

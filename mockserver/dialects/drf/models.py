@@ -127,7 +127,8 @@ DEFAULTS: dict[str, dict[str, object]] = {
     "users": {"is_active": True, "is_staff": False, "is_superuser": False, "first_name": "", "last_name": "",
               "email": "", "groups": []},
     "groups": {"permissions": [], "object_permissions": []},
-    "policies": {"spaces": [], "triggers": [], "condition_groups": []},
+    # enabled: automatedschedules/ shows it as a non-null boolean, as for schedules and workflows.
+    "policies": {"enabled": True, "spaces": [], "triggers": [], "condition_groups": []},
     "sites": {"color": [], "include": [], "exclude": [], "files_count": 0, "directories_count": 0,
               "files_stubbed_count": 0, "files_hydrated_count": 0},
     "buckets": {},
