@@ -42,7 +42,7 @@ class HubList:
     """A collection answer: the dialect paginates ``items`` (page/page_size, or a bare array where the route
     table says so) and merges ``extra`` into the envelope (e.g. the ``stats`` of ``GET /jobs/``)."""
 
-    items: list[Any]
+    items: list[Any]  # or the dialect's lazily read Listing (generic lists render only the page shown)
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -149,7 +149,7 @@ class DrfApi:
     def _reply(self, call: Call, reply: HubReply | HubList) -> Response:
         if isinstance(reply, HubList):
             if _shape(call) == "arr":
-                return json_response(_ordered(call, reply.items))
+                return json_response(_ordered(call, list(reply.items)))
             body = paginate(reply.items, call.query, call.url, _extras(call, reply.extra))
             return json_response(_ordered(call, body))
         if reply.body is None:

@@ -38,7 +38,7 @@ def node_online(world: World, node: Row) -> bool:
 
 
 def site_nodes(world: World, site_id: Any) -> list[Row]:
-    return [n for n in world.rows("nodes") if n.get("site") == site_id]
+    return world.having("nodes", "site", site_id)
 
 
 def queue_heartbeat(world: World, queue: Row) -> str | None:
@@ -52,8 +52,7 @@ def space_sites(world: World, space: Row) -> list[Row]:
         site = world.get("sites", site_id)
         if site is None:
             continue
-        pool = next((p["name"] for p in world.rows("storagepools") if p.get("site") == site_id and p.get("is_default")),
-                    None)
+        pool = next((p["name"] for p in world.having("storagepools", "site", site_id) if p.get("is_default")), None)
         out.append({"id": site_id, "label": site.get("label") or "", "name": site["name"], "pool": pool,
                     "usage": [space_bytes_used(world.state, site, space.get("mountpoint") or ""),
                               space.get("size") or 0]})
@@ -91,7 +90,7 @@ COMPUTED: dict[str, dict[str, Callable[[World, Row], Any]]] = {
         "last_heartbeat": heartbeat,
         "online": node_online,
         "has_default_queue": lambda world, row: any(
-            q.get("site") == row.get("site") and q.get("name") == "default" for q in world.rows("queues")),
+            q.get("name") == "default" for q in world.having("queues", "site", row.get("site"))),
     },
     "queues": {
         "nodes": lambda world, row: [n["name"] for n in site_nodes(world, row.get("site"))],
@@ -99,8 +98,8 @@ COMPUTED: dict[str, dict[str, Callable[[World, Row], Any]]] = {
     },
     "buckets": {
         **{secret: _mask(secret) for secret in BUCKET_SECRETS},
-        "external_targets": lambda world, row: [t["id"] for t in world.rows("external_targets")
-                                                if t.get("bucket_instance") == row["id"]],
+        "external_targets": lambda world, row: [t["id"] for t in world.having("external_targets", "bucket_instance",
+                                                                              row["id"])],
         "soft_deleting": _constant(False),
     },
     "external_targets": {"bucket": _bucket, "endpoint_name": _endpoint, "is_ready": _constant(True)},

@@ -63,13 +63,17 @@ def operation(*op_ids: str, fallback: bool = False) -> Callable[[Callable[[Call]
 def next_number(world: World, resource: str, path: str, start: int) -> int:
     """The next free number from ``start`` upwards among the rows' ``path`` values (uid, gid)."""
     head, _, tail = path.partition(".")
-    taken = []
-    for row in world.rows(resource):
-        value = row.get(head)
-        value = value.get(tail) if tail and isinstance(value, dict) else (None if tail else value)
-        if isinstance(value, int):
-            taken.append(value)
-    return max([start - 1, *taken]) + 1
+
+    def highest(rows: list[Row]) -> int:
+        taken = []
+        for row in rows:
+            value = row.get(head)
+            value = value.get(tail) if tail and isinstance(value, dict) else (None if tail else value)
+            if isinstance(value, int):
+                taken.append(value)
+        return max([start - 1, *taken]) + 1
+
+    return world.scan(resource, highest)
 
 
 DEFAULT = Hooks()

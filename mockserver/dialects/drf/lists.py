@@ -4,16 +4,17 @@ reads them (H38): only the operation's documented parameters filter, each typed 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from ...clock import isoformat_z
-from ...engine import LOOKUPS
+from ...engine import LOOKUPS, order_rows
 from ...errors import ApiError
 from .fields import Invalid, parse_datetime
 from .models import FILTERS, PARAM_TYPES
 from .render import stored_refs
+from .spec import table
 from .world import Row, World
 
 DEFAULT_SIZE = 20
@@ -72,12 +73,47 @@ def envelope(items: Sequence[Any], total: int, size: int, number: int, url: str,
     return body
 
 
-def paginate(items: list[Any], query: Any, url: str, extra: dict[str, Any] | None = None) -> Any:
-    """A whole list → the page asked for in the envelope, or the bare list when pagination is off."""
-    size, number, offset = window(len(items), query)
+def paginate(items: list[Any] | Listing, query: Any, url: str, extra: dict[str, Any] | None = None) -> Any:
+    """A list → the page asked for in the envelope, or the bare list when pagination is off."""
+    if isinstance(items, Listing):
+        total, size, number, shown = items.page(query)
+    else:
+        total = len(items)
+        size, number, offset = window(total, query)
+        shown = items if size is None else items[offset:offset + size]
     if size is None:
-        return items
-    return envelope(items[offset:offset + size], len(items), size, number, url, extra)
+        return shown
+    return envelope(shown, total, size, number, url, extra)
+
+
+class Listing:
+    """A resource's list, read lazily: the stored rows are filtered, counted and ordered under the store's lock,
+    and only the rows shown are copied and rendered, so a page costs one cheap pass over the table plus the
+    page itself. ``order``: (field, descending) keys, ending with the id, so that ties keep their id order."""
+
+    def __init__(self, world: World, resource: str, where: Callable[[Row], bool] | None,
+                 order: list[tuple[str, bool]], render: Callable[[Row], Any]):
+        self.world, self.resource, self.where, self.order, self.render = world, resource, where, order, render
+
+    def page(self, query: Any) -> tuple[int, int | None, int, list[Any]]:
+        """→ (count, page size or None when pagination is off, page number, the page's items); 404 for a page
+        that does not exist."""
+        seen: dict[str, Any] = {}
+
+        def cut(rows: list[Row]) -> list[Row]:
+            rows = order_rows(rows, self.order)
+            seen["count"] = len(rows)
+            seen["size"], seen["number"], offset = window(len(rows), query)  # the page depends on the count
+            return rows if seen["size"] is None else rows[offset:offset + seen["size"]]
+
+        _, rows = self.world.state.store.select(table(self.resource), self.where, cut)
+        return seen["count"], seen["size"], seen["number"], [self.render(row) for row in rows]
+
+    def __iter__(self) -> Iterator[Any]:
+        """Every row, rendered (a list the contract does not page)."""
+        order = self.order
+        _, rows = self.world.state.store.select(table(self.resource), self.where, lambda rows: order_rows(rows, order))
+        return iter([self.render(row) for row in rows])
 
 
 def replace_param(url: str, key: str, value: Any) -> str:

@@ -6,6 +6,7 @@ tags …) are numbered in file order. Admin records go through the same rules as
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -28,13 +29,22 @@ def resource_of(seed_key: str) -> str:
     return CONTRACT_RESOURCES.get(seed_key, seed_key)
 
 
+# (reference, what names the target: a name or an id) → the target's id, or None
+Lookup = Callable[[Ref, Any], Any]
+
+
 def convert_seeds(seeds: dict[str, list[Row]]) -> dict[str, list[Row]]:
     by_resource = {resource_of(key): rows for key, rows in seeds.items()}
-    return {f"hub/{key}": [to_stored(resource_of(key), row, index, by_resource) for index, row in enumerate(rows, 1)]
+
+    def lookup(ref: Ref, value: Any) -> Any:
+        targets = by_resource.get(ref.target, [])
+        return next((t.get("id", i) for i, t in enumerate(targets, 1) if names(t, ref, value)), None)
+
+    return {f"hub/{key}": [to_stored(resource_of(key), row, index, lookup) for index, row in enumerate(rows, 1)]
             for key, rows in seeds.items()}
 
 
-def to_stored(resource: str, row: Row, number: int, known: dict[str, list[Row]]) -> Row:
+def to_stored(resource: str, row: Row, number: int, lookup: Lookup) -> Row:
     stored = copy.deepcopy(row)
     stored.pop("url", None)
     stored.setdefault("id", number)
@@ -43,27 +53,27 @@ def to_stored(resource: str, row: Row, number: int, known: dict[str, list[Row]])
         if ref.reverse:
             stored.pop(field, None)
             continue
-        _convert_at(stored, field.split("."), ref, known.get(ref.target, []))
+        _convert_at(stored, field.split("."), ref, lookup)
     stored.update(SEEDED_EXTRAS.get(resource, {}))
     return stored
 
 
-def _convert_at(node: Any, parts: list[str], ref: Ref, targets: list[Row]) -> None:
+def _convert_at(node: Any, parts: list[str], ref: Ref, lookup: Lookup) -> None:
     if isinstance(node, list):
         for item in node:
-            _convert_at(item, parts, ref, targets)
+            _convert_at(item, parts, ref, lookup)
         return
     if not isinstance(node, dict) or parts[0] not in node:
         return
     if len(parts) > 1:
-        _convert_at(node[parts[0]], parts[1:], ref, targets)
+        _convert_at(node[parts[0]], parts[1:], ref, lookup)
         return
     value = node[parts[0]]
-    node[parts[0]] = [target_id(v, ref, targets) for v in value] if isinstance(value, list) \
-        else target_id(value, ref, targets)
+    node[parts[0]] = [target_id(v, ref, lookup) for v in value] if isinstance(value, list) \
+        else target_id(value, ref, lookup)
 
 
-def target_id(value: Any, ref: Ref, targets: list[Row]) -> Any:
+def target_id(value: Any, ref: Ref, lookup: Lookup) -> Any:
     """The id of the target a representation names: an id, a name, or an object with either."""
     if value is None or (isinstance(value, int) and not isinstance(value, bool)):
         return value
@@ -71,10 +81,12 @@ def target_id(value: Any, ref: Ref, targets: list[Row]) -> Any:
         if "id" in value:
             return value["id"]
         value = value.get(ref.by, value.get("name"))
-    for index, target in enumerate(targets, 1):
-        if target.get(ref.by) == value or (ref.by == "id" and target.get("name") == value):
-            return target.get("id", index)
-    return None
+    return lookup(ref, value)
+
+
+def names(target: Row, ref: Ref, value: Any) -> bool:
+    """Whether ``value`` names this target row."""
+    return target.get(ref.by) == value or (ref.by == "id" and target.get("name") == value)
 
 
 if TYPE_CHECKING:
@@ -154,15 +166,19 @@ def _raw(world: World, key: str, obj: dict[str, Any]) -> dict[str, Any]:
     spec = world.spec.resources.get(key, {})
     schema = world.spec.schema(spec.get("schema"))
     cleaned = obj if schema is None else clean_body(world, key, _writable(world.spec.resolve(schema)), obj)
-    known = {k: world.rows(k) for k in binding_targets(key)}
     collection = world.collection(key)
     pk = obj["id"] if "id" in obj else collection.allocate_id()
     if world.get(key, pk) is not None:
         raise ApiError(400, {"id": [f"An object with id {pk} already exists."]})
-    row = to_stored(key, {**cleaned, "id": pk}, pk, known)
+    row = to_stored(key, {**cleaned, "id": pk}, pk, lambda ref, value: _stored_id(world, ref, value))
     collection.save(row)
     world.changed()
     return Renderer(world).row(key, row, world.spec.schema(spec["schema"])) if spec.get("schema") else row
+
+
+def _stored_id(world: World, ref: Ref, value: Any) -> Any:
+    target = world.first(ref.target, lambda row: names(row, ref, value))
+    return None if target is None else target.get("id")
 
 
 def _writable(schema: dict[str, Any]) -> dict[str, Any]:
@@ -172,7 +188,3 @@ def _writable(schema: dict[str, Any]) -> dict[str, Any]:
     if isinstance(schema.get("items"), dict):
         schema["items"] = _writable(schema["items"])
     return schema
-
-
-def binding_targets(key: str) -> set[str]:
-    return {ref.target for ref in REFERENCES.get(key, {}).values()}

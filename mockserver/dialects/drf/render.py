@@ -45,8 +45,7 @@ class Renderer:
 
     def _reference(self, ref: Ref, row: Row, name: str) -> Any:
         if ref.reverse:
-            return [Linked(ref.target, r) for r in self.world.rows(ref.target)
-                    if row["id"] in (r.get(ref.reverse) or [])]
+            return [Linked(ref.target, r) for r in self.world.holding(ref.target, ref.reverse, row["id"])]
         stored = row.get(name)
         if ref.many:
             return [Linked(ref.target, self.world.get(ref.target, pk)) for pk in stored or []

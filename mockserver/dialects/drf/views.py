@@ -3,17 +3,17 @@ resource of the contract; resource rules come from ``hooks``, response shapes fr
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
-from ...engine import order_rows
 from ...errors import ApiError
 from ...hub import HubList, HubReply
 from .call import Call
-from .hooks import hooks_for
+from .hooks import Hooks, hooks_for
 from .http import require_object
-from .lists import row_filter
+from .lists import Listing, row_filter
 from .models import CASCADES, DEFAULTS, ORDERING, REFERENCES
-from .world import Row, World
+from .world import BY_ID, Row, World
 from .writes import apply_reverse, clean_body, number_nested, without_reverse
 
 
@@ -29,20 +29,28 @@ def item_schema(call: Call) -> dict[str, Any] | None:
     return None
 
 
-def visible_rows(call: Call, resource: str | None = None) -> list[Row]:
-    resource = resource or call.resource or ""
+def visible(call: Call, resource: str) -> Callable[[Row], bool] | None:
+    """Which stored rows the list shows: those the caller may see, that pass the query's filters and, on a
+    nested route, that belong to the parent. None: every row."""
     hooks = hooks_for(resource)
+    checks = [] if type(hooks).visible is Hooks.visible else [lambda row: hooks.visible(call, row)]
     predicate = row_filter(call.world, resource, call.op.params, call.query)
-    rows = [r for r in call.world.rows(resource) if hooks.visible(call, r) and (predicate is None or predicate(r))]
+    checks += [predicate] if predicate is not None else []
     if call.route.params and call.resource_spec.get("parent"):
-        parent_field = call.world.parent_field(resource)
-        rows = [r for r in rows if call.parent is not None and r.get(parent_field) == call.parent["id"]]
-    return order_rows(rows, ORDERING.get(resource, [("id", False)]))
+        if call.parent is None:
+            return lambda row: False
+        parent_field, parent_id = call.world.parent_field(resource), call.parent["id"]
+        checks.append(lambda row: row.get(parent_field) == parent_id)
+    if not checks:
+        return None
+    return checks[0] if len(checks) == 1 else lambda row: all(check(row) for check in checks)
 
 
 def list_view(call: Call) -> HubList:
-    schema = item_schema(call)
-    return HubList([call.render(row, schema) for row in visible_rows(call)])
+    """Only the page asked for is rendered (``lists.Listing``); ties of the resource's order keep id order."""
+    schema, resource = item_schema(call), call.resource or ""
+    order = [*ORDERING.get(resource, []), *BY_ID]
+    return HubList(Listing(call.world, resource, visible(call, resource), order, lambda row: call.render(row, schema)))
 
 
 def retrieve(call: Call) -> HubReply:
@@ -50,10 +58,10 @@ def retrieve(call: Call) -> HubReply:
 
 
 def singleton(call: Call) -> Row:
-    rows = call.world.rows(call.resource or "")
-    if not rows:
+    row = call.world.head(call.resource or "")
+    if row is None:
         raise ApiError(404, {"detail": "Not found."})
-    return rows[0]
+    return row
 
 
 def singleton_view(call: Call) -> HubReply:
@@ -112,7 +120,7 @@ def delete_row(world: World, resource: str, pk: int) -> None:
     world.collection(resource).delete([pk])
     world.changed()
     for child, field in CASCADES.get(resource, ()):
-        for row in [r for r in world.rows(child) if r.get(field) == pk]:
+        for row in world.having(child, field, pk):
             delete_row(world, child, row["id"])
     for source, refs in REFERENCES.items():
         fields = {ref.field(path) for path, ref in refs.items() if ref.target == resource and not ref.reverse}
@@ -122,13 +130,26 @@ def delete_row(world: World, resource: str, pk: int) -> None:
 
 def _forget(world: World, resource: str, fields: set[str], pk: int) -> None:
     collection = world.collection(resource)
-    for row in world.rows(resource):
+    paths = [field.split(".") for field in fields]
+    for row in world.where(resource, lambda r: any(_holds(r, parts, pk) for parts in paths)):
         changed = copy.deepcopy(row)
         for field in fields:
             _drop(changed, field.split("."), pk)
         if changed != row:
             collection.save(changed)
     world.changed()
+
+
+def _holds(node: Any, parts: list[str], pk: int) -> bool:
+    """Whether ``_drop`` would change the node: the stored rows are read in place, and only these copied."""
+    if isinstance(node, list):
+        return any(_holds(item, parts, pk) for item in node)
+    if not isinstance(node, dict) or parts[0] not in node:
+        return False
+    value = node[parts[0]]
+    if len(parts) > 1:
+        return _holds(value, parts[1:], pk)
+    return pk in value if isinstance(value, list) else value == pk
 
 
 def _drop(node: Any, parts: list[str], pk: int) -> None:

@@ -1,21 +1,26 @@
-"""One request's view of the Hub's stored rows: lookups by id and by name, links, the clock.
+"""One request's view of the Hub's stored rows: lookups by id and by field, links, the clock.
 
-Rows are read once per request and indexed; every write goes through :meth:`World.collection` and drops the
-cache, so a response always renders what the store now holds.
+Nothing here copies a whole table to answer a lookup: a row by id is one ``store.get``; a row by field value is
+one pass of a predicate over the stored rows, copying the match only; rows grouped by a field come from an index
+of ids built on first use. Rows looked up are kept for the request, so one id is one dict throughout.
+Every write goes through :meth:`World.collection` and is followed by :meth:`World.changed`, which drops what was
+kept, so a response always renders what the store now holds.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ...clock import isoformat_z
-from ...engine import Collection
+from ...engine import Collection, order_rows
 from .spec import load_spec, table
 
 if TYPE_CHECKING:
     from ...state import MockState
 
 Row = dict[str, Any]
+BY_ID = [("id", False)]
 
 
 class World:
@@ -23,28 +28,70 @@ class World:
         self.state = state
         self.base_url = base_url  # scheme + host + "/api"
         self.spec = load_spec()
+        self._by_id: dict[str, dict[int, Row | None]] = {}
         self._rows: dict[str, list[Row]] = {}
-        self._by_id: dict[str, dict[int, Row]] = {}
+        self._indexes: dict[tuple[str, str, bool], dict[Any, list[int]]] = {}
 
     # -- reads ---------------------------------------------------------------------------------------------------
 
     def rows(self, resource: str) -> list[Row]:
+        """Every row, in id order (for answers that show them all)."""
         if resource not in self._rows:
-            _, rows = self.collection(resource).list()
-            self._rows[resource] = rows
-            self._by_id[resource] = {row["id"]: row for row in rows}
+            self._rows[resource] = [self._keep(resource, row) for row in self.collection(resource).list()[1]]
         return self._rows[resource]
 
     def get(self, resource: str, pk: Any) -> Row | None:
-        self.rows(resource)
-        return self._by_id[resource].get(pk) if isinstance(pk, int) and not isinstance(pk, bool) else None
+        if not isinstance(pk, int) or isinstance(pk, bool):
+            return None
+        known = self._by_id.setdefault(resource, {})
+        if pk not in known:
+            known[pk] = self.state.store.get(table(resource), pk)
+        return known[pk]
 
     def find(self, resource: str, field: str, value: Any) -> Row | None:
-        return next((row for row in self.rows(resource) if row.get(field) == value), None)
+        """The first row (by id) whose ``field`` equals ``value``: one pass over the stored rows, copying the match
+        only. (The comparison is written out rather than passed as a predicate: this is every unique check.)"""
+        def matching(rows: list[Row]) -> list[Row]:
+            return order_rows([row for row in rows if row.get(field) == value], BY_ID)
+
+        _, rows = self.state.store.select(table(resource), None, matching, 0, 1)
+        return self._keep(resource, rows[0]) if rows else None
+
+    def first(self, resource: str, where: Callable[[Row], bool] | None = None) -> Row | None:
+        """The first row (by id) that ``where`` accepts: one pass over the stored rows, copying the match only."""
+        _, rows = self.collection(resource).list(where, limit=1)
+        return self._keep(resource, rows[0]) if rows else None
+
+    def where(self, resource: str, where: Callable[[Row], bool]) -> list[Row]:
+        """The rows ``where`` accepts, in id order; only they are copied."""
+        return [self._keep(resource, row) for row in self.collection(resource).list(where)[1]]
+
+    def having(self, resource: str, field: str, value: Any) -> list[Row]:
+        """The rows whose ``field`` equals ``value``, in id order (through an index of the field)."""
+        if not isinstance(value, Hashable):
+            return self.where(resource, lambda row: row.get(field) == value)
+        return self._indexed(resource, field, value, False)
+
+    def holding(self, resource: str, field: str, member: Any) -> list[Row]:
+        """The rows whose list ``field`` holds ``member``, in id order (a space's sites hold a site's id)."""
+        if not isinstance(member, Hashable):
+            return self.where(resource, lambda row: member in (row.get(field) or []))
+        return self._indexed(resource, field, member, True)
+
+    def scan(self, resource: str, read: Callable[[list[Row]], Any]) -> Any:
+        """``read(stored rows in id order)`` under the store's lock, without copying them: ``read`` must neither
+        change nor keep them. For questions about a whole table (the highest number in use)."""
+        answer: list[Any] = []
+        self.state.store.select(table(resource), None, lambda rows: answer.append(read(order_rows(rows, BY_ID))) or [])
+        return answer[0]
+
+    def head(self, resource: str) -> Row | None:
+        """The first row of a one-row resource (configurations, the PKI lifetime)."""
+        rows = self.rows(resource)
+        return rows[0] if rows else None
 
     def config(self) -> Row:
-        rows = self.rows("configurations")
-        return rows[0] if rows else {}
+        return self.head("configurations") or {}
 
     def now(self):
         return self.state.clock.now()
@@ -52,14 +99,32 @@ class World:
     def now_text(self) -> str:
         return isoformat_z(self.now())
 
+    def _keep(self, resource: str, row: Row) -> Row:
+        """The request's copy of a row: the one already read, if any."""
+        known = self._by_id.setdefault(resource, {})
+        pk = row.get("id")
+        if not isinstance(pk, int) or isinstance(pk, bool):
+            return row
+        if known.get(pk) is None:
+            known[pk] = row
+        return known[pk]
+
+    def _indexed(self, resource: str, field: str, value: Any, many: bool) -> list[Row]:
+        key = (resource, field, many)
+        if key not in self._indexes:
+            self._indexes[key] = self.scan(resource, lambda rows: _index(rows, field, many))
+        rows = (self.get(resource, pk) for pk in self._indexes[key].get(value, ()))
+        return [row for row in rows if row is not None]
+
     # -- writes --------------------------------------------------------------------------------------------------
 
     def collection(self, resource: str) -> Collection:
         return Collection(self.state.store, table(resource))
 
     def changed(self) -> None:
-        self._rows.clear()
         self._by_id.clear()
+        self._rows.clear()
+        self._indexes.clear()
 
     # -- links ---------------------------------------------------------------------------------------------------
 
@@ -81,3 +146,14 @@ class World:
         """The stored field of a nested resource that holds its parent's id (``schedule``)."""
         parent = self.spec.resources[resource]["parent"]["resource"]
         return self.spec.resources[parent]["model"].lower()
+
+
+def _index(rows: list[Row], field: str, many: bool) -> dict[Any, list[int]]:
+    """value → ids of the rows holding it, in id order. A value that cannot be a key equals no wanted value
+    that can (an id, a name), so it is left out."""
+    index: dict[Any, list[int]] = {}
+    for row in rows:
+        values = (row.get(field) or []) if many else [row.get(field)]
+        for value in dict.fromkeys(v for v in values if isinstance(v, Hashable)):
+            index.setdefault(value, []).append(row["id"])
+    return index

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 from ...errors import ApiError
@@ -93,8 +94,7 @@ def _scoped(world: World, refs: dict[str, Ref], cleaned: dict[str, Any], existin
         name = cleaned[path]
         if isinstance(name, (dict, list)):
             raise Invalid({path: ["Invalid value."]})
-        found = next((r for r in world.rows(ref.target)
-                      if r.get(ref.by) == str(name) and r.get(ref.scope) == owner), None)
+        found = world.first(ref.target, _named_in(ref, str(name), owner))
         if found is None:
             raise Invalid({path: [f"Object with {ref.by}={name} does not exist."]})
         cleaned[path] = found["id"]
@@ -107,13 +107,21 @@ def apply_reverse(world: World, resource: str, row: Row, cleaned: dict[str, Any]
             continue
         wanted = set(cleaned[path] or [])
         collection = world.collection(ref.target)
-        for target in world.rows(ref.target):
+        for target in world.where(ref.target, _out_of_step(ref, row["id"], wanted)):
             members = list(target.get(ref.reverse) or [])
             has = row["id"] in members
-            if (target["id"] in wanted) != has:
-                members = [m for m in members if m != row["id"]] if has else [*members, row["id"]]
-                collection.update(target["id"], {ref.reverse: members})
+            members = [m for m in members if m != row["id"]] if has else [*members, row["id"]]
+            collection.update(target["id"], {ref.reverse: members})
         world.changed()
+
+
+def _named_in(ref: Ref, name: str, owner: Any) -> Callable[[Row], bool]:
+    return lambda target: target.get(ref.by) == name and target.get(ref.scope) == owner
+
+
+def _out_of_step(ref: Ref, pk: int, wanted: set[Any]) -> Callable[[Row], bool]:
+    """Target rows whose membership list disagrees with what was written: only they change."""
+    return lambda target: (target["id"] in wanted) != (pk in (target.get(ref.reverse) or []))
 
 
 def without_reverse(resource: str, cleaned: dict[str, Any]) -> dict[str, Any]:

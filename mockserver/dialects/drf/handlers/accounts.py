@@ -89,7 +89,8 @@ class Lifetimes(Hooks):
 def my_permissions(call: Call) -> HubList:
     """One object of four arrays computed from the caller, its groups and their permissions (H113)."""
     world, user = call.world, call.user or {}
-    groups = [g for g in world.rows("groups") if g["id"] in (user.get("groups") or [])]
+    member_of = user.get("groups") or []
+    groups = world.where("groups", lambda g: g["id"] in member_of)
     everything = world.rows("permissions") if user.get("is_superuser") else []
     group_ids = sorted({pk for g in groups for pk in g.get("permissions") or []})
     object_permissions = [op for g in groups for op in g.get("object_permissions") or []]
@@ -127,7 +128,7 @@ def site_certificate(call: Call) -> HubReply:
     site = call.world.find("sites", "name", cleaned["site"])
     if site is None:
         raise ApiError(400, {"site": [f"Object with name={cleaned['site']} does not exist."]})
-    lifetime = (call.world.rows("pki/lifetime") or [{}])[0].get("days") or 365
+    lifetime = (call.world.head("pki/lifetime") or {}).get("days") or 365
     rng = seeded(call, "certificate", site["name"], call.world.now_text())
     key = ec.derive_private_key(rng.randrange(1, 2**255), ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, site["name"])])

@@ -23,8 +23,8 @@ class ScheduleWorkflows(Hooks):
             return cleaned
         changes = {**cleaned, "schedule": call.parent["id"] if call.parent else None}
         if changes.get("queue") is None:  # the site's default queue, which must exist (H67)
-            queue = next((q for q in call.world.rows("queues")
-                          if q.get("site") == changes.get("site") and q.get("name") == "default"), None)
+            site = changes.get("site")
+            queue = call.world.first("queues", lambda q: q.get("site") == site and q.get("name") == "default")
             if queue is None:
                 raise ApiError(400, {"queue": ["Object with name=default does not exist."]})
             changes["queue"] = queue["id"]
@@ -51,7 +51,7 @@ def automated_schedules(call: Call) -> HubList:
     world = call.world
     items = []
     for schedule in world.rows("schedules"):
-        first = next((w for w in world.rows(SCHEDULE_WORKFLOWS) if w.get("schedule") == schedule["id"]), None)
+        first = next(iter(world.having(SCHEDULE_WORKFLOWS, "schedule", schedule["id"])), None)
         workflow = world.get("workflows", first.get("workflow")) if first else None
         site = world.get("sites", schedule.get("site"))
         space = world.get("spaces", schedule.get("space"))

@@ -73,7 +73,7 @@ for _op_id in (
 
 @operation("sites_settings_list", fallback=True)
 def site_settings(call: Call) -> Any:
-    rows = [r for r in call.world.rows("site_settings") if r.get("site") == call.obj["id"]]
+    rows = call.world.having("site_settings", "site", call.obj["id"])
     if call.query.get("flat") in ("true", "True", "1"):
         return HubReply(200, {r["key"]: r.get("value") for r in rows})
     return HubList([call.render(r, item_schema(call), "settings") for r in rows])
