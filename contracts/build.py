@@ -10,36 +10,18 @@ contracts/DRIFT.md (every place where a reference contradicts itself and what th
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
+from mockserver import generated
 from mockserver.contractgen import render_outputs
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="compare instead of writing")
-    args = parser.parse_args(argv)
-    outputs = render_outputs(ROOT / "contracts" / "source")
-    stale = []
-    for relative, text in outputs.items():
-        path = ROOT / relative
-        current = path.read_text(encoding="utf-8") if path.exists() else None
-        if current == text:
-            continue
-        stale.append(relative)
-        if not args.check:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-    if args.check and stale:
-        print("out of date (run python contracts/build.py): " + ", ".join(stale), file=sys.stderr)
-        return 1
-    for relative in stale:
-        print(f"wrote {relative}")
-    return 0
+    return generated.main(__doc__.splitlines()[0], ROOT, lambda: render_outputs(ROOT / "contracts" / "source"),
+                          "python contracts/build.py", argv)
 
 
 if __name__ == "__main__":
