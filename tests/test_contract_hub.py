@@ -717,3 +717,128 @@ def test_drifts_record_where_the_contract_leaves_the_reference(drifts):
     assert chosen["sites.editable"] == "4.3: boolean"
     assert chosen["POST /users/sync/"] == "H102: 200 bare array of User"
     assert len({(d.where, d.reference_says) for d in drifts}) == len(drifts)
+
+
+def resource_bodies(doc, resource):
+    """(request schemas, response item schemas) of every operation of the resource, $refs inlined."""
+    requests, responses = [], []
+    for item in doc["paths"].values():
+        for operation in item.values():
+            if operation["x-resource"] != resource:
+                continue
+            if "requestBody" in operation:
+                requests.append(deref(doc, operation["requestBody"]["content"]["application/json"]["schema"]))
+            for code, response in operation["responses"].items():
+                schema = response.get("content", {}).get("application/json", {}).get("schema")
+                if code.startswith("2") and schema is not None:
+                    schema = deref(doc, schema)
+                    schema = schema.get("properties", {}).get("results", schema)  # envelope
+                    responses.append(schema.get("items", schema))  # bare array
+    return requests, responses
+
+
+USERNAME_MESSAGE = "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters."
+
+
+@pytest.mark.parametrize("resource, field, rule, in_responses", [
+    ("workflows", "name", {"maxLength": 100}, {"maxLength": 100}),  # H53, H117
+    ("workflows", "label", {"maxLength": 100}, {"maxLength": 100}),
+    ("users", "username", {"maxLength": 150, "pattern": r"^[\w.@+-]+$(?!\n)", "x-pattern-message": USERNAME_MESSAGE},
+     {"maxLength": 150}),  # H53; the pattern checks input only
+    ("users", "email", {"format": "email"}, {}),  # a stored email may be blank
+    ("auth/clientkeys", "name", {"maxLength": 50}, {"maxLength": 50}),
+    ("ipaddresses", "ipaddr", {"format": "ipv4"}, {"format": "ipv4"}),
+    ("sites", "name", {"pattern": "^[a-zA-Z0-9-_]+$"}, {}),
+    ("spaces", "mountpoint", {"pattern": "^/", "x-pattern-message": "Enter an absolute path."}, {}),
+    ("external_targets", "local_file_regex", {"format": "regex"}, {"format": "regex"}),
+    ("pki/lifetime", "days", {"minimum": 1}, {}),
+    ("nodes", "last_heartbeat", {"format": "date-time"}, {"format": "date-time"}),  # H51
+])
+def test_h53_field_rules_are_on_the_requests_and_representation_rules_on_the_responses(
+        doc, resource, field, rule, in_responses):
+    requests, responses = resource_bodies(doc, resource)
+    writable = [s["properties"][field] for s in requests if field in s.get("properties", {})
+                and not s["properties"][field].get("readOnly")]
+    assert writable
+    for schema in writable:
+        assert {k: schema.get(k) for k in rule} == rule
+    shown = [s["properties"][field] for s in responses if field in s.get("properties", {})]
+    assert shown
+    for schema in shown:
+        assert {k: v for k, v in schema.items() if k in ("maxLength", "pattern", "format", "minimum")} == in_responses
+    assert (resource, field) in spec.FIELD_RULES
+
+
+def test_the_new_job_id_is_read_only_in_the_file_workflow_body(doc):
+    for path in ("/file/workflow/", "/jobs/"):  # H74, H75
+        assert request(doc, "POST", path)["properties"]["job"]["readOnly"] is True
+
+
+CREATE_DEFAULTS = [  # (resource, field, value, on the POST body: else on the responses)
+    *[("workflows", f, v, True) for f, v in (("enabled", True), ("visible", True), ("external_only", False),
+                                           ("schedule_only", False))],  # H117
+    ("external_targets", "enabled", True, True),  # H108
+    *[("schedules", f, "*", True) for f in ("minute", "hour", "day_of_month", "month_of_year", "day_of_week")],
+    ("schedules", "enabled", True, True),  # H114
+    ("schedules/{parent_lookup_schedule}/workflows", "fields", {}, True),  # H67
+    ("spaces", "immutable", False, False),  # H106
+    ("users", "is_active", True, False),  # H100
+    ("users", "first_name", "", True), ("users", "last_name", "", True), ("users", "groups", [], True),
+    ("groups", "permissions", [], True), ("groups", "object_permissions", [], True),
+    ("policies", "enabled", True, True), ("policies", "spaces", [], True), ("policies", "triggers", [], True),
+    ("policies", "condition_groups", [], False),
+    *[("sites", f, [], True) for f in ("color", "include", "exclude")],
+    *[("sites", f, 0, True) for f in ("files_count", "directories_count", "files_stubbed_count",
+                                      "files_hydrated_count")],  # H107: an empty file system
+]
+
+
+@pytest.mark.parametrize("resource, field, value, on_request", CREATE_DEFAULTS)
+def test_documented_create_defaults_are_in_the_contract(doc, resource, field, value, on_request):
+    entry = doc["x-resources"][resource]
+    create = op(doc, "POST", entry["list_path"])
+    body = deref(doc, create["requestBody"]["content"]["application/json"]["schema"])["properties"]
+    if on_request:
+        assert body[field]["default"] == value
+        assert field not in deref(doc, create["requestBody"]["content"]["application/json"]["schema"]).get(
+            "required", [])
+    else:
+        assert field not in body
+        _, responses = resource_bodies(doc, resource)
+        shown = [s["properties"][field] for s in responses if field in s.get("properties", {})]
+        assert shown and all(s["default"] == value for s in shown)
+
+
+def test_only_documented_create_defaults_are_in_the_contract(doc):
+    """H8: everything else a create leaves out is null; PATCH bodies never default."""
+    expected = {(r, f) for r, f, _, _ in CREATE_DEFAULTS}
+    found = set()
+    for item in doc["paths"].values():
+        for operation in item.values():
+            for node in [operation.get("requestBody", {}), *operation["responses"].values()]:
+                schema = deref(doc, node.get("content", {}).get("application/json", {}).get("schema", {}))
+                for name, value in _walk_properties(schema):
+                    if "default" in value:
+                        found.add((operation["x-resource"], name))
+    assert found == expected
+    for entry in doc["x-resources"].values():
+        if entry["update_schema"]:
+            props = doc["components"]["schemas"][entry["update_schema"]]["properties"]
+            assert not [name for name, value in props.items() if "default" in value]
+
+
+def _walk_properties(schema):
+    if isinstance(schema, dict):
+        for name, value in schema.get("properties", {}).items():
+            yield name, value
+            yield from _walk_properties(value)
+        subs = [schema["items"]] if "items" in schema else []
+        for sub in [*subs, *schema.get("anyOf", []), *schema.get("oneOf", [])]:
+            yield from _walk_properties(sub)
+
+
+def test_alert_filters_are_typed_as_h110_says(doc, drifts):
+    params = {p["name"]: p["schema"] for p in op(doc, "GET", "/alerts/")["parameters"]}
+    assert params["suppressed"] == {"type": "boolean"}
+    assert params["timestamp"] == {"type": "string", "format": "date-time"}
+    assert any(d.where == "GET /alerts/ parameter suppressed" and "boolean" in d.contract_chose for d in drifts)

@@ -33,6 +33,7 @@ Every operation also carries ``x-resource`` (its resource key).
 """
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 from . import Drift
@@ -59,6 +60,8 @@ class Builder:
         self.op_resource = {(op.method, op.path): r for r in self.resources.values() for op in r.operations}
         self._computed_seen: set[tuple[str, str]] = set()
         self.references_seen: set[tuple[str, str]] = set()  # DELETED_REFERENCES found in some response
+        self.rules_seen: set[tuple[str, str]] = set()  # FIELD_RULES found in some request
+        self.defaults_seen: set[tuple[str, str]] = set()  # CREATE_DEFAULTS placed on some schema
         # Response drifts name component schemas, known only once identical ones have collapsed.
         self.pending: list[tuple[str, str, str, int, spec.Body, str]] = []
 
@@ -79,6 +82,8 @@ class Builder:
                             "nullable in responses (H8: unset values are null)")
         schema = object_schema(fields, "response", optional)
         schema = self._computed(schema, resource, op) if computed else schema
+        self._field_rules(schema, resource, response=True)
+        self._defaults(schema, resource, self._create_fields(resource))
         return self._deleted_references(schema, resource)
 
     def request(self, method: str, path: str) -> dict:
@@ -96,7 +101,42 @@ class Builder:
         if (method, path) in spec.EXTRA_REQUIRED:
             schema["required"] = schema.get("required", []) + spec.EXTRA_REQUIRED[(method, path)]
             self._drift(f"{method} {path}", "values not marked required", "values required (H92, H93)")
+        self._field_rules(schema, resource, response=False)
+        if resource.is_create(op):
+            self._defaults(schema, resource, frozenset())
         return schema
+
+    def _field_rules(self, schema: dict, resource: Resource, response: bool) -> None:
+        """H51, H53: the spec's field rules; a response carries only those every stored value satisfies."""
+        for (key, path), (_, rule) in spec.FIELD_RULES.items():
+            found = at(schema, path) if key == resource.key else None
+            if found is None:
+                continue
+            if response:
+                rule = {} if (key, path) in spec.INPUT_ONLY else {
+                    k: v for k, v in rule.items() if k in spec.REPRESENTATION_KEYS}
+            else:
+                self.rules_seen.add((key, path))
+            properties, name = found
+            properties[name].update(copy.deepcopy(rule))
+
+    def _defaults(self, schema: dict, resource: Resource, skip: frozenset[str]) -> None:
+        """Documented create defaults: on the POST body, or on responses for fields that body lacks (``skip``:
+        the POST body's fields)."""
+        _, defaults = spec.CREATE_DEFAULTS.get(resource.key, ("", {}))
+        for name, value in defaults.items():
+            if name in skip or name not in schema["properties"]:
+                continue
+            if name in schema.get("required", ()) and not skip:
+                raise ValueError(f"{resource.key}.{name}: a default for a field the create requires")
+            schema["properties"][name]["default"] = copy.deepcopy(value)
+            self.defaults_seen.add((resource.key, name))
+
+    def _create_fields(self, resource: Resource) -> frozenset[str]:
+        create = self.by_key.get(("POST", resource.list_path))
+        if create is None or not resource.is_create(create):
+            return frozenset()
+        return frozenset(f.name.split(".")[0].removesuffix("[]") for f in create.request or [])
 
     def _optional_on_create(self, resource: Resource) -> frozenset[str]:
         create = self.by_key.get(("POST", resource.list_path))
@@ -305,6 +345,11 @@ def _operations(text: str, drifts: list[Drift]) -> list[Operation]:
                 drifts.append(Drift("hub", f"{op.method} {op.path} parameter {f.name}",
                                     "a path parameter not in the path", "left out"))
         op.params = [f for f in op.params if f.name in documented]
+    for (method, path, name), (rule, schema) in spec.QUERY_TYPES.items():
+        f = next(f for op in operations if (op.method, op.path) == (method, path) for f in op.query if f.name == name)
+        if schema.get("type", f.type) != f.type:
+            drifts.append(Drift("hub", f"{method} {path} parameter {name}", f"typed {f.type}",
+                                f"{_describe(schema)} ({rule})"))
     page = next(f for op in operations for f in op.query if f.name == "page")
     drifts.append(Drift("hub", "query parameter page (every paginated list)", f"typed {page.type}",
                         'an integer or "last" (H35)'))
@@ -319,6 +364,10 @@ def build(source_dir: Path) -> tuple[dict, list[Drift]]:
     for op in sorted(operations, key=lambda o: (o.path, METHOD_ORDER.index(o.method))):
         paths.setdefault(op.path, {})[op.method.lower()] = builder.operation(op)
     resources = x_resources(builder.resources, paths)
+    unused = set(spec.FIELD_RULES) - builder.rules_seen
+    unused |= {(key, name) for key, (_, d) in spec.CREATE_DEFAULTS.items() for name in d} - builder.defaults_seen
+    if unused:  # a misspelt entry would silently change nothing
+        raise ValueError(f"field rules or defaults on no schema: {sorted(unused)}")
     missing = set(spec.DELETED_REFERENCES) - builder.references_seen
     if missing:  # a misspelt entry would silently make nothing nullable
         raise ValueError(f"H65 references in no response schema: {sorted(missing)}")

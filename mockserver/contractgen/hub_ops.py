@@ -9,7 +9,7 @@ from .hub_spec import (
     DEFAULT_LOOKUP_PATTERN,
     LOOKUP_PATTERNS,
     PAGE_SCHEMA,
-    QUERY_FORMATS,
+    QUERY_TYPES,
     STATUS,
     Body,
     envelope,
@@ -87,8 +87,8 @@ def parameters(op: Operation) -> list[dict]:
     for f in op.query:
         param = {"name": f.name, "in": "query", "required": False,
                  "schema": dict(PAGE_SCHEMA) if f.name == "page" else _scalar(f)}
-        if (op.method, op.path, f.name) in QUERY_FORMATS:
-            param["schema"]["format"] = QUERY_FORMATS[(op.method, op.path, f.name)]
+        if (op.method, op.path, f.name) in QUERY_TYPES:
+            param["schema"].update(QUERY_TYPES[(op.method, op.path, f.name)][1])
         if f.type == "array":
             param.update(style="form", explode=True)
         if f.description:

@@ -151,8 +151,56 @@ DELETED_REFERENCES: dict[tuple[str, str], str] = {
     ("users", "profile.home_site"): "Site",
 }
 
-# Query parameters the reference types as plain strings that the spec reads as another format.
-QUERY_FORMATS = {("GET", "/alerts/", "timestamp"): "date-time"}  # H38, H110
+# Query parameters the reference types as plain strings that the spec reads otherwise: (rule, schema keys).
+QUERY_TYPES = {
+    ("GET", "/alerts/", "timestamp"): ("H38, H110", {"format": "date-time"}),
+    ("GET", "/alerts/", "suppressed"): ("H38, H110", {"type": "boolean"}),
+}
+
+# H51, H53: field rules the spec states in prose, in the contract's own terms: (resource, field) → (rule,
+# schema keys). They go on every request schema of the resource that has the field; the keys that describe
+# every stored value (REPRESENTATION_KEYS) also go on its response schemas.
+FIELD_RULES: dict[tuple[str, str], tuple[str, dict]] = {
+    ("workflows", "name"): ("H53, H117", {"maxLength": 100}),
+    ("workflows", "label"): ("H53, H117", {"maxLength": 100}),
+    # Django's "\Z" is no ECMA regex; "$(?!\n)" is the same end of text (a "$" alone allows a final newline).
+    ("users", "username"): ("H53", {
+        "maxLength": 150, "pattern": r"^[\w.@+-]+$(?!\n)",
+        "x-pattern-message": "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ "
+                             "characters."}),
+    ("users", "email"): ("H53", {"format": "email"}),
+    ("auth/clientkeys", "name"): ("H53", {"maxLength": 50}),
+    ("ipaddresses", "ipaddr"): ("H53", {"format": "ipv4"}),
+    ("sites", "name"): ("H53, H107", {"pattern": "^[a-zA-Z0-9-_]+$"}),
+    ("spaces", "mountpoint"): ("H106", {"pattern": "^/", "x-pattern-message": "Enter an absolute path."}),
+    ("external_targets", "local_file_regex"): ("H53", {"format": "regex"}),
+    ("pki/lifetime", "days"): ("H53", {"minimum": 1}),
+    ("nodes", "last_heartbeat"): ("H51", {"format": "date-time"}),
+}
+# Patterns and bounds are validators run on input only (users/sync, H102, brings names none checked).
+REPRESENTATION_KEYS = ("format", "maxLength")
+INPUT_ONLY = frozenset({("users", "email")})  # a stored email may be blank, its default (H100)
+
+# Documented values a create stores for fields the body leaves out: resource → (rule, {field: value}). On the
+# POST body where it has the field, else on the response schemas (fields the create cannot write). Everything
+# else unset is null (H8).
+CREATE_DEFAULTS: dict[str, tuple[str, dict[str, object]]] = {
+    "workflows": ("H117", {"enabled": True, "visible": True, "external_only": False, "schedule_only": False}),
+    "external_targets": ("H108", {"enabled": True}),
+    # enabled: automatedschedules/ (H114) shows it as a non-null boolean.
+    "schedules": ("H114", {"minute": "*", "hour": "*", "day_of_month": "*", "month_of_year": "*",
+                           "day_of_week": "*", "enabled": True}),
+    "schedules/{parent_lookup_schedule}/workflows": ("H67", {"fields": {}}),
+    "spaces": ("H106", {"immutable": False}),  # only the seeded default space is immutable
+    # Django's; the blank email stays with the mock: a default must satisfy the field's format (email).
+    "users": ("H100", {"is_active": True, "first_name": "", "last_name": "", "groups": []}),
+    "groups": ("H8, H103", {"permissions": [], "object_permissions": []}),
+    # enabled: as for schedules (automatedschedules/ shows it non-null).
+    "policies": ("H8, H114", {"enabled": True, "spaces": [], "triggers": [], "condition_groups": []}),
+    # H107: a new site has an empty file system, so no files of any state.
+    "sites": ("H8, H107", {"color": [], "include": [], "exclude": [], "files_count": 0, "directories_count": 0,
+                           "files_stubbed_count": 0, "files_hydrated_count": 0}),
+}
 
 
 class Context(Protocol):
