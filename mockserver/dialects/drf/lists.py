@@ -12,7 +12,7 @@ from ...clock import isoformat_z
 from ...engine import LOOKUPS, order_rows
 from ...errors import ApiError
 from .fields import Invalid, parse_datetime
-from .models import FILTERS, PARAM_TYPES
+from .models import FILTERS
 from .render import stored_refs
 from .spec import table
 from .world import Row, World
@@ -143,8 +143,6 @@ def row_filter(world: World, resource: str, params: dict[str, dict[str, Any]], q
     for name, schema in params.items():
         if name in PAGING or name not in query:
             continue
-        if name in PARAM_TYPES.get(resource, {}):
-            schema = {**schema, **PARAM_TYPES[resource][name]}
         values = _values(name, schema, query)
         if values is None:
             continue

@@ -1,6 +1,6 @@
 """Facts about the Hub's resources that the contract does not carry (yet): how references are written and
-stored (hub-api.md 4.4), what deleting cascades to (H65), query filters (H38) and field rules the reference
-states in prose (H53).
+stored (hub-api.md 4.4), what deleting cascades to (H65), query filters (H38) and the create defaults of
+fields it cannot hold.
 
 Stored form (tables ``hub/<seed file name>``, one int ``id`` per row): the API representation without ``url``
 and without computed fields, every reference stored as the target's id (a list of ids for arrays), the
@@ -90,49 +90,9 @@ FILTERS: dict[str, dict[str, tuple[str, str]]] = {
     "tags": {"filter": ("name", "icontains")},
 }
 
-# Query parameters the contract types as strings that the reference describes otherwise (H38, H110).
-PARAM_TYPES: dict[str, dict[str, dict[str, str]]] = {
-    "alerts": {"suppressed": {"type": "boolean"}, "timestamp": {"type": "string", "format": "date-time"}},
-}
-
-# Field facts the reference states in prose (H53, H51), in the contract's own terms; the validator reads them
-# as if the contract had them. Keyed by resource, then field path ("nas_user.primary_group").
-FIELD_RULES: dict[str, dict[str, dict]] = {
-    "workflows": {"name": {"maxLength": 100}, "label": {"maxLength": 100}},
-    "users": {
-        "username": {"maxLength": 150, "pattern": r"^[\w.@+-]+\Z",
-                     "x-pattern-message": "Enter a valid username. This value may contain only letters, numbers, "
-                                          "and @/./+/-/_ characters."},
-        "email": {"format": "email"},
-    },
-    "auth/clientkeys": {"name": {"maxLength": 50}},
-    "ipaddresses": {"ipaddr": {"format": "ipv4"}},
-    "sites": {"name": {"pattern": r"^[a-zA-Z0-9-_]+$"}},
-    "spaces": {"mountpoint": {"pattern": "^/", "x-pattern-message": "Enter an absolute path."}},
-    "external_targets": {"local_file_regex": {"format": "regex"}},
-    "pki/lifetime": {"days": {"minimum": 1}},
-    "nodes": {"last_heartbeat": {"format": "date-time"}},
-    "file": {"job": {"readOnly": True}},  # H74: the new job's id, ignored on input
-    "jobs": {"job": {"readOnly": True}},
-}
-
-# Fields with a documented default on create (H67, H108, H117); everything else unset is null.
-DEFAULTS: dict[str, dict[str, object]] = {
-    "workflows": {"enabled": True, "visible": True, "external_only": False, "schedule_only": False},
-    "external_targets": {"enabled": True},
-    "schedules": {"minute": "*", "hour": "*", "day_of_month": "*", "month_of_year": "*", "day_of_week": "*",
-                  "enabled": True},
-    SCHEDULE_WORKFLOWS: {"fields": {}},
-    "spaces": {"immutable": False},
-    "users": {"is_active": True, "is_staff": False, "is_superuser": False, "first_name": "", "last_name": "",
-              "email": "", "groups": []},
-    "groups": {"permissions": [], "object_permissions": []},
-    # enabled: automatedschedules/ shows it as a non-null boolean, as for schedules and workflows.
-    "policies": {"enabled": True, "spaces": [], "triggers": [], "condition_groups": []},
-    "sites": {"color": [], "include": [], "exclude": [], "files_count": 0, "directories_count": 0,
-              "files_stubbed_count": 0, "files_hydrated_count": 0},
-    "buckets": {},
-}
+# Create defaults the contract cannot carry (the rest are its ``default``s): users' is_staff and is_superuser
+# are stored, never rendered (H25 reads them); a blank email is no valid ``format: email`` default.
+STORED_DEFAULTS: dict[str, dict[str, object]] = {"users": {"is_staff": False, "is_superuser": False, "email": ""}}
 
 # Stored-only fields of seeded rows: seeded nodes heartbeat live until a client sets one (H96).
 SEEDED_EXTRAS: dict[str, dict[str, object]] = {"nodes": {"_live_heartbeat": True}}

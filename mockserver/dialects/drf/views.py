@@ -12,9 +12,9 @@ from .call import Call
 from .hooks import Hooks, hooks_for
 from .http import require_object
 from .lists import Listing, row_filter
-from .models import CASCADES, DEFAULTS, ORDERING, REFERENCES
+from .models import CASCADES, ORDERING, REFERENCES
 from .world import BY_ID, Row, World
-from .writes import apply_reverse, clean_body, number_nested, without_reverse
+from .writes import apply_reverse, clean_body, create_defaults, number_nested, without_reverse
 
 
 def item_schema(call: Call) -> dict[str, Any] | None:
@@ -74,7 +74,7 @@ def singleton_view(call: Call) -> HubReply:
 def create(call: Call) -> HubReply:
     world, resource, hooks = call.world, call.resource or "", hooks_for(call.resource)
     cleaned = clean_body(world, resource, call.op.request, require_object(call.body))
-    stored = {**copy.deepcopy(DEFAULTS.get(resource, {})), **without_reverse(resource, cleaned)}
+    stored = {**create_defaults(world, resource, call.op.request), **without_reverse(resource, cleaned)}
     stored = number_nested(world, resource, hooks.prepare(call, stored, None), None)
     row = world.collection(resource).create(stored)
     world.changed()

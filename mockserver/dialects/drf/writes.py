@@ -1,5 +1,5 @@
-"""Body → stored changes: the contract's schema plus the dialect's field rules, references resolved to ids
-(H56), unique fields (H57), then the resource's own rules (``hooks``)."""
+"""Body → stored changes: the contract's schema (field rules included), references resolved to ids (H56),
+unique fields (H57), then the resource's own rules (``hooks``)."""
 from __future__ import annotations
 
 import copy
@@ -8,24 +8,19 @@ from typing import Any
 
 from ...errors import ApiError
 from .fields import Checks, Invalid, clean_object
-from .models import FIELD_RULES, REFERENCES, Ref
+from .models import REFERENCES, STORED_DEFAULTS, Ref
 from .world import Row, World
 
 
-def effective_schema(world: World, resource: str | None, schema: dict[str, Any] | None) -> dict[str, Any]:
-    """The request schema with the field rules of ``models.FIELD_RULES`` merged in."""
-    schema = copy.deepcopy(world.spec.resolve(schema or {}))
-    for path, rule in FIELD_RULES.get(resource or "", {}).items():
-        node = schema
-        for part in path.split("."):
-            node = world.spec.resolve(node)
-            node = node.get("items", node) if node.get("type") == "array" else node
-            node = node.get("properties", {}).get(part)
-            if node is None:
-                break
-        if node is not None:
-            node.update(rule)
-    return schema
+def create_defaults(world: World, resource: str, schema: dict[str, Any] | None) -> dict[str, Any]:
+    """What a create stores for the fields its body leaves out: the contract's ``default`` on the POST body, or
+    on the representation for fields that body lacks, then the stored-only ones. Everything else stays unset,
+    so it reads as null (H8)."""
+    body = world.spec.resolve(schema or {}).get("properties", {})
+    detail = (world.spec.schema(world.spec.resources.get(resource, {}).get("schema")) or {}).get("properties", {})
+    found = {name: value["default"] for name, value in body.items() if "default" in value}
+    found.update({name: value["default"] for name, value in detail.items() if "default" in value and name not in body})
+    return copy.deepcopy({**found, **STORED_DEFAULTS.get(resource, {})})
 
 
 def clean_body(world: World, resource: str | None, schema: dict[str, Any] | None, body: dict[str, Any],
@@ -49,7 +44,7 @@ def clean_body(world: World, resource: str | None, schema: dict[str, Any] | None
     checks = Checks(strict=set(create_schema.get("required", [])), is_reference=lambda p: p in refs and not
                     refs[p].scope, resolve=resolve, after=after)
     try:
-        cleaned = clean_object(effective_schema(world, resource, schema), body, checks)
+        cleaned = clean_object(world.spec.resolve(schema or {}), body, checks)
         _scoped(world, refs, cleaned, existing)
     except Invalid as exc:
         raise ApiError(400, exc.detail) from None
