@@ -4,7 +4,8 @@ The 155 documented operations are parsed from ``003_cbc2723944dd96d0.txt`` (hub_
 turned into schemas (hub_schema); the behaviour spec's decisions are small tables (hub_spec): the ten
 headless share operations at their D18 paths, ``GET /jobs/{id}/`` (D2), statuses, response bodies the spec
 defines (4.2), computed field types (4.3), lookups (D13), unique fields (4.5), references a delete leaves
-null (H65). 166 operations in all.
+null (H65), field rules (H51, H53, as schema keywords), create defaults (``default``: on the POST body, or on
+the responses for fields that body lacks). 166 operations in all.
 
 Top-level extension ``x-resources``, read by the mock's engine: one entry per resource, keyed by its path
 under ``/api/`` without slashes at the ends (``sites``, ``auth/clientkeys``,
