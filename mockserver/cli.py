@@ -11,7 +11,7 @@ import signal
 import sys
 from pathlib import Path
 
-from .config import API_NAMES, Settings
+from .config import API_NAMES, DEFAULT_JOURNAL_LIMIT, Settings
 from .errors import MockServerError
 
 EXIT_USAGE = 2
@@ -35,6 +35,16 @@ def _milliseconds(value: str) -> float:
     return number
 
 
+def _seconds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= 86_400:
+        raise argparse.ArgumentTypeError(f"takes seconds from 0 to 86400, not {value!r}")
+    return number
+
+
 def _positive(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"takes a whole number >= 1, not {value!r}")
@@ -48,6 +58,7 @@ def add_api_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_serve(sub) -> None:
+    defaults = Settings()
     serve = sub.add_parser("serve", help="serve the mock over HTTP (the default command)")
     serve.add_argument("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
@@ -58,8 +69,13 @@ def _add_serve(sub) -> None:
                        help="seed for every random choice the mock makes, e.g. fault probabilities (default: 0)")
     serve.add_argument("--latency-ms", type=_milliseconds, default=0,
                        help="added to every vendor API request, on top of fault rules (default: 0)")
-    serve.add_argument("--journal-limit", type=_positive, default=None,
-                       help="keep only the newest N journal entries (default: 10000)")
+    serve.add_argument("--journal-limit", type=_positive, default=DEFAULT_JOURNAL_LIMIT,
+                       help=f"keep only the newest N journal entries (default: {DEFAULT_JOURNAL_LIMIT})")
+    serve.add_argument("--job-start-delay", type=_seconds, default=defaults.hub_job_start_delay, metavar="S",
+                       help="Hub: seconds before a new job's (or settings task's) first task starts "
+                            f"(default: {defaults.hub_job_start_delay:g})")
+    serve.add_argument("--task-duration", type=_seconds, default=defaults.hub_task_duration, metavar="S",
+                       help=f"Hub: seconds each task runs (default: {defaults.hub_task_duration:g})")
     serve.add_argument("--quiet", action="store_true", help="no access log line per request")
     add_api_options(serve)
     serve.set_defaults(run=run_serve)
@@ -130,11 +146,10 @@ def run_routes(args: argparse.Namespace) -> int:
 
 
 def serve_settings(args: argparse.Namespace) -> Settings:
-    extra = {"latency_ms": args.latency_ms}
-    if args.journal_limit:
-        extra["journal_limit"] = args.journal_limit
     return Settings(host=args.host, port=args.port, apis=args.apis, db=args.db, admin=not args.no_admin,
-                    seed=args.seed, seed_dir=args.seed_dir, extra=extra)
+                    seed=args.seed, seed_dir=args.seed_dir, latency_ms=args.latency_ms,
+                    journal_limit=args.journal_limit, hub_job_start_delay=args.job_start_delay,
+                    hub_task_duration=args.task_duration)
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -169,6 +184,6 @@ def banner(server) -> str:
             lines.append(f"    user {user.username} / password {user.password}")
     lines.append(f"  admin              {server.url}/__mock__/" if s.admin else "  admin              off")
     lines.append(f"  data               {s.db if s.db else 'in memory'}")
-    latency = s.extra.get("latency_ms") or 0
+    latency = s.latency_ms
     lines.append(f"  seed               {s.seed}" + (f"   latency {latency:g} ms per request" if latency else ""))
     return "\n".join(lines)

@@ -1,8 +1,11 @@
 """Settings: everything a running mock is configured with, in one dataclass."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+from .journal import DEFAULT_LIMIT as DEFAULT_JOURNAL_LIMIT
 
 API_NAMES = ("torrent", "hub")
 
@@ -45,7 +48,17 @@ class Settings:
     max_body_bytes: int = 1048576
     access_token_seconds: int = 3600
     refresh_token_seconds: int = 86400
-    extra: dict = field(default_factory=dict)  # room for dialect-specific options
+    latency_ms: float = 0  # added to every vendor API request, on top of fault rules (--latency-ms)
+    journal_limit: int = DEFAULT_JOURNAL_LIMIT  # the journal keeps only the newest N entries (--journal-limit)
+    # Torrent PluginKey credentials (T9) as (pluginresult pk, key) pairs; a {pk: key} dict becomes its pairs
+    torrent_plugin_keys: tuple[tuple[str, str], ...] = ()
+    hub_jwt_private_key: str | None = None  # PEM of the Hub's RS256 signing key; None: one generated per process
+    hub_job_start_delay: float = 1.0  # seconds from a Hub job's (or settings task's) creation to its start (H77)
+    hub_task_duration: float = 1.0  # seconds each Hub task runs (H77)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.torrent_plugin_keys, Mapping):  # frozen and hashable: keep the pairs, not the dict
+            object.__setattr__(self, "torrent_plugin_keys", tuple(self.torrent_plugin_keys.items()))
 
     def with_(self, **changes) -> Settings:
         return replace(self, **changes)

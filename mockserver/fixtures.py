@@ -81,7 +81,7 @@ class _Pool:
         self._mocks: list[_Mock] = []
 
     def get(self, settings: Settings) -> _Mock:
-        # A linear scan: Settings holds a dict, so it is not hashable, and a session has one or two of them.
+        # A linear scan by equality (a session has one or two Settings; a user's may hold unhashable values).
         for mock in self._mocks:
             if mock.settings == settings:
                 return mock

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from .clock import Clock
 from .config import Settings
 from .faults import Faults
-from .journal import DEFAULT_LIMIT, Journal
+from .journal import Journal
 from .seeds import read_seed
 from .store import Store
 
@@ -25,8 +25,8 @@ class MockState:
         self.store = Store(settings.db)
         self.random = random.Random(settings.seed)
         self.snapshots: dict[str, dict] = {}
-        self.journal = Journal(settings.extra.get("journal_limit", DEFAULT_LIMIT))
-        self.faults = Faults(settings.seed, latency_ms=settings.extra.get("latency_ms", 0))
+        self.journal = Journal(settings.journal_limit)
+        self.faults = Faults(settings.seed, latency_ms=settings.latency_ms)
         self.server_errors: list[str] = []  # tracebacks of unexpected failures, for the pytest plugin
         self._errors_lock = threading.Lock()
         self.bindings: dict[str, ApiBinding] = {api: create_binding(api, self) for api in settings.apis}

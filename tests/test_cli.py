@@ -30,7 +30,7 @@ def test_serve_options_become_settings(tmp_path):
     settings = serve_settings(args)
     assert (settings.host, settings.port, settings.db, settings.admin, settings.seed, settings.apis) == (
         "127.0.0.2", 0, tmp_path / "d.json", False, 42, ("hub",))
-    assert settings.extra == {"latency_ms": 12.5, "journal_limit": 50}
+    assert (settings.latency_ms, settings.journal_limit) == (12.5, 50)
     assert args.quiet is True
 
 
@@ -38,12 +38,23 @@ def test_defaults_serve_both_apis_in_memory_on_loopback():
     settings = serve_settings(parse())
     assert (settings.host, settings.port, settings.db, settings.admin, settings.seed) == (
         "127.0.0.1", 8000, None, True, 0)
-    assert settings.apis == ("torrent", "hub") and settings.extra == {"latency_ms": 0}
+    assert settings.apis == ("torrent", "hub") and settings == Settings(apis=("torrent", "hub"))
+
+
+def test_hub_timing_options_fill_the_settings():
+    settings = serve_settings(parse("--job-start-delay", "0.5", "--task-duration", "3"))
+    assert (settings.hub_job_start_delay, settings.hub_task_duration) == (0.5, 3.0)
+
+
+def test_plugin_keys_given_as_a_dict_are_kept_as_pairs_and_settings_stay_hashable():
+    settings = Settings(torrent_plugin_keys={"7": "k"})
+    assert settings.torrent_plugin_keys == (("7", "k"),) and settings == Settings(torrent_plugin_keys=(("7", "k"),))
+    assert hash(settings) == hash(settings.with_())
 
 
 @pytest.mark.parametrize("argv", [
     ["--latency-ms", "-1"], ["--latency-ms", "soon"], ["--journal-limit", "0"], ["--api", "ftp"],
-    ["--port", "http"],
+    ["--port", "http"], ["--job-start-delay", "-1"], ["--task-duration", "later"],
 ])
 def test_bad_options_are_usage_errors(argv, capsys):
     with pytest.raises(SystemExit) as exit_:
@@ -58,7 +69,7 @@ def test_options_without_a_command_mean_serve():
 
 
 def test_banner_names_urls_credentials_and_admin():
-    text = banner(FakeServer(Settings(seed=3, extra={"latency_ms": 20})))
+    text = banner(FakeServer(Settings(seed=3, latency_ms=20)))
     assert text.splitlines()[0] == "mockserver listening on http://127.0.0.1:8123"
     assert "http://127.0.0.1:8123/rundb/api/v1/" in text and "http://127.0.0.1:8123/api/" in text
     assert "user ionadmin / password ionadmin / api key 0a1b2c3d4e5f60718293a4b5c6d7e8f901234567" in text

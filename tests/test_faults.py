@@ -232,7 +232,7 @@ def test_a7_a_delayed_request_does_not_hold_the_store(server, http):
 
 
 def test_latency_setting_delays_every_vendor_request_and_survives_reset(settings):
-    client = create_app(settings.with_(extra={"latency_ms": 150})).test_client()
+    client = create_app(settings.with_(latency_ms=150)).test_client()
     client.post("/__mock__/reset")
     started = time.perf_counter()
     client.get(TOP)

@@ -158,7 +158,7 @@ def test_d4_configured_private_key_signs_the_tokens():
     private = rsa.generate_private_key(65537, 2048)
     pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption()).decode()
-    state = hub_state(Settings(apis=(), extra={"hub_jwt_private_key": pem}))
+    state = hub_state(Settings(apis=(), hub_jwt_private_key=pem))
     _, access = tokens.obtain_pair(admin(state), state)
     assert jwt.decode(access, private.public_key(), algorithms=["RS256"], options={"verify_exp": False})
     assert tokens.public_key_pem(state) == private.public_key().public_bytes(
@@ -169,7 +169,7 @@ def test_d4_a_key_that_is_not_rsa_is_a_configuration_error():
     ec_pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
     for pem, message in ((ec_pem, "RS256 needs an RSA key"), ("not a pem", "not an unencrypted PEM")):
-        state = hub_state(Settings(apis=(), extra={"hub_jwt_private_key": pem}))
+        state = hub_state(Settings(apis=(), hub_jwt_private_key=pem))
         with pytest.raises(MockServerError, match=message):
             tokens.public_key_pem(state)
 

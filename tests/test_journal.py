@@ -145,7 +145,7 @@ def test_a2_reset_clears_the_journal(client):
 
 
 def test_journal_keeps_the_newest_entries_up_to_its_limit(settings):
-    client = create_app(settings.with_(extra={"journal_limit": 3})).test_client()
+    client = create_app(settings.with_(journal_limit=3)).test_client()
     for _ in range(5):
         client.get(ECHO)
     assert [e["seq"] for e in journal(client)] == [3, 4, 5]

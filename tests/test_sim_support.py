@@ -30,13 +30,13 @@ def dialect_ready() -> bool:
         return False
 
 
-def hub_state(seed: int = 0, **extra: Any) -> MockState:
+def hub_state(seed: int = 0, **options: Any) -> MockState:
     """A MockState holding the Hub seed, on a frozen clock: stored by the DRF dialect when it serves, else the
     seed's API representation as-is (the simulation reads references written as ids, names or objects)."""
     if dialect_ready():
-        state = MockState(Settings(apis=("hub",), seed=seed, extra=extra))
+        state = MockState(Settings(apis=("hub",), seed=seed, **options))
     else:
-        state = MockState(Settings(apis=(), seed=seed, extra=extra))
+        state = MockState(Settings(apis=(), seed=seed, **options))
         state.seed_tables = {f"hub/{name}": [{"id": i, **row} for i, row in enumerate(rows, 1)]
                              for name, rows in read_seed("hub").items()}
         for node in state.seed_tables["hub/nodes"]:

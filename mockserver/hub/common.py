@@ -57,9 +57,14 @@ def parse_time(text: Any) -> int | None:
     return to_us(instant if instant.tzinfo else instant.replace(tzinfo=UTC))
 
 
-def duration_us(state: MockState, key: str) -> int:
-    """H77's start delay (``hub_job_start_delay``) and task duration (``hub_task_duration``), seconds, default 1."""
-    return int(float(state.settings.extra.get(key, 1.0)) * 1_000_000)
+def start_delay_us(state: MockState) -> int:
+    """H77's start delay (``Settings.hub_job_start_delay``), in microseconds."""
+    return int(float(state.settings.hub_job_start_delay) * 1_000_000)
+
+
+def task_duration_us(state: MockState) -> int:
+    """H77's task duration (``Settings.hub_task_duration``), in microseconds."""
+    return int(float(state.settings.hub_task_duration) * 1_000_000)
 
 
 # -- seeded randomness (H118): every generated value depends only on the seed and what it names ------------------

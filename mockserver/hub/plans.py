@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .common import Row, duration_us, iso_offset, new_uuid, ref, rng, table
+from .common import Row, iso_offset, new_uuid, ref, rng, start_delay_us, table, task_duration_us
 from .vfs import Node, SiteFS
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ def plan_path(fs: SiteFS | None, job: Row, item: Any) -> Row:
 def start_run(state: MockState, job: Row, now: int) -> Row:
     """Create the tasks and jobstats of a new run starting ``now``; → the job with its new schedule."""
     run = job.get("run", 0) + 1
-    d0, d = duration_us(state, "hub_job_start_delay"), duration_us(state, "hub_task_duration")
+    d0, d = start_delay_us(state), task_duration_us(state)
     site = ref(state, "sites", job.get("site_id"))
     fs = SiteFS(state, site) if site else None
     uuids = rng(state, "job", job["id"], "run", run)

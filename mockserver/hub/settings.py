@@ -14,7 +14,6 @@ from .common import (
     Row,
     configuration,
     detail_row,
-    duration_us,
     field_error,
     iso_z,
     new_uuid,
@@ -27,7 +26,9 @@ from .common import (
     ref,
     rng,
     rows,
+    start_delay_us,
     table,
+    task_duration_us,
 )
 from .lifecycle import settle
 from .tasks import runtime
@@ -48,12 +49,12 @@ def create_settingstask(state: MockState, site: str, tasktype: str, request: Any
     """A settingstask for one site, starting now; → its uuid (the value of a 202 body's entry)."""
     tasks = table(state, "settingstasks")
     now = now_us(state)
-    start = now + duration_us(state, "hub_job_start_delay")
+    start = now + start_delay_us(state)
     pk = tasks.allocate_id()
     uuid = new_uuid(rng(state, "settingstask", pk))
     tasks.create({"task_id": uuid, "tasktype": tasktype, "site": site, "job": job,
                   "request": request if isinstance(request, dict) else {}, "created_us": now, "start": start,
-                  "finish": start + duration_us(state, "hub_task_duration")}, pk=pk)
+                  "finish": start + task_duration_us(state)}, pk=pk)
     return uuid
 
 

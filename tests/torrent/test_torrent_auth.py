@@ -11,13 +11,13 @@ from mockserver.config import Settings, TorrentUser
 
 ADMIN_KEY = "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567"
 USER_KEY = "76543210f9e8d7c6b5a4938271605f4e3d2c1b0a"
-PLUGIN_KEYS = {"torrent_plugin_keys": {"7": "fedcba9876543210fedcba9876543210fedcba98"}}
+PLUGIN_KEYS = {"7": "fedcba9876543210fedcba9876543210fedcba98"}
 
 
 @pytest.fixture(scope="module")
 def app():
     users = (*Settings().torrent_users, TorrentUser("colon", "pa:ss:word", "c" * 40, superuser=True))
-    return torrent_app(torrent_users=users, extra=PLUGIN_KEYS)
+    return torrent_app(torrent_users=users, torrent_plugin_keys=tuple(PLUGIN_KEYS.items()))
 
 
 def assert_challenge(response, realm="Torrent Browser"):
@@ -84,7 +84,7 @@ def test_t8_api_key_params_are_no_filters_and_go_into_links(client):
 
 
 def test_t9_plugin_key_authenticates_as_ionuser(client, state):
-    key = PLUGIN_KEYS["torrent_plugin_keys"]["7"]
+    key = PLUGIN_KEYS["7"]
     response = client.patch(f"{API}/PluginResultJob/19/?pluginresult=7&api_key={key}", json={"state": "Error"})
     assert response.status_code == 202
     assert client.get(f"{API}/filemonitor/", headers={"Authorization": f"PluginKey 7:{key}"}).status_code == 200

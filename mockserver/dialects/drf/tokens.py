@@ -1,6 +1,6 @@
 """Hub JWTs as djangorestframework-simplejwt ≤ 5.4 issues and checks them (hub-api.md D4, H13–H17).
 
-- RS256 with one key pair per process, or the PEM in ``Settings.extra["hub_jwt_private_key"]``.
+- RS256 with one key pair per process, or the PEM in ``Settings.hub_jwt_private_key``.
 - Claims in simplejwt's order: ``token_type``, ``exp``, ``iat``, ``jti`` (32 hex), ``user_id``.
 - Every time comes from the mock's clock: PyJWT checks the signature only, and this module checks ``exp``,
   ``iat`` and ``nbf`` against ``state.clock.now()``, so a test expires a token by advancing the clock.
@@ -68,7 +68,7 @@ _KEYS_LOCK = threading.Lock()
 
 def key_pair(state: MockState) -> KeyPair:
     """The configured key pair, or the one generated for this process (RSA generation takes ~0.1 s)."""
-    pem = state.settings.extra.get("hub_jwt_private_key")
+    pem = state.settings.hub_jwt_private_key
     if isinstance(pem, bytes):
         pem = pem.decode("ascii", "replace")
     with _KEYS_LOCK:

@@ -15,7 +15,6 @@ from .request import Query
 # Model names each group may change (TS fixtures/ionusers_group.json); superusers may change everything.
 GROUP_PERMISSIONS: dict[str, frozenset[str]] = {"ionusers": frozenset({"message", "pluginresultjob"})}
 PLUGIN_USER = "ionuser"  # whom a plugin-result key authenticates as (T9)
-PLUGIN_KEYS_OPTION = "torrent_plugin_keys"  # Settings.extra: {"<pluginresult pk>": "<key>"}
 
 
 def authenticate(authorization: str | None, query: Query, users: tuple[TorrentUser, ...],

@@ -74,7 +74,7 @@ class Pipeline:
         if call.body_too_large:
             raise refuse(413, f"Request body too large: the limit is {self.settings.max_body_bytes} bytes.")
         user = auth.authenticate(call.header("Authorization"), call.query, self.settings.torrent_users,
-                                 self.settings.extra.get(auth.PLUGIN_KEYS_OPTION))
+                                 dict(self.settings.torrent_plugin_keys))
         if user is None:
             raise empty_error(401, {"WWW-Authenticate": f'Basic Realm="{self.settings.torrent_realm}"'})
         if method == "POST" and route.kind == "detail":

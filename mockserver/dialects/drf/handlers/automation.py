@@ -83,8 +83,8 @@ def action_done(world: World, row: Row) -> bool:
     created = parse_datetime_value(row.get("_created"))
     if created is None:
         return True
-    extra = world.state.settings.extra
-    duration = float(extra.get("hub_job_start_delay", 1.0)) + float(extra.get("hub_task_duration", 1.0))
+    settings = world.state.settings
+    duration = float(settings.hub_job_start_delay) + float(settings.hub_task_duration)
     return (world.now() - created).total_seconds() >= duration
 
 
