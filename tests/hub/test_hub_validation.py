@@ -2,20 +2,6 @@
 from __future__ import annotations
 
 import pytest
-from test_hub_support import Hub, hub_app
-
-from mockserver.app import state_of
-
-
-@pytest.fixture(scope="module")
-def app():
-    return hub_app()
-
-
-@pytest.fixture
-def hub(app):
-    state_of(app).reset()
-    return Hub(app)
 
 
 def errors(answer) -> dict:

@@ -5,19 +5,7 @@ import re
 
 import jwt
 import pytest
-from test_hub_auth import (
-    BEARER,
-    add_key,
-    admin,
-    alice,
-    as_user,
-    assert_401,
-    bearer,
-    deactivate,
-    hub_state,
-    login,
-    new_key,
-)
+from hub_support import BEARER, add_key, admin, alice, as_user, assert_401, bearer, deactivate, login, new_key
 
 from mockserver.dialects.drf import auth, credentials, tokens
 from mockserver.errors import ApiError
@@ -28,11 +16,6 @@ from mockserver.state import MockState
 HANDLERS = {op: handler for op, handler in DOMAIN_HANDLERS.items() if handler.__module__ == accounts.__name__}
 NO_ACCOUNT = {"detail": "No active account found with the given credentials"}
 INVALID = {"detail": "Token is invalid or expired", "code": "token_not_valid"}
-
-
-@pytest.fixture
-def state() -> MockState:
-    return hub_state()
 
 
 def call(state: MockState, op: str, body=None, user: dict | None = None) -> HubReply:
@@ -274,20 +257,6 @@ def test_h24_client_key_of_a_deactivated_user(state):
 
 
 # -- over HTTP -------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def hub_app():
-    from mockserver.app import create_app
-    from mockserver.config import Settings
-
-    return create_app(Settings(apis=("hub",)))
-
-
-@pytest.fixture
-def client(hub_app):
-    hub_app.extensions["mockserver"].reset()
-    return hub_app.test_client()
 
 
 def test_h11_obtain_pair_over_http(client):

@@ -2,21 +2,17 @@
 from __future__ import annotations
 
 import pytest
+from hub_support import Hub
 from test_hub_operations import OPERATIONS
-from test_hub_support import Hub, hub_app
 
 from mockserver.app import state_of
 from mockserver.contract import load
 from mockserver.errors import ApiError
 
 
-@pytest.fixture(scope="module")
-def app():
-    return hub_app()
-
-
 @pytest.fixture
 def hub(app):
+    """Overrides conftest's ``hub``: nobody logged in, the tests log in themselves."""
     state_of(app).reset()
     return Hub(app, None)
 

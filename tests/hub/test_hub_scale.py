@@ -7,22 +7,9 @@ import math
 import random
 
 import pytest
-from test_hub_support import Hub, hub_app
-
-from mockserver.app import state_of
+from hub_support import Hub
 
 GROUPS = 1000
-
-
-@pytest.fixture(scope="module")
-def app():
-    return hub_app()
-
-
-@pytest.fixture
-def hub(app):
-    state_of(app).reset()
-    return Hub(app)
 
 
 def insert(hub: Hub, resource: str, objects: list[dict]) -> list[dict]:

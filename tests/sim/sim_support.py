@@ -1,5 +1,9 @@
 """Shared by the Hub simulation tests: a MockState with the Hub seed in its stored form, on a frozen clock, and
-a way to call a domain handler as the dialect would (no HTTP)."""
+a way to call a domain handler as the dialect would (no HTTP). The ``hub`` fixture is in conftest.py.
+
+Imported as ``sim_support`` (pytest puts this folder on ``sys.path``); the name is this folder's own, so it cannot
+clash with a module of another test folder.
+"""
 from __future__ import annotations
 
 import importlib

@@ -2,23 +2,16 @@
 from __future__ import annotations
 
 import pytest
-from test_hub_support import Hub, hub_app
-
-from mockserver.app import state_of
+from hub_support import Hub
 
 NOT_PROVIDED = {"detail": "Authentication credentials were not provided."}
 FORBIDDEN = {"detail": "You do not have permission to perform this action."}
 
 
-@pytest.fixture(scope="module")
-def app():
-    return hub_app()
-
-
 @pytest.fixture
-def admin(app):
-    state_of(app).reset()
-    return Hub(app)
+def admin(hub):
+    """conftest's ``hub`` (logged in as admin) by the name these tests give it."""
+    return hub
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from test_sim_support import T0, Hub, hub_state
+from sim_support import T0, Hub, hub_state
 
 from mockserver.hub import HubList
 

@@ -4,12 +4,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from test_sim_support import Hub, assert_valid, hub_state
-
-
-@pytest.fixture
-def hub() -> Hub:
-    return Hub(hub_state())
+from sim_support import Hub, assert_valid
 
 
 def site_settings(hub: Hub, site: int) -> dict:

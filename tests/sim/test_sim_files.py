@@ -5,7 +5,7 @@ import posixpath
 from collections import Counter
 
 import pytest
-from test_sim_support import Hub, assert_valid, files_with, hub_state
+from sim_support import Hub, assert_valid, files_with
 
 from mockserver.hub.vfs import SiteFS, seed_counts, seeded_mountpoints, seeded_tree
 
@@ -13,11 +13,6 @@ OUTPUT = "/mmfs1/data/space01/output.mov"
 FILE_KEYS = ["url", "site", "path", "type", "size", "ctime", "mtime", "atime", "children", "data_size", "deleted",
              "disk_usage", "error", "image_preview", "metadata", "name", "path_depth", "remote_locations",
              "restricted", "status", "thumbnail", "time_refreshed", "total_files", "video_preview"]
-
-
-@pytest.fixture
-def hub() -> Hub:
-    return Hub(hub_state())
 
 
 @pytest.mark.parametrize(("site_id", "space"), [(1, "/mmfs1/data/space01"), (2, "/mmfs1/data/space01"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_sim_support import assert_valid, dialect_ready
+from sim_support import assert_valid, dialect_ready
 
 from mockserver.config import Settings
 

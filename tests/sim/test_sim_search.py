@@ -2,14 +2,9 @@
 from __future__ import annotations
 
 import pytest
-from test_sim_support import Hub, assert_valid, files_with, hub_state
+from sim_support import Hub, assert_valid, files_with
 
 OUTPUT = "/mmfs1/data/space01/output.mov"
-
-
-@pytest.fixture
-def hub() -> Hub:
-    return Hub(hub_state())
 
 
 def search(hub: Hub, **body) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_hub_support import Hub, check_contract, hub_app
+from hub_support import Hub, check_contract
 
 from mockserver.app import state_of
 from mockserver.contract import load
@@ -103,11 +103,6 @@ REQUESTS = {  # operationId → (query string, body); everything else: no query,
     "workflows_create": ("", {"name": "my_workflow", "label": "My Workflow"}),
     "workflows_partial_update": ("", {"label": "Migrate files"}),
 }
-
-
-@pytest.fixture(scope="module")
-def app():
-    return hub_app()
 
 
 class Objects:

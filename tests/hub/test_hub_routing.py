@@ -4,21 +4,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_hub_support import Hub, hub_app
+from hub_support import Hub
 
-from mockserver.app import state_of
 from mockserver.dialects.drf.http import NOT_FOUND_PAGE
-
-
-@pytest.fixture(scope="module")
-def app():
-    return hub_app()
-
-
-@pytest.fixture
-def hub(app):
-    state_of(app).reset()
-    return Hub(app)
 
 
 @pytest.mark.parametrize("path", ["/api/nosuch/", "/api/health", "/api/", "/api/sites/1.5/", "/api/sites/1/x/"])

@@ -3,41 +3,29 @@ from __future__ import annotations
 
 import json
 import re
-from importlib import resources
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from hub_support import (
+    BEARER,
+    add_key,
+    admin,
+    alice,
+    as_user,
+    assert_401,
+    bearer,
+    deactivate,
+    hub_state,
+    login,
+    new_key,
+)
 from werkzeug.datastructures import Headers
 
 from mockserver.config import HubUser, Settings
 from mockserver.dialects.drf import auth, credentials, tokens
 from mockserver.errors import ApiError, MockServerError
-from mockserver.state import MockState
-
-BEARER = {"WWW-Authenticate": 'Bearer realm="api"'}
-
-
-def hub_state(settings: Settings | None = None) -> MockState:
-    state = MockState(settings or Settings(apis=()))
-    users = json.loads(resources.files("mockserver").joinpath("seed_data/hub/users.json").read_text())
-    state.store.load_seed({"hub/users": users, "hub/clientkeys": []})
-    state.clock.freeze()
-    return state
-
-
-@pytest.fixture
-def state() -> MockState:
-    return hub_state()
-
-
-def admin(state: MockState) -> dict:
-    return credentials.user_by_username(state, "admin")
-
-
-def alice(state: MockState) -> dict:
-    return credentials.user_by_username(state, "alice")
 
 
 def refused(headers, state) -> ApiError:
@@ -48,24 +36,9 @@ def refused(headers, state) -> ApiError:
     return info.value
 
 
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
 def invalid_bearer(message: str) -> dict:
     return {"detail": "Given token not valid for any token type", "code": "token_not_valid",
             "messages": [{"token_class": "AccessToken", "token_type": "access", "message": message}]}
-
-
-def add_key(state: MockState, owner: dict, name: str = "ci") -> tuple[str, dict]:
-    key, fields = credentials.new_client_key(state)
-    row = {"id": state.store.next_id(credentials.CLIENTKEYS), "name": name, "user": owner["id"], **fields}
-    state.store.put(credentials.CLIENTKEYS, row["id"], row)
-    return key, row
-
-
-def deactivate(state: MockState, user: dict) -> None:
-    state.store.put(credentials.USERS, user["id"], {**user, "is_active": False})
 
 
 # -- tokens (H13) ----------------------------------------------------------------------------------------------
@@ -333,40 +306,6 @@ def test_reset_retires_bearer_tokens(state):
 # -- over HTTP -------------------------------------------------------------------------------------------------
 
 NOT_PROVIDED = {"detail": "Authentication credentials were not provided."}
-
-
-@pytest.fixture(scope="module")
-def hub_app():
-    from mockserver.app import create_app
-
-    return create_app(Settings(apis=("hub",)))
-
-
-@pytest.fixture
-def client(hub_app):
-    hub_app.extensions["mockserver"].reset()
-    return hub_app.test_client()
-
-
-def login(client, username: str = "alice", password: str | None = None) -> dict:
-    response = client.post("/api/auth/token/", json={"username": username, "password": password or username})
-    assert response.status_code == 200, response.json
-    return response.json
-
-
-def as_user(client, username: str = "alice") -> dict[str, str]:
-    return bearer(login(client, username)["access"])
-
-
-def assert_401(response, body: dict) -> None:
-    assert (response.status_code, response.json) == (401, body)
-    assert response.headers["WWW-Authenticate"] == 'Bearer realm="api"'
-
-
-def new_key(client, headers: dict[str, str], name: str = "ci") -> dict:
-    response = client.post("/api/auth/clientkeys/", json={"name": name}, headers=headers)
-    assert response.status_code == 201, response.json
-    return response.json
 
 
 @pytest.mark.parametrize("authorization", ["Bearer garbage", "Bearer", "Api-Key nosuch", "Basic eDp5"])

@@ -3,14 +3,9 @@ resubmit — job, tasks, jobstats, progress and file statuses asserted at each s
 from __future__ import annotations
 
 import pytest
-from test_sim_support import Hub, assert_valid, files_with, hub_state
+from sim_support import Hub, assert_valid, files_with, hub_state
 
 MISSING = "/mmfs1/data/space01/missing.mov"
-
-
-@pytest.fixture
-def hub() -> Hub:
-    return Hub(hub_state())
 
 
 def tasks_of(hub: Hub, job_id: int) -> list[dict]:

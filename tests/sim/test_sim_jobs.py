@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 import pytest
-from test_sim_support import ADMIN, Hub, assert_valid, files_with, hub_state
+from sim_support import ADMIN, Hub, assert_valid, files_with
 
 OUTPUT = "/mmfs1/data/space01/output.mov"
 EMPTY_STATS = {"type": {"migrate": 0, "premigrate": 0, "recall": 0},
                "state": {"SUCCESS": 0, "FAILURE": 0, "STARTED": 0, "PENDING": 0, "ERROR": 0},
                "created": {}, "site": {}}
-
-
-@pytest.fixture
-def hub() -> Hub:
-    return Hub(hub_state())
 
 
 def test_h74_file_workflow_answers_the_request_with_the_job(hub: Hub) -> None:

@@ -2,24 +2,11 @@
 from __future__ import annotations
 
 import pytest
-from test_hub_support import Hub, check_contract, hub_app
-
-from mockserver.app import state_of
+from hub_support import check_contract
 
 WORKFLOW = {"name": "my_workflow", "label": "My Workflow", "icon_classes": ["fa fa-cog fa-stack-2x text-primary"],
             "discovery": None, "discovery_options": None, "enabled": True, "visible": True, "fields": [],
             "filter_rules": []}
-
-
-@pytest.fixture(scope="module")
-def app():
-    return hub_app()
-
-
-@pytest.fixture
-def hub(app):
-    state_of(app).reset()
-    return Hub(app)
 
 
 def test_h60_create_answers_201_with_the_full_object_and_location(hub):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from test_sim_support import T0, Hub, assert_valid, hub_state
+from sim_support import T0, Hub, assert_valid, hub_state
 
 from mockserver.hub import HubList
 

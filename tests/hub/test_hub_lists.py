@@ -4,22 +4,8 @@ from __future__ import annotations
 import math
 
 import pytest
-from test_hub_support import Hub, hub_app
-
-from mockserver.app import state_of
 
 BASE = "http://localhost/api/permissions/"
-
-
-@pytest.fixture(scope="module")
-def app():
-    return hub_app()
-
-
-@pytest.fixture
-def hub(app):
-    state_of(app).reset()
-    return Hub(app)
 
 
 @pytest.fixture

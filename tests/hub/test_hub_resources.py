@@ -3,21 +3,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-from test_hub_support import Hub, hub_app
+from hub_support import Hub
 
 from mockserver.app import state_of
-
-
-@pytest.fixture(scope="module")
-def app():
-    return hub_app()
-
-
-@pytest.fixture
-def hub(app):
-    state_of(app).reset()
-    return Hub(app)
 
 
 def test_h92_settings_patch_answers_202_per_site_and_applies(hub):
