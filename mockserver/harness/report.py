@@ -94,5 +94,7 @@ def render_markdown(results: Results, title: str) -> str:
             lines += [f"### {label}", "", "```", message, "```", ""]
     missing = [t for t in transitions if t not in results.transitions]
     if missing:
-        lines += ["", "## Links not followed", "", *[f"- `{t}`" for t in missing]]
+        reasons = dict(results.skipped_links)
+        lines += ["", "## Links not followed", "", *[f"- `{t}`" + (f": {reasons[t]}" if t in reasons else "")
+                                                    for t in missing]]
     return "\n".join(lines) + "\n"

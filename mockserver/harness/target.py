@@ -79,6 +79,10 @@ class Target:
     def reset(self) -> None:
         """Back to a known state before a case; a real server has none to go back to."""
 
+    def advance_clock(self, seconds: float) -> bool:
+        """Move the server's clock on (jobs start, tasks finish); False where the harness has no say over it."""
+        return False
+
     def send(self, method: str, url: str, *, json: Any = MISSING, data: bytes | None = None,
              params: dict[str, str] | None = None, headers: dict[str, str] | None = None, auth: bool = True) -> Reply:
         """One request. ``url`` is a path on the target or an absolute URL (links the server handed out); the body
@@ -133,6 +137,9 @@ class InProcessTarget(Target):
         state_of(self.app).reset()
         if self.authenticator is not None:
             self.authenticator.forget()  # a reset revokes every token the mock issued (A2)
+
+    def advance_clock(self, seconds: float) -> bool:
+        return self.send("POST", "/__mock__/clock", json={"advance": seconds}, auth=False).status == 200  # A6
 
     def _send(self, method: str, url: str, headers: dict[str, str], body: bytes | None) -> Reply:
         parts = urlsplit(url)

@@ -8,11 +8,19 @@ the target's answer. On the mock in process each link starts from the seed.
 Source requests, first that answers the link's status wins: requests the run already saw succeed (the runner
 passes them in), then one built from the data the server lists (an existing object's key; for a create, a copy
 of an existing object with fresh unique values), then generated ones.
+
+What a source needs is made to exist first, from the contract: an object a create refers to (an IP address's
+``datastore``) is listed or created; rows of a resource the API only derives (tasks, job stats, settings tasks)
+come from the operation :data:`DERIVED_ROWS` names, run only when the list is empty — on the mock in process
+its clock is advanced, on another server the walk polls the list for a few seconds. A detail the list shows
+no key of (``/pki/lifetime/`` lists items without ``id``) is found by reading the detail path. With
+``--read-only`` the walk writes nothing: links that need a write stay unfollowed and say so.
 """
 from __future__ import annotations
 
 import re
 import secrets
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +35,35 @@ from .suite import Suite
 
 GENERATED_TRIES = 25
 CREATED_STATUSES = range(200, 300)
+ROWS_WAIT = 10.0  # seconds to poll a real server's list for derived rows
+ROWS_POLL = 0.5
+CLOCK_STEP = 5  # seconds the mock's clock moves on per poll (past its job start delay and task duration)
+REFERENCE = object()  # in a DERIVED_ROWS body: the key of an object of the resource named like the field
+
+
+@dataclass(frozen=True)
+class RowMaker:
+    """A request that makes rows of a derived resource exist (the resource has no create of its own)."""
+    method: str
+    path: str  # relative to the contract's server URL
+    body: dict[str, Any] | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+# How to make rows of a derived resource exist, used only when its list is empty. Keyed by x-resources name.
+_WORKFLOW_RUN = RowMaker("POST", "/file/workflow/", {"site": REFERENCE, "workflow": "migrate",
+                                                     "paths": ["/mmfs1/data/space01/output.mov"]})
+DERIVED_ROWS: dict[str, RowMaker] = {
+    "tasks": _WORKFLOW_RUN,  # a job's tasks
+    "jobstats": _WORKFLOW_RUN,  # a job's per-path stats
+    "settingstasks": RowMaker("POST", "/settings/sync/"),  # a settings task per site
+}
+# Fresh values for string formats a server validates (documentation ranges and domains).
+FORMAT_VALUES = {"ipv4": "192.0.2.{n}", "ipv6": "2001:db8::{n}", "email": "contract-{token}@example.com",
+                 "uuid": "00000000-0000-4000-8000-{token:0>12}", "date-time": "2025-01-01T00:00:00Z"}
 
 
 @dataclass(frozen=True)
@@ -96,6 +133,8 @@ class Walker:
         self.suite = suite
         self.recorded = recorded or {}
         self.token = secrets.token_hex(3)
+        self.writes = not suite.options.read_only  # --read-only: nothing is created for a link's sake
+        self.notes: list[str] = []  # why what a link needed is missing, for its skip reason
 
     def walk(self, links: list[Link] | None = None) -> Iterator[Step]:
         for link in contract_links(self.suite) if links is None else links:
@@ -111,6 +150,7 @@ class Walker:
             self.suite.walking = False
 
     def _follow(self, link: Link) -> Step:
+        self.notes = []
         for prepare in self._sources(link):
             self.suite.target.reset()
             source = prepare()
@@ -119,8 +159,9 @@ class Walker:
                 response.status_code == link.status else None
             if values is not None:
                 return self._finish(link, prepare, source, response, values)
+        notes = "".join(f"; {note}" for note in dict.fromkeys(self.notes))
         return Step(link, skipped=f"no request to {link.source.label} answered {link.status} with the values "
-                                  f"the link takes ({', '.join(link.parameters.values())})")
+                                  f"the link takes ({', '.join(link.parameters.values())}){notes}")
 
     def _finish(self, link: Link, prepare, source, response, values) -> Step:
         """The target with the link's values; for a POST, the first body it accepts (else the last tried)."""
@@ -233,19 +274,32 @@ class Walker:
             parameters[name] = obj[parent.lookup]
         return parameters
 
-    def _listed(self, resource: Resource, parameters: dict) -> list[dict]:
+    def _rows(self, resource: Resource, parameters: dict) -> list:
         reply = self.suite.target.send("GET", self.suite.facts.base_path + resource.list_path.format(**parameters))
         body = reply.json(None) if reply.status == 200 else None
         if isinstance(body, dict):
             body = body.get("objects", body.get("results"))
-        return [item for item in body or [] if isinstance(item, dict) and item.get(resource.lookup) is not None
+        return body if isinstance(body, list) else []
+
+    def _listed(self, resource: Resource, parameters: dict) -> list[dict]:
+        return [item for item in self._rows(resource, parameters) if isinstance(item, dict)
+                and item.get(resource.lookup) is not None
                 and not self.suite.is_guarded(resource.list_path, item[resource.lookup])]
 
     def _some_object(self, resource: Resource, parameters: dict, depth: int = 0) -> dict | None:
-        """An object of the resource: the first listed, else one created now."""
+        """An object of the resource: the first listed (rows of a derived resource made first, if need be), else
+        one created now, else — where the list shows no keys — one found by reading the detail path."""
         listed = self._listed(resource, parameters)
-        if listed or depth > 2 or resource.create is None:
-            return listed[0] if listed else None
+        if not listed and resource.name in DERIVED_ROWS and not parameters:
+            listed = self._derive_rows(resource, DERIVED_ROWS[resource.name], depth)
+        if listed:
+            return listed[0]
+        if depth > 2:
+            return None
+        if resource.create is None or not self.writes:
+            if resource.create is not None:
+                self.notes.append(f"--read-only: the walk creates no {resource.name}")
+            return self._found(resource, parameters)
         body = self._create_body(resource, parameters, depth)
         if body is None:
             return None
@@ -259,6 +313,54 @@ class Walker:
         location = reply.headers.get("Location")
         fetched = self.suite.target.send("GET", location) if location else None
         return fetched.json(None) if fetched is not None and fetched.status == 200 else None
+
+    def _derive_rows(self, resource: Resource, maker: RowMaker, depth: int) -> list[dict]:
+        """Rows of a derived resource, after the request that makes them ran; [] when none appear in time."""
+        if not self.writes:
+            self.notes.append(f"--read-only: the walk does not send {maker.label}, which makes {resource.name}")
+            return []
+        body = None
+        if maker.body is not None:
+            body = {}
+            for name, value in maker.body.items():
+                body[name] = self._reference(name, {"type": "string"}, depth) if value is REFERENCE else value
+        reply = self.suite.target.send(maker.method, self.suite.facts.base_path + maker.path,
+                                       **({} if body is None else {"json": body}))
+        if reply.status not in CREATED_STATUSES:
+            self.notes.append(f"{maker.label}, which makes {resource.name}, answered {reply.status}")
+            return []
+        deadline = time.monotonic() + ROWS_WAIT
+        while True:
+            listed = self._listed(resource, {})
+            if listed:
+                return listed
+            if self.suite.target.advance_clock(CLOCK_STEP):  # the mock: its clock, not the wall's
+                if time.monotonic() > deadline:
+                    break
+                continue
+            if time.monotonic() > deadline:
+                break
+            time.sleep(ROWS_POLL)
+        self.notes.append(f"no {resource.name} listed {ROWS_WAIT:g} s after {maker.label} answered {reply.status}")
+        return []
+
+    def _found(self, resource: Resource, parameters: dict) -> dict | None:
+        """An object the list shows no key of (a singleton listed without ``id``), found by a generated read of
+        its detail path that answers 200; only where the list answered items."""
+        if not resource.detail_path or not resource.lookup or not self._rows(resource, parameters):
+            return None
+        read = next((result.ok() for result in self.suite.schema.get_all_operations()
+                     if result.ok() is not None and result.ok().label == f"GET {resource.detail_path}"), None)
+        if read is None:
+            return None
+        fixed = dict(parameters)
+
+        def answers(case) -> bool:
+            case.path_parameters.update(fixed)
+            return self._call(case).status_code == 200
+
+        case = self._generated(read, answers)
+        return {resource.lookup: case.path_parameters[resource.lookup]} if case is not None else None
 
     def _create_body(self, resource: Resource, parameters: dict, depth: int = 0) -> dict | None:
         """A create body: an existing object's values the create takes, unique ones made fresh; required fields it
@@ -302,6 +404,8 @@ class Walker:
                 return [key] if kind == "array" else key
         if kind == "boolean":
             return False
+        if kind == "string" and schema.get("format") in FORMAT_VALUES:
+            return FORMAT_VALUES[schema["format"]].format(n=int(self.token, 16) % 254 + 1, token=self.token)
         if kind == "string":  # a path field takes an absolute path
             return f"/contract-{self.token}" if name == "path" or name.endswith("_path") else f"contract-{self.token}"
         return None
