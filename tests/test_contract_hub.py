@@ -561,6 +561,23 @@ def test_h65_references_a_delete_can_null_are_nullable_in_every_response_of_thei
     assert [where for where, field in fields if not field.get("nullable")] == []
 
 
+def test_references_and_cascades_are_in_the_contract(doc):
+    from dataclasses import asdict
+
+    from mockserver.dialects.drf.models import CASCADES, REFERENCES
+    entries = doc["x-resources"]
+    written = {key: {path: asdict(ref) for path, ref in refs.items()} for key, refs in REFERENCES.items()}
+    for refs in written.values():
+        for ref in refs.values():
+            ref["resource"] = ref.pop("target")
+            for key in ("stored", "reverse", "scope"):
+                if ref[key] is None:
+                    del ref[key]
+    assert {key: entry["references"] for key, entry in entries.items() if entry["references"]} == written
+    cascades = {key: [list(pair) for pair in pairs if pair[0] != "site_settings"] for key, pairs in CASCADES.items()}
+    assert {key: entry["cascade"] for key, entry in entries.items() if entry["cascade"]} == cascades
+
+
 def test_h65_table_holds_every_single_reference_a_delete_leaves_null(doc, drifts):
     # The mock's references less those whose referrer goes with the target, and targets the API cannot delete.
     from mockserver.dialects.drf.models import CASCADES, REFERENCES

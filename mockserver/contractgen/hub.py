@@ -27,8 +27,18 @@ under ``/api/`` without slashes at the ends (``sites``, ``auth/clientkeys``,
       "write_schema": "SiteCreate" | null,           # POST body (else the PATCH body)
       "update_schema": "SiteUpdate" | null,          # PATCH body of the detail (or the singleton)
       "actions": [{"path": "/sites/{id}/refresh/", "method": "POST", "detail": true,
-                   "operationId": "sites_refresh_create", "staff_only": true}, ...]
-    }
+                   "operationId": "sites_refresh_create", "staff_only": true}, ...],
+      "references": {                    # 4.4, from hub_relations: field path a client writes → its target
+        "site": {"resource": "sites", "by": "name", "many": false},
+        "spaces": {"resource": "spaces", "by": "name", "many": true, "reverse": "sites"},
+        "space.name": {"resource": "spaces", "by": "name", "many": false, "stored": "space"},
+        "queue": {"resource": "queues", "by": "name", "many": false, "scope": "site"}, ...
+      },                                 # by: the target's field clients write; stored: the row field
+                                         # holding the id(s) when not the path; reverse: the membership is
+                                         # kept on the target rows, in that field; scope: a sibling field
+                                         # whose row the target must belong to
+      "cascade": [["nodes", "site"], ...]  # H65, H67: deleting a row deletes the [resource, field] rows
+    }                                      # pointing at it; other references to it go null / leave lists
 
 Every operation also carries ``x-resource`` (its resource key).
 """

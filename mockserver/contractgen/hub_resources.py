@@ -9,6 +9,7 @@ import re
 from . import hub_spec as spec
 from .hub_ops import PAGINATION, PATH_PARAM
 from .hub_parse import Operation
+from .hub_relations import relations
 from .hub_schema import REF, list_shape
 
 
@@ -53,7 +54,7 @@ def group(operations: list[Operation]) -> dict[str, Resource]:
 
 
 def x_resources(resources: dict[str, Resource], paths: dict) -> dict:
-    return {key: _entry(resource, paths) for key, resource in resources.items()}
+    return {key: {**_entry(resource, paths), **relations(key, set(resources))} for key, resource in resources.items()}
 
 
 def _entry(resource: Resource, paths: dict) -> dict:
