@@ -561,35 +561,33 @@ def test_h65_references_a_delete_can_null_are_nullable_in_every_response_of_thei
     assert [where for where, field in fields if not field.get("nullable")] == []
 
 
-def test_references_and_cascades_are_in_the_contract(doc):
-    from dataclasses import asdict
-
-    from mockserver.dialects.drf.models import CASCADES, REFERENCES
+def test_references_and_cascades_are_in_the_contract_and_the_dialect_reads_them(doc):
+    from mockserver.contractgen.hub_relations import CASCADES, REFERENCES
+    from mockserver.dialects.drf.relations import all_references, cascades
     entries = doc["x-resources"]
-    written = {key: {path: asdict(ref) for path, ref in refs.items()} for key, refs in REFERENCES.items()}
-    for refs in written.values():
-        for ref in refs.values():
-            ref["resource"] = ref.pop("target")
-            for key in ("stored", "reverse", "scope"):
-                if ref[key] is None:
-                    del ref[key]
-    assert {key: entry["references"] for key, entry in entries.items() if entry["references"]} == written
-    cascades = {key: [list(pair) for pair in pairs if pair[0] != "site_settings"] for key, pairs in CASCADES.items()}
-    assert {key: entry["cascade"] for key, entry in entries.items() if entry["cascade"]} == cascades
+    assert {key: entry["references"] for key, entry in entries.items() if entry["references"]} == REFERENCES
+    assert {key: [tuple(p) for p in entry["cascade"]] for key, entry in entries.items() if entry["cascade"]} == CASCADES
+    assert {key: {path: ref.target for path, ref in refs.items()} for key, refs in all_references().items()} == {
+        key: {path: ref["resource"] for path, ref in refs.items()} for key, refs in REFERENCES.items()}
+    assert all_references()["sites"]["spaces"].reverse == "sites"
+    assert all_references()["spaces"]["sites.name"].field("sites.name") == "sites"
+    assert cascades("sites")[-1] == ("site_settings", "site")  # a stored table, not in the contract
 
 
 def test_h65_table_holds_every_single_reference_a_delete_leaves_null(doc, drifts):
     # The mock's references less those whose referrer goes with the target, and targets the API cannot delete.
-    from mockserver.dialects.drf.models import CASCADES, REFERENCES
-    cascaded = {pair for pairs in CASCADES.values() for pair in pairs}
+    entries = doc["x-resources"]
+    cascaded = {tuple(pair) for entry in entries.values() for pair in entry["cascade"]}
     deletable = {operation["x-resource"] for operations in doc["paths"].values()
                  for method, operation in operations.items() if method == "delete"}
     def single(resource, field):  # spaces' "sites.name" is an item field of the sites array
         shapes = [field_at(schema, field) for _, schema in response_items(doc, resource)]
         return all(shape.get("type") != "array" for shape in shapes if shape is not None)
-    derived = {(resource, ref.field(path)) for resource, refs in REFERENCES.items() for path, ref in refs.items()
-               if not ref.many and (resource, ref.field(path)) not in cascaded and ref.target in deletable
-               and single(resource, ref.field(path))}
+    stored = [(resource, ref.get("stored", path), ref) for resource, entry in entries.items()
+              for path, ref in entry["references"].items()]
+    derived = {(resource, field) for resource, field, ref in stored
+               if not ref["many"] and (resource, field) not in cascaded and ref["resource"] in deletable
+               and single(resource, field)}
     assert derived == set(spec.DELETED_REFERENCES) - {("automatedschedules", "site_name")}
     chose = {d.where: d.contract_chose for d in drifts}
     assert chose["shares/nfs.space"] == "nullable (H65: null once its Space is deleted)"

@@ -128,7 +128,7 @@ READ_ONLY = {
 
 # H65: single references a delete leaves null, so nullable in every response schema of the resource even where
 # the reference marks them (required): (resource, field path) → the model whose delete nulls it. The 4.4 table
-# plus the references the mock keeps (dialects/drf/models.py REFERENCES, many=False), less the rows deleted with
+# plus the references the contract carries (hub_relations REFERENCES, many=False), less the rows deleted with
 # their target (CASCADES: nodes, queues, filesystems, storagepools, servers, schedule workflows) and references
 # to permissions (the API cannot delete one). Arrays lose the id instead (H65) and need nothing here.
 DELETED_REFERENCES: dict[tuple[str, str], str] = {

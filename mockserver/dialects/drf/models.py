@@ -1,6 +1,6 @@
-"""Facts about the Hub's resources that the contract does not carry (yet): how references are written and
-stored (hub-api.md 4.4), what deleting cascades to (H65), query filters (H38) and the create defaults of
-fields it cannot hold.
+"""Facts about the Hub's resources that the contract does not carry: cascades to stored tables that are no
+resource, list ordering (H37), query filters (H38) and the create defaults of fields it cannot hold. References
+(hub-api.md 4.4) and cascades between resources (H65, H67) are contract facts: see ``relations``.
 
 Stored form (tables ``hub/<seed file name>``, one int ``id`` per row): the API representation without ``url``
 and without computed fields, every reference stored as the target's id (a list of ids for arrays), the
@@ -9,67 +9,11 @@ membership of sites in spaces only on the spaces (``sites``: ids), of users in g
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 SCHEDULE_WORKFLOWS = "schedules/{parent_lookup_schedule}/workflows"
 
-
-@dataclass(frozen=True)
-class Ref:
-    target: str  # x-resources key of the referenced resource
-    by: str = "id"  # the target field clients write: "id", "name", "username"
-    many: bool = False
-    stored: str | None = None  # the row field holding the id(s), when not the field itself ("sites.name" → "sites")
-    reverse: str | None = None  # kept on the target rows, in this field (site.spaces → space.sites)
-    scope: str | None = None  # a sibling field the target must belong to (a queue of that site)
-
-    def field(self, path: str) -> str:
-        return self.stored or path
-
-
-SITE_BY_NAME = Ref("sites", "name")
-REFERENCES: dict[str, dict[str, Ref]] = {
-    "alerts": {"site": SITE_BY_NAME},
-    "auth/clientkeys": {"user": Ref("users", "username")},
-    "external_targets": {
-        "space.name": Ref("spaces", "name", stored="space"), "available_on_sites": Ref("sites", many=True),
-        "backup_site": Ref("sites"), "bucket_instance": Ref("buckets"),
-    },
-    "filesystems": {"site": SITE_BY_NAME},
-    "groups": {
-        "users": Ref("users", "username", many=True, reverse="groups"), "permissions": Ref("permissions", many=True),
-        "object_permissions.permission": Ref("permissions"),
-    },
-    "ipaddresses": {"datastore": Ref("datastores")},
-    "nodes": {"site": SITE_BY_NAME},
-    "policies": {"site": Ref("sites"), "spaces": Ref("spaces", many=True)},
-    "queues": {"site": SITE_BY_NAME},
-    "schedules": {"site": SITE_BY_NAME, "space": Ref("spaces", "name")},
-    SCHEDULE_WORKFLOWS: {
-        "site": SITE_BY_NAME, "workflow": Ref("workflows", "name"), "queue": Ref("queues", "name", scope="site"),
-        "schedule": Ref("schedules"),
-    },
-    "servers": {"site": Ref("sites")},
-    "shares/nfs": {"space": Ref("spaces")},
-    "shares/samba": {"space": Ref("spaces")},
-    "sitelinks": {"site": SITE_BY_NAME, "datastore": Ref("datastores", "name")},
-    "sites": {"spaces": Ref("spaces", "name", many=True, reverse="sites")},
-    "spaces": {"sites.name": Ref("sites", "name", stored="sites")},
-    "storagepools": {"site": Ref("sites")},
-    "users": {
-        "groups": Ref("groups", "name", many=True), "nas_user.primary_group": Ref("groups", "name"),
-        "profile.default_site": Ref("sites"), "profile.home_site": Ref("sites"),
-    },
-}
-
-# Deleting a row of the key deletes the rows that point at it through these fields (H65, H67).
-CASCADES: dict[str, tuple[tuple[str, str], ...]] = {
-    "sites": (("nodes", "site"), ("queues", "site"), ("filesystems", "site"), ("storagepools", "site"),
-              ("servers", "site"), ("site_settings", "site"), (SCHEDULE_WORKFLOWS, "site")),
-    "schedules": ((SCHEDULE_WORKFLOWS, "schedule"),),
-    "workflows": ((SCHEDULE_WORKFLOWS, "workflow"),),
-    "queues": ((SCHEDULE_WORKFLOWS, "queue"),),
-}
+# Deleting a site deletes its settings too (H65): a stored table, no resource of the contract, so not among the
+# contract's cascades (which ``relations.cascades`` adds these to).
+STORED_CASCADES: dict[str, tuple[tuple[str, str], ...]] = {"sites": (("site_settings", "site"),)}
 
 # Default order of lists (H37); everything else ascends by id. Features keep the published order (4.8).
 ORDERING: dict[str, list[tuple[str, bool]]] = {

@@ -15,7 +15,8 @@ from werkzeug.datastructures import MultiDict
 from ...errors import ApiError
 from ...seedgen.hub import CONTRACT_RESOURCES
 from .call import Call
-from .models import REFERENCES, SEEDED_EXTRAS, SIMULATED, Ref
+from .models import SEEDED_EXTRAS, SIMULATED
+from .relations import Ref, references
 from .render import Renderer
 from .spec import table
 from .views import create
@@ -48,7 +49,7 @@ def to_stored(resource: str, row: Row, number: int, lookup: Lookup) -> Row:
     stored = copy.deepcopy(row)
     stored.pop("url", None)
     stored.setdefault("id", number)
-    for path, ref in REFERENCES.get(resource, {}).items():
+    for path, ref in references(resource).items():
         field = ref.field(path)
         if ref.reverse:
             stored.pop(field, None)

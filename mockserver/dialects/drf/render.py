@@ -8,13 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from .computed import COMPUTED, Linked
-from .models import REFERENCES, Ref
+from .relations import Ref, references
 from .world import Row, World
 
 
 def stored_refs(resource: str) -> dict[str, tuple[str, Ref]]:
     """Field path as rendered → (path as written, reference)."""
-    return {ref.field(path): (path, ref) for path, ref in REFERENCES.get(resource, {}).items()}
+    return {ref.field(path): (path, ref) for path, ref in references(resource).items()}
 
 
 class Renderer:

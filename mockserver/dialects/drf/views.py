@@ -12,7 +12,8 @@ from .call import Call
 from .hooks import Hooks, hooks_for
 from .http import require_object
 from .lists import Listing, row_filter
-from .models import CASCADES, ORDERING, REFERENCES
+from .models import ORDERING
+from .relations import all_references, cascades
 from .world import BY_ID, Row, World
 from .writes import apply_reverse, clean_body, create_defaults, number_nested, without_reverse
 
@@ -119,10 +120,10 @@ def delete_row(world: World, resource: str, pk: int) -> None:
     """Delete, then cascade (H65): dependent rows go, references to the row become null or leave their list."""
     world.collection(resource).delete([pk])
     world.changed()
-    for child, field in CASCADES.get(resource, ()):
+    for child, field in cascades(resource):
         for row in world.having(child, field, pk):
             delete_row(world, child, row["id"])
-    for source, refs in REFERENCES.items():
+    for source, refs in all_references().items():
         fields = {ref.field(path) for path, ref in refs.items() if ref.target == resource and not ref.reverse}
         if fields:
             _forget(world, source, fields, pk)

@@ -8,7 +8,8 @@ from typing import Any
 
 from ...errors import ApiError
 from .fields import Checks, Invalid, clean_object
-from .models import REFERENCES, STORED_DEFAULTS, Ref
+from .models import STORED_DEFAULTS
+from .relations import Ref, references
 from .world import Row, World
 
 
@@ -28,7 +29,7 @@ def clean_body(world: World, resource: str | None, schema: dict[str, Any] | None
     """Validated, typed fields of a create (``existing`` None) or a partial update; 400 with every error."""
     spec = world.spec.resources.get(resource or "", {})
     create_schema = world.spec.schema(spec.get("write_schema")) or schema or {}
-    refs = REFERENCES.get(resource or "", {})
+    refs = references(resource)
     unique = spec.get("unique", {})
 
     def resolve(path: str, value: Any) -> Any:
@@ -97,7 +98,7 @@ def _scoped(world: World, refs: dict[str, Ref], cleaned: dict[str, Any], existin
 
 def apply_reverse(world: World, resource: str, row: Row, cleaned: dict[str, Any]) -> None:
     """Memberships written on this side but stored on the other: a site's spaces, a group's users."""
-    for path, ref in REFERENCES.get(resource, {}).items():
+    for path, ref in references(resource).items():
         if not ref.reverse or path not in cleaned:
             continue
         wanted = set(cleaned[path] or [])
@@ -120,7 +121,7 @@ def _out_of_step(ref: Ref, pk: int, wanted: set[Any]) -> Callable[[Row], bool]:
 
 
 def without_reverse(resource: str, cleaned: dict[str, Any]) -> dict[str, Any]:
-    reverse = {path for path, ref in REFERENCES.get(resource, {}).items() if ref.reverse}
+    reverse = {path for path, ref in references(resource).items() if ref.reverse}
     return {k: v for k, v in cleaned.items() if k not in reverse}
 
 
