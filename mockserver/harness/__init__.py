@@ -8,6 +8,9 @@ Modules, in dependency order (each imports only those above it):
 - ``suite``      a configured schemathesis schema for one API and one target; resets and guards between cases
 - ``probes`` and the rule modules (``writes``, ``paging``, ``identity``, ``access``) — the rules beyond the schema
 - ``checks``     the rules registered as schemathesis checks, one named check per rule
+- ``links``      the contract's links, and the values a link takes from its source's answer
+- ``cases``      cases the link walk sends (with the target's credentials) or draws from the contract
+- ``prerequisites`` what a link's source needs, made to exist: referenced objects, derived rows, keys
 - ``walk``       every contract link followed on purpose, after the state machine's random walks
 - ``results``, ``report``, ``runner`` — ``mockserver contract``: run every phase, print progress, write JUnit
   and Markdown; ``options`` holds its command-line options (loadable without schemathesis)

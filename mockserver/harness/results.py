@@ -132,6 +132,6 @@ class Results:
 
     def all_transitions(self) -> list[str]:
         """Every link the contract declares between the selected operations."""
-        from .walk import contract_link_labels
+        from .links import contract_link_labels
 
         return contract_link_labels(self.suite.api, set(self.all_operations()))
