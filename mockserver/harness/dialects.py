@@ -33,6 +33,9 @@ class Dialect:
     name: str
     self_link_key: str
     auth_rule: str
+    # Server-wide singletons (path under the API base → shape, see .singletons): a remote run restores them after
+    # it writes to them, as nothing resets a remote server between cases.
+    singletons: dict[str, str] = {}
 
     def __init__(self, facts: ApiFacts):
         self.facts = facts
@@ -113,6 +116,7 @@ class Drf(Dialect):
     name = "drf"
     self_link_key = "url"
     auth_rule = "H22"
+    singletons = {"/configurations/": "object", "/settings/": "keyed"}  # the global configuration and settings
 
     def error_problem(self, status, headers, body, path, path_params):
         content_type = headers.get("Content-Type", "").split(";")[0].strip()

@@ -68,6 +68,9 @@ def render_markdown(results: Results, title: str) -> str:
         f"- stateful links followed: {len(covered)} of {len(transitions)}",
         f"- requests: {sum(results.cases.values())} cases in {results.seconds:.1f} s",
         "- phases: " + ", ".join(f"{name} {status} ({seconds:.0f} s)" for name, status, seconds in results.phases),
+        *([f"- server state (singletons the run wrote, restored after each write and at the end): "
+             f"{results.suite.protector.summary()}"] if results.suite.protector is not None else []),
+        *[f"- warning: {note}" for note in (results.suite.protector.notes if results.suite.protector else [])],
         "",
         "## Checks per operation",
         "",

@@ -154,11 +154,23 @@ def run(plan: Plan, out: TextIO | None = None) -> int:
           f"seed {plan.options.seed}", file=out, flush=True)
     results = Results(suite)
     progress = Progress(out)
-    for event in from_schema(suite.schema).execute():
-        results.handle(event)
-        progress.handle(event, results)
-    if "stateful" in plan.options.phases:
-        walk_links(suite, results, progress)
+    protector = suite.protector
+    if protector is not None:
+        protector.announce = progress.print
+        for note in protector.notes:
+            progress.print(f"   warning: {note}")
+    try:
+        for event in from_schema(suite.schema).execute():
+            results.handle(event)
+            progress.handle(event, results)
+        if "stateful" in plan.options.phases:
+            walk_links(suite, results, progress)
+    finally:
+        if protector is not None:
+            protector.restore(everything=True)  # the server as the run found it
+    if protector is not None:
+        progress.print(f"── server state: {protector.summary().replace('`', '').replace('**', '')}")
+        results.errors += [(f"restore {path}", message) for path, message in protector.failures]
     junit, markdown = write_reports(results, plan.report_dir, title)
     failing = sum(1 for checks in results.operations.values() for t in checks.values() if t.failed)
     print(f"{'FAILED' if results.failed else 'passed'}: {failing} failing check(s), {len(results.errors)} error(s), "

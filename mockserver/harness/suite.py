@@ -21,6 +21,7 @@ from . import auth
 from .dialects import Dialect, dialect_for
 from .facts import ApiFacts
 from .options import PHASES
+from .singletons import Protected, Protector
 from .target import Target
 
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -64,10 +65,18 @@ class Suite:
     probes: dict[tuple[str, str], list[bool]] = field(default_factory=dict)  # (check, operation) → outcomes
     walking: bool = False  # the link walk chains requests and resets the mock itself
     guarded: dict[str, set[str]] = field(default_factory=dict)  # list path → keys that existed before the run
+    protector: Protector | None = None  # remote targets: the singletons the run may write, restored after writes
+
+    def reset(self) -> None:
+        """Before a case (a scenario, a link): the mock back to its seed; on a remote server, the singletons the
+        last case wrote back to their values from before the run."""
+        self.target.reset()
+        if self.protector is not None and self.protector.dirty:
+            self.protector.restore()
 
     def before_call(self, case) -> None:
-        if self.target.resets and not self.walking and not _is_stateful(case):
-            self.target.reset()
+        if not self.walking and not _is_stateful(case):
+            self.reset()
         self._guard(case)
         if self.target.authenticator is not None:
             self.target.authenticator.refresh(case.headers)
@@ -100,6 +109,23 @@ class Suite:
                 keys |= {str(item[name]) for item in items if isinstance(item, dict) and name in item}
                 url = body.get("next") if isinstance(body, dict) else None
             self.guarded[list_path] = keys
+
+    def protect_singletons(self) -> None:
+        """On a remote target, save the singletons this run may write (see :mod:`.singletons`)."""
+        if self.target.resets or not self.dialect.singletons:
+            return
+        written = {op.path for op in _operations(self.schema) if op.method.upper() not in READ_METHODS}
+        items = [Protected(self.facts.base_path + path, shape) for path, shape in self.dialect.singletons.items()
+                 if path in written]
+        if not items:
+            return
+        self.protector = Protector(self.target, items)
+        self.protector.save()
+        self.target.on_reply = lambda reply: self.protector.note(reply.method, reply.url, reply.status)
+
+    def note_call(self, case, status: int) -> None:
+        if self.protector is not None:
+            self.protector.note(case.method, self.facts.base_path + case.operation.path, status)
 
     def should_probe(self, check: str, operation: str) -> bool:
         """Follow-up requests cost time (and, on a real server, writes): a few per check and operation. A probe
@@ -136,12 +162,12 @@ class HarnessSchema(OpenApiSchema):
     def build_state_machine(self, **kwargs):
         machine = super().build_state_machine(**kwargs)
         suite = _SUITES.get(id(self.raw_schema))
-        if suite is None or not suite.target.resets:
+        if suite is None or (not suite.target.resets and suite.protector is None):
             return machine
 
         class ResettingMachine(machine):
             def __init__(self) -> None:
-                suite.target.reset()  # every scenario starts from the seed, like every single case
+                suite.reset()  # every scenario starts from the seed, like every single case
                 super().__init__()
 
         ResettingMachine.__name__ = machine.__name__
@@ -170,6 +196,7 @@ def build(api: str, target: Target, credentials: auth.Credentials, options: Opti
     schema.hook(filter_failure)
     suite.schema = schema
     suite.guard_existing()
+    suite.protect_singletons()
     with _LOCK:
         _SUITES[id(schema.raw_schema)] = suite
     return suite
@@ -228,6 +255,10 @@ def filter_failure(context, failure, case, response) -> bool:
                 and suite.dialect.unroutable(case.operation.path, case.path_parameters))
 
 
+def _operations(schema) -> list:
+    return [op for op in (result.ok() for result in schema.get_all_operations()) if op is not None]
+
+
 def _is_stateful(case) -> bool:
     meta = case.meta
     return meta is not None and meta.phase.name.value == "stateful"
@@ -238,3 +269,10 @@ def before_call(context, case, kwargs) -> None:
     suite = find_suite(case)
     if suite is not None:
         suite.before_call(case)
+
+
+@schemathesis.hook
+def after_call(context, case, response) -> None:
+    suite = find_suite(case)
+    if suite is not None:
+        suite.note_call(case, response.status_code)

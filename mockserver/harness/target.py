@@ -71,6 +71,7 @@ class Target:
 
     def __init__(self):
         self.authenticator = None  # set by auth.attach(); adds credentials to requests
+        self.on_reply = None  # called with every Reply (the suite notes writes to singletons it protects)
 
     @property
     def shown_origin(self) -> str:
@@ -98,7 +99,10 @@ class Target:
         url = self.absolute(url)
         if params:
             url += ("&" if "?" in url else "?") + urlencode(params, doseq=True)
-        return self._send(method.upper(), url, headers, body)
+        reply = self._send(method.upper(), url, headers, body)
+        if self.on_reply is not None:
+            self.on_reply(reply)
+        return reply
 
     def absolute(self, url: str) -> str:
         parts = urlsplit(url)

@@ -61,7 +61,7 @@ class Walker:
     def _follow(self, link: Link) -> Step:
         self.make.notes.clear()
         for prepare in self._sources(link):
-            self.suite.target.reset()
+            self.suite.reset()
             source = prepare()
             response = call(self.suite, source) if source is not None else None
             values = extract(link, source, response) if response is not None and \
@@ -76,7 +76,7 @@ class Walker:
         """The target with the link's values; for a POST, the first body it accepts (else the last tried)."""
         for attempt, body in enumerate(self._target_bodies(link.target, values)):
             if attempt:  # each further body starts over from the seed and a fresh source
-                self.suite.target.reset()
+                self.suite.reset()
                 source = prepare()
                 response = call(self.suite, source)
                 values = extract(link, source, response) or values
@@ -109,7 +109,7 @@ class Walker:
         yield {"body": {}, "media_type": "application/json"}
 
     def _status(self, case) -> int:
-        self.suite.target.reset()
+        self.suite.reset()
         return call(self.suite, case).status_code
 
     def _validate(self, case, response) -> list[tuple[str, Any]]:
