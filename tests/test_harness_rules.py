@@ -131,3 +131,16 @@ def test_links_are_a_separate_idempotent_step():
                                       for path, item in document["paths"].items()}}
     assert add_links(stripped) == document
     assert add_links(document) == document
+
+
+def test_read_only_and_operation_filters_narrow_together():
+    import schemathesis
+
+    from mockserver.contract import OPENAPI_DIR
+    from mockserver.harness.suite import Options, _operations, _selected
+
+    schema = schemathesis.openapi.from_path(OPENAPI_DIR / "hub.json")
+    chosen = _selected(schema, Options(read_only=True, operation_ids=("sites_partial_update", "sites_list")))
+    assert [(op.method.upper(), op.path) for op in _operations(chosen)] == [("GET", "/sites/")]
+    assert len(_operations(_selected(schema, Options(read_only=True)))) == 85  # every GET of the contract
+    assert len(_operations(_selected(schema, Options()))) == 166

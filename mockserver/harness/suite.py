@@ -188,10 +188,7 @@ def build(api: str, target: Target, credentials: auth.Credentials, options: Opti
     schema.__class__ = HarnessSchema
     if hasattr(target, "wsgi"):
         schema.app = target.wsgi
-    if options.read_only:
-        schema = schema.include(method=list(READ_METHODS))
-    if options.operation_ids:
-        schema = schema.include(operation_id=list(options.operation_ids))
+    schema = _selected(schema, options)
     schema.auth(refresh_interval=None)(auth.HarnessAuth)
     schema.hook(filter_failure)
     suite.schema = schema
@@ -253,6 +250,17 @@ def filter_failure(context, failure, case, response) -> bool:
     content_type = response.headers.get("content-type", [""])[0]
     return not (status == 404 and content_type.startswith("text/html")
                 and suite.dialect.unroutable(case.operation.path, case.path_parameters))
+
+
+def _selected(schema, options: Options):
+    """Narrow the schema to ``--read-only`` methods and ``--operation`` ids. One ``include`` call: schemathesis
+    joins the criteria of one call with AND but successive calls with OR, which would widen the run."""
+    criteria: dict[str, list[str]] = {}
+    if options.read_only:
+        criteria["method"] = list(READ_METHODS)
+    if options.operation_ids:
+        criteria["operation_id"] = list(options.operation_ids)
+    return schema.include(**criteria) if criteria else schema
 
 
 def _operations(schema) -> list:
