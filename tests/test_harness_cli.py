@@ -112,3 +112,11 @@ def test_read_only_sends_only_reads(tmp_path, server):
     assert journal and {entry["method"] for entry in journal} <= {"GET", "HEAD", "OPTIONS"}
     markdown = (tmp_path / "contract-torrent.md").read_text()
     assert "operations exercised: 17 of 17" in markdown
+
+
+def test_a_run_narrowed_to_operations_without_links_skips_the_state_machine(tmp_path, capsys):
+    args = ["--api", "torrent", "--operation", "message_list", "--max-examples", "2", "--phases", "stateful"]
+    assert contract(tmp_path, *args) == 0
+    assert "skipped Stateful tests" in capsys.readouterr().out
+    markdown = (tmp_path / "contract-torrent.md").read_text()
+    assert "0 error(s)" in markdown and "note: Stateful tests: skipped" in markdown

@@ -71,6 +71,7 @@ def render_markdown(results: Results, title: str) -> str:
         *([f"- server state (singletons the run wrote, restored after each write and at the end): "
              f"{results.suite.protector.summary()}"] if results.suite.protector is not None else []),
         *[f"- warning: {note}" for note in (results.suite.protector.notes if results.suite.protector else [])],
+        *[f"- note: {note}" for note in results.notes],
         "",
         "## Checks per operation",
         "",

@@ -28,6 +28,10 @@ class CheckTally:
     failures: list[FailureRecord] = field(default_factory=list)
 
 
+# schemathesis raises this when --operation/--read-only leave no link to follow: a narrow run, not an error.
+NO_LINKS_SELECTED = "All link definitions required for stateful testing are excluded by filters"
+
+
 @dataclass
 class Results:
     suite: Suite
@@ -40,12 +44,17 @@ class Results:
     finished: float | None = None
     succeeded: dict[tuple[str, int], list] = field(default_factory=lambda: defaultdict(list))  # for the link walk
     skipped_links: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def handle(self, event) -> None:
         if isinstance(event, events.ScenarioFinished):
             self._scenario(event)
         elif isinstance(event, events.NonFatalError):
-            self.errors.append((event.label, str(event.info.message).strip()))
+            message = str(event.info.message).strip()
+            if NO_LINKS_SELECTED in message:
+                self.notes.append(f"{event.label}: skipped, the selected operations have no links between them")
+            else:
+                self.errors.append((event.label, message))
         elif isinstance(event, events.PhaseFinished):
             self.phases.append((event.phase.name.value, event.status.value, time.monotonic() - self.started))
         elif isinstance(event, events.EngineFinished):

@@ -16,7 +16,7 @@ from typing import TextIO
 from .auth import Credentials, CredentialsError, default_credentials
 from .options import PHASES
 from .report import write_reports
-from .results import Results
+from .results import NO_LINKS_SELECTED, Results
 from .suite import Options, Suite, build
 from .target import InProcessTarget, RemoteTarget, split_base_url
 
@@ -121,7 +121,9 @@ class Progress:
             if self.scenarios % 50 == 0:
                 self.print(f"   {self.scenarios} scenarios, {len(results.transitions)} links followed")
         elif isinstance(event, events.NonFatalError):
-            self.print(f"   error in {event.label}: {str(event.info.message).splitlines()[0]}")
+            first_line = str(event.info.message).splitlines()[0]
+            kind = "skipped" if NO_LINKS_SELECTED in str(event.info.message) else "error in"
+            self.print(f"   {kind} {event.label}: {first_line}")
 
     def print(self, line: str) -> None:
         print(line, file=self.out, flush=True)
