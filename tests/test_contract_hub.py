@@ -574,6 +574,22 @@ def test_references_and_cascades_are_in_the_contract_and_the_dialect_reads_them(
     assert cascades("sites")[-1] == ("site_settings", "site")  # a stored table, not in the contract
 
 
+def test_list_ordering_and_filter_meanings_are_in_the_contract_and_the_dialect_reads_them(doc):
+    from mockserver.contractgen.hub_lists import FILTERS, ORDERING
+    from mockserver.dialects.drf.lists import filter_fields, ordering
+    entries = doc["x-resources"]
+    assert {key: [tuple(pair) for pair in entry["ordering"]] for key, entry in entries.items() if entry["ordering"]} \
+        == ORDERING == {"filestatustypes": [("key", False)], "tags": [("name", False)]}
+    for key, entry in entries.items():  # every documented filter, and only those, says what it reads
+        assert list(entry["filter_fields"]) == entry["filters"], key
+    special = {key: {name: (m["field"], m["lookup"]) for name, m in entry["filter_fields"].items()
+                     if (m["field"], m["lookup"]) != (name, "exact")} for key, entry in entries.items()}
+    assert {key: found for key, found in special.items() if found} == FILTERS
+    assert filter_fields("spaces")["site_id"] == ("sites", "has")
+    assert filter_fields("alerts")["severity"] == ("severity", "exact")
+    assert ordering("tags") == (("name", False),) and ordering("sites") == ()
+
+
 def test_h65_table_holds_every_single_reference_a_delete_leaves_null(doc, drifts):
     # The mock's references less those whose referrer goes with the target, and targets the API cannot delete.
     entries = doc["x-resources"]

@@ -37,8 +37,16 @@ under ``/api/`` without slashes at the ends (``sites``, ``auth/clientkeys``,
                                          # holding the id(s) when not the path; reverse: the membership is
                                          # kept on the target rows, in that field; scope: a sibling field
                                          # whose row the target must belong to
-      "cascade": [["nodes", "site"], ...]  # H65, H67: deleting a row deletes the [resource, field] rows
-    }                                      # pointing at it; other references to it go null / leave lists
+      "cascade": [["nodes", "site"], ...],  # H65, H67: deleting a row deletes the [resource, field] rows
+                                         # pointing at it; other references to it go null / leave lists
+      "ordering": [["name", false], ...],  # H37, from hub_lists: default list order, [field, descending];
+                                         # ties (and an empty list) ascend by id
+      "filter_fields": {                 # H38, from hub_lists: every name of "filters" → what it reads
+        "site_id": {"field": "sites", "lookup": "has"},   # field: the stored field (a dotted path reads the
+        "search_keyword": {"field": "name,mountpoint", "lookup": "any_icontains"},  # referenced row's)
+        "name": {"field": "name", "lookup": "exact"}, ...  # lookup: mockserver.engine.LOOKUPS, "has" (a list
+      }                                  # of ids holds the value), "any_icontains" (a substring of any of
+    }                                    # the comma-separated fields, ignoring case)
 
 Every operation also carries ``x-resource`` (its resource key).
 """

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from . import hub_spec as spec
+from .hub_lists import lists
 from .hub_ops import PAGINATION, PATH_PARAM
 from .hub_parse import Operation
 from .hub_relations import relations
@@ -54,7 +55,9 @@ def group(operations: list[Operation]) -> dict[str, Resource]:
 
 
 def x_resources(resources: dict[str, Resource], paths: dict) -> dict:
-    return {key: {**_entry(resource, paths), **relations(key, set(resources))} for key, resource in resources.items()}
+    entries = {key: _entry(resource, paths) for key, resource in resources.items()}
+    return {key: {**entry, **relations(key, set(resources)), **lists(key, entry["filters"], set(resources))}
+            for key, entry in entries.items()}
 
 
 def _entry(resource: Resource, paths: dict) -> dict:

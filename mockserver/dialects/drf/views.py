@@ -11,8 +11,7 @@ from ...hub import HubList, HubReply
 from .call import Call
 from .hooks import Hooks, hooks_for
 from .http import require_object
-from .lists import Listing, row_filter
-from .models import ORDERING
+from .lists import Listing, ordering, row_filter
 from .relations import all_references, cascades
 from .world import BY_ID, Row, World
 from .writes import apply_reverse, clean_body, create_defaults, number_nested, without_reverse
@@ -50,7 +49,7 @@ def visible(call: Call, resource: str) -> Callable[[Row], bool] | None:
 def list_view(call: Call) -> HubList:
     """Only the page asked for is rendered (``lists.Listing``); ties of the resource's order keep id order."""
     schema, resource = item_schema(call), call.resource or ""
-    order = [*ORDERING.get(resource, []), *BY_ID]
+    order = [*ordering(resource), *BY_ID]
     return HubList(Listing(call.world, resource, visible(call, resource), order, lambda row: call.render(row, schema)))
 
 
