@@ -107,6 +107,28 @@ def install(monkeypatch, seed_dir: Path) -> Path:
     return seed_dir
 
 
+def loopback_session():
+    """A requests session for the mock on loopback: never through a proxy from the environment."""
+    import requests
+
+    session = requests.Session()
+    session.trust_env = False
+    return session
+
+
+def serve_stub(tmp_path_factory):
+    """Yield a live mock serving the stub as the ``torrent`` API (for a module-scoped fixture)."""
+    import pytest
+
+    from mockserver.config import Settings
+    from mockserver.server import MockServer
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        seed_dir = install(monkeypatch, tmp_path_factory.mktemp("seed"))
+        with MockServer(Settings(port=0, apis=("torrent",), seed_dir=seed_dir)) as mock:
+            yield mock
+
+
 def main(argv: list[str]) -> int:
     """``python tests/stub_dialect.py <seed dir> <mockserver serve options…>``: the CLI, serving the stub."""
     import mockserver.dialects

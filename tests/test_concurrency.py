@@ -5,8 +5,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-import requests
 from stub_dialect import install
+from stub_dialect import loopback_session as session
 
 from mockserver.config import Settings
 from mockserver.server import MockServer
@@ -15,10 +15,6 @@ THREADS = 8
 BASIC = {"Authorization": "Basic " + base64.b64encode(b"ionadmin:ionadmin").decode()}
 
 
-def session() -> requests.Session:
-    s = requests.Session()
-    s.trust_env = False  # loopback only: never through a proxy from the environment
-    return s
 
 
 @pytest.fixture

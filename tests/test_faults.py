@@ -4,11 +4,10 @@ import time
 
 import pytest
 import requests
-from stub_dialect import install
+from stub_dialect import install, serve_stub
 
 from mockserver.app import create_app
 from mockserver.config import Settings
-from mockserver.server import MockServer
 
 TOP = "/rundb/api/v1/echo/"  # the stub API (tests/stub_dialect.py)
 MESSAGES = "/rundb/api/v1/item/"
@@ -26,10 +25,7 @@ def client(settings):
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        seed_dir = install(monkeypatch, tmp_path_factory.mktemp("seed"))
-        with MockServer(Settings(port=0, apis=("torrent",), seed_dir=seed_dir)) as mock:
-            yield mock
+    yield from serve_stub(tmp_path_factory)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 import requests
-from stub_dialect import install
+from stub_dialect import install, serve_stub
 
 from mockserver import keepalive
 from mockserver.config import Settings
@@ -17,10 +17,7 @@ NOSUCH = "/rundb/api/v1/nosuch/"  # 404 without reading the body
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        seed_dir = install(monkeypatch, tmp_path_factory.mktemp("seed"))
-        with MockServer(Settings(port=0, apis=("torrent",), seed_dir=seed_dir)) as mock:
-            yield mock
+    yield from serve_stub(tmp_path_factory)
 
 
 class Connection:

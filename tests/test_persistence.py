@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 from stub_dialect import install
+from stub_dialect import loopback_session as session
 
 from mockserver import persistence
 from mockserver.cli import main
@@ -25,10 +26,6 @@ BASIC = {"Authorization": "Basic " + base64.b64encode(b"ionadmin:ionadmin").deco
 CRASH_ROUNDS = 3
 
 
-def session() -> requests.Session:
-    s = requests.Session()
-    s.trust_env = False  # loopback only: never through a proxy from the environment
-    return s
 
 
 # -- in process --------------------------------------------------------------------------------------------------
