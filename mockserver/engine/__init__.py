@@ -1,0 +1,10 @@
+"""The resource engine shared by both dialects: collections in the store, Django-style lookups, ordering.
+
+Dialects parse requests and render responses in their framework's conventions; they run every query and
+write through here, so both APIs store, filter, order and number rows the same way.
+"""
+from .collection import SEQUENCES, Collection
+from .lookups import LOOKUPS, matches, parse_datetime_value
+from .ordering import order_rows
+
+__all__ = ["LOOKUPS", "SEQUENCES", "Collection", "matches", "order_rows", "parse_datetime_value"]
