@@ -95,8 +95,8 @@ def report_fixtures(count: int, apis: tuple[str, ...], repeat: int) -> None:
 
 def report_reset(apis: tuple[str, ...], rounds: int = 300) -> None:
     started = time.perf_counter()
+    from mockserver.admin_client import AppTransport, MockHandle
     from mockserver.config import Settings
-    from mockserver.handle import AppTransport, MockHandle
     from mockserver.server import MockServer
 
     server = MockServer(Settings(port=0, apis=apis)).start()

@@ -1,5 +1,6 @@
-"""Error roots.
+"""The package's exceptions, under one root.
 
+- :class:`Error`: the root of every exception mockserver raises to its users; catch it to catch them all.
 - :class:`MockServerError`: the mock cannot start or run as configured (bad option, unreadable file);
   the message says what to fix. Never turned into an HTTP response.
 - :class:`ApiError`: a request is refused; the active dialect renders it in the vendor's own envelope.
@@ -9,11 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 
-class MockServerError(Exception):
+class Error(Exception):
+    """Root of every exception the package raises; each subclass's message says what to fix."""
+
+
+class MockServerError(Error):
     """Bad configuration or data: shown to the user at start-up, with the fix."""
 
 
-class ApiError(Exception):
+class ApiError(Error):
     """A refused request. ``body`` is the dialect's JSON payload (or None for an empty body)."""
 
     def __init__(self, status: int, body: Any = None, headers: dict[str, str] | None = None,

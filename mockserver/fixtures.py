@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from .admin_client import MockHandle
     from .config import Settings
-    from .handle import MockHandle
 
 OPTIONS_KEY = pytest.StashKey[dict]()  # Settings fields from the command line and ini, set by pytest_configure
 WATCH_KEY = pytest.StashKey["ErrorWatch"]()
@@ -41,7 +41,7 @@ class _Mock:
     """One app and its server; the HTTP side starts on first use, so ``mockserver_app`` alone opens no port."""
 
     def __init__(self, settings: Settings):
-        from .handle import AppTransport, MockHandle
+        from .admin_client import AppTransport, MockHandle
         from .server import MockServer
 
         self.server = MockServer(settings)
@@ -53,7 +53,7 @@ class _Mock:
 
     def live(self) -> MockHandle:
         if self._live is None:
-            from .handle import MockHandle
+            from .admin_client import MockHandle
 
             self.server.start()
             self._live = MockHandle(self.server.url, self.transport, self.settings)
@@ -197,7 +197,7 @@ def _mockserver(request: pytest.FixtureRequest, _mockserver_pool: _Pool, mockser
 def mockserver(_mockserver: _Mock) -> MockHandle:
     """The mock, serving real HTTP on 127.0.0.1 (a free port), reset to the seed before the test.
 
-    A :class:`mockserver.handle.MockHandle`: ``url``, ``torrent_url``, ``hub_url``, ``reset()``,
+    A :class:`mockserver.MockHandle`: ``url``, ``torrent_url``, ``hub_url``, ``reset()``,
     ``clock``, ``journal``, ``faults``, ``records``, ``snapshot(name)``/``restore(name)``::
 
         import requests

@@ -3,8 +3,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from mockserver.admin_client import AdminError, AppTransport, MockHandle
 from mockserver.config import Settings
-from mockserver.handle import AdminError, AppTransport, MockHandle
 from mockserver.server import MockServer
 
 
