@@ -27,6 +27,9 @@ The document carries a top-level ``x-resources`` extension that the mock's engin
         example_meta: <the documented meta>
         total_count: <documented meta.total_count>
         schema_endpoint: <the exact body of GET <r>/schema/>
+        state_times: {<datetime field>: [<state>, ...]}  # only PluginResultJob (T65): see torrent_spec
+        file_sets: {prefixes, states, missing, ...}    # only compositedatamanagement (T66-T68): see torrent_spec
+    x-group-permissions: {<group>: [<model name>, ...]}  # models each group may write (T11)
 """
 from __future__ import annotations
 
@@ -37,7 +40,7 @@ from . import Drift
 from .torrent_parse import read_references
 from .torrent_paths import components, resource_paths, top_level, x_resource
 from .torrent_schema import SHARED_SCHEMAS, check, common_drifts, resource_drifts, resource_schemas
-from .torrent_spec import API_ROOT, SPEC
+from .torrent_spec import API_ROOT, GROUP_PERMISSIONS, SPEC
 
 
 def build(source_dir: Path) -> tuple[dict, list[Drift]]:
@@ -68,6 +71,7 @@ def build(source_dir: Path) -> tuple[dict, list[Drift]]:
         "paths": paths,
         "components": {"schemas": {**schemas, **SHARED_SCHEMAS}, **components()},
         "x-resources": {ref.resource: x_resource(ref, SPEC[ref.resource]) for ref in refs},
+        "x-group-permissions": GROUP_PERMISSIONS,
     }
     # A JSON round trip unshares repeated objects, which YAML would otherwise write as anchors and aliases.
     return json.loads(json.dumps(document)), drifts

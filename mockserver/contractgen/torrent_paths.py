@@ -265,6 +265,11 @@ def components() -> dict:
 def x_resource(ref: Reference, facts: ResourceFacts) -> dict:
     r = ref.resource
     name = schema_name(r)
+    product = {}  # Torrent Suite's own rules, read by mockserver.torrent
+    if facts.state_times:
+        product["state_times"] = facts.state_times
+    if facts.file_sets:
+        product["file_sets"] = facts.file_sets
     return {
         "schema": name,
         "write_schema": f"{name}Write",
@@ -283,4 +288,5 @@ def x_resource(ref: Reference, facts: ResourceFacts) -> dict:
         "example_meta": ref.example_meta,
         "total_count": ref.example_meta["total_count"],
         "schema_endpoint": tastypie_schema(ref, facts),
+        **product,
     }

@@ -41,6 +41,8 @@ class ResourceFacts:
     extra_filters: dict[str, str] = field(default_factory=dict)
     write_ignored: dict[str, str] = field(default_factory=dict)  # writable in the table, value ignored
     representation: dict[str, Representation] = field(default_factory=dict)
+    state_times: dict[str, list[str]] = field(default_factory=dict)  # T65: see STATE_TIMES
+    file_sets: dict[str, Any] | None = None  # T66-T68: see FILE_SETS
 
 
 def _integer_text(name: str, example: str) -> Representation:
@@ -74,6 +76,34 @@ def _disk_space(prefix: str) -> Representation:
         always_present=False,
     )
 
+
+# T65 (TS models.PluginResultJob.save): a write that changes ``state`` to one of the listed values sets the field to
+# the server's now.
+STATE_TIMES = {
+    "starttime": ["Started"],
+    "endtime": ["Completed", "Error", "Declined", "Unknown", "Resource", "Timed Out", "Cancelled", "Archived"],
+}
+
+# T66-T68 (TS dmactions_types / DMFileStat): compositedatamanagement's four file sets, stored per report. Each
+# state code has a label (what ``<prefix>_state`` renders); ``missing`` is the label of a set that does not exist;
+# ``keep`` renders null in the ``disposed`` states; ``in_process`` is true when any set is in an ``in_process``
+# state; the ``<prefix>_filter`` code P stands for the ``in_progress_filter`` codes and K for "kept".
+FILE_SETS = {
+    "prefixes": list(FILE_SET_PREFIXES),
+    "states": {
+        "L": "Local", "S": "Selected", "N": "Notified", "A": "Acknowledged", "SA": "Archive Pending",
+        "SE": "Export Pending", "SD": "Delete Pending", "AG": "Archiving", "DG": "Deleting", "EG": "Exporting",
+        "AD": "Archived", "DD": "Deleted", "IG": "Importing", "E": "Error",
+    },
+    "missing": "Unknown",
+    "disposed": ["AG", "DG", "AD", "DD"],
+    "in_process": ["AG", "DG", "EG", "SA", "SE", "SD", "IG"],
+    "in_progress_filter": ["AG", "DG", "EG", "IG", "SA", "SE", "S", "N", "A"],
+}
+
+# T11 (TS fixtures/ionusers_group.json): the Django model names each group may add, change and delete; a
+# superuser may change every model. Carried as the top-level ``x-group-permissions``.
+GROUP_PERMISSIONS = {"ionusers": ["message", "pluginresultjob"]}
 
 FILEMONITOR_KEYS = [
     "celery_task_id", "created", "id", "local_dir", "md5sum", "name", "progress", "referencegenome", "size",
@@ -111,6 +141,7 @@ SPEC: dict[str, ResourceFacts] = {
             **{f"{p}_keep": _keep_flag() for p in FILE_SET_PREFIXES},
             **{f"{p}_diskspace": _disk_space(p) for p in FILE_SET_PREFIXES},
         },
+        file_sets=FILE_SETS,
     ),
     "PluginResultJob": ResourceFacts(
         model_name="pluginresultjob",
@@ -128,6 +159,7 @@ SPEC: dict[str, ResourceFacts] = {
             default={},
             write_default={},
         )},
+        state_times=STATE_TIMES,
     ),
     "message": ResourceFacts(
         model_name="message",
