@@ -18,6 +18,7 @@ from .config import Settings
 from .dialects import ApiBinding
 from .faults import Decision, default_headers
 from .journal import NO_BODY, Body, BodyTap
+from .products import bindings
 from .state import MockState
 
 ADMIN_PREFIX = "/__mock__"
@@ -26,7 +27,7 @@ INTERNAL_ERROR = b'{"error": "internal error in the mock; see the server log"}'
 
 
 def create_app(settings: Settings | None = None) -> Flask:
-    state = MockState(settings or Settings())
+    state = MockState(settings or Settings(), bindings)
     app = Flask("mockserver")
     app.config["MAX_CONTENT_LENGTH"] = None  # the dialects answer oversized bodies in their own envelope
     app.extensions["mockserver"] = state

@@ -6,9 +6,10 @@ The field rules are the dialect's (``ApiBinding.insert_records`` / ``records``).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .dialects import ApiBinding, binding_method
+from .dialects import ApiBinding
 from .errors import ApiError
 
 if TYPE_CHECKING:
@@ -30,14 +31,14 @@ def insert(state: MockState, api: str, resource: str, payload: Any) -> Any:
         raise RecordsError(400, "send a JSON object or an array of objects")
     binding = _binding(state, api)
     with state.store.lock:  # one step for vendor requests: they see none or all of the records (A12)
-        stored = _call(binding, "insert_records", api, resource, objects)
+        stored = _refused_as_records_error(api, resource, binding.insert_records, objects)
     return stored[0] if single and stored else stored
 
 
 def rows(state: MockState, api: str, resource: str) -> list[dict[str, Any]]:
     binding = _binding(state, api)
     with state.store.lock:
-        return _call(binding, "records", api, resource)
+        return _refused_as_records_error(api, resource, binding.records)
 
 
 def _binding(state: MockState, api: str) -> ApiBinding:
@@ -48,9 +49,9 @@ def _binding(state: MockState, api: str) -> ApiBinding:
     return binding
 
 
-def _call(binding: ApiBinding, name: str, api: str, resource: str, *args: Any) -> Any:
+def _refused_as_records_error(api: str, resource: str, method: Callable[..., Any], *args: Any) -> Any:
     try:
-        return binding_method(binding, name)(resource, *args)
+        return method(resource, *args)
     except ApiError as exc:
         raise RecordsError(exc.status, f"{api}/{resource}: {describe(exc.body)}") from None
 

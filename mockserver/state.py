@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import random
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .clock import Clock
@@ -17,9 +18,9 @@ if TYPE_CHECKING:
 
 
 class MockState:
-    def __init__(self, settings: Settings):
-        from .dialects import create_binding
-
+    def __init__(self, settings: Settings, bindings: Callable[[MockState], dict[str, ApiBinding]]):
+        """``bindings`` builds the served APIs' bindings; the serving layer passes
+        :func:`mockserver.products.bindings`."""
         self.settings = settings
         self.clock = Clock()
         self.store = Store(settings.db)
@@ -29,7 +30,7 @@ class MockState:
         self.faults = Faults(settings.seed, latency_ms=settings.latency_ms)
         self.server_errors: list[str] = []  # tracebacks of unexpected failures, for the pytest plugin
         self._errors_lock = threading.Lock()
-        self.bindings: dict[str, ApiBinding] = {api: create_binding(api, self) for api in settings.apis}
+        self.bindings: dict[str, ApiBinding] = bindings(self)
         self.seed_tables = self._read_seed()
         # A persistent file that already holds data wins over the seed (reset still returns to the seed).
         self.store.load_seed(self.seed_tables, reset=not self.store.has_data())

@@ -100,10 +100,10 @@ def create(state):
 
 def install(monkeypatch, seed_dir: Path) -> Path:
     """Serve the stub as the ``torrent`` API; → a seed directory to pass as ``Settings(seed_dir=…)``."""
-    import mockserver.dialects
+    import mockserver.products
 
     (seed_dir / "torrent").mkdir(parents=True, exist_ok=True)
-    monkeypatch.setattr(mockserver.dialects, "create_binding", lambda api, state: StubApi(state))
+    monkeypatch.setitem(mockserver.products.PRODUCTS, "torrent", StubApi)
     return seed_dir
 
 
@@ -131,12 +131,12 @@ def serve_stub(tmp_path_factory):
 
 def main(argv: list[str]) -> int:
     """``python tests/stub_dialect.py <seed dir> <mockserver serve options…>``: the CLI, serving the stub."""
-    import mockserver.dialects
+    import mockserver.products
     from mockserver.cli import main as cli_main
 
     seed_dir = Path(argv[0])
     (seed_dir / "torrent").mkdir(parents=True, exist_ok=True)
-    mockserver.dialects.create_binding = lambda api, state: StubApi(state)
+    mockserver.products.PRODUCTS["torrent"] = StubApi
     return cli_main(["serve", "--api", "torrent", "--seed-dir", str(seed_dir), *argv[1:]])
 
 

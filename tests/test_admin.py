@@ -147,16 +147,6 @@ def test_a9_body_must_be_an_object_or_array_of_objects(stub, body):
     assert response.status_code == 400 and response.get_json()["error"]
 
 
-def test_a9_a_dialect_without_records_support_says_so(stub_app, stub):
-    class Old:
-        name = "torrent"
-
-    state_of(stub_app).bindings["torrent"] = Old()
-    response = stub.post("/__mock__/records/torrent/item", json={"name": "x"})
-    assert response.status_code == 501
-    assert "does not implement ApiBinding.insert_records()" in response.get_json()["error"]
-
-
 def test_a9_torrent_records_keep_the_field_rules():
     client = create_app(Settings(apis=("torrent",))).test_client()
     good = client.post("/__mock__/records/torrent/message", json={"body": "from the admin API", "level": 30})

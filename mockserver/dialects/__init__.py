@@ -1,22 +1,15 @@
-"""One dialect per vendor framework; each serves one API from its contract.
+"""One dialect per vendor framework, holding its conventions only; a product built on one serves one API.
 
-A dialect module exposes ``create(state) -> ApiBinding``. The app routes every request under the binding's
-``prefix`` to ``binding.handle(request)``; the binding does its own routing, because both vendor frameworks
-answer unknown and unslashed paths in their own ways.
+A product exposes ``create(state) -> ApiBinding`` (see :mod:`mockserver.products`). The app routes every
+request under the binding's ``prefix`` to ``binding.handle(request)``; the binding does its own routing, because
+both vendor frameworks answer unknown and unslashed paths in their own ways.
 """
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any, Protocol
-
-from ..errors import ApiError
 
 if TYPE_CHECKING:
     from flask import Request, Response
-
-    from ..state import MockState
-
-DIALECT_MODULES = {"torrent": "mockserver.dialects.tastypie", "hub": "mockserver.dialects.drf"}
 
 
 class ApiBinding(Protocol):
@@ -43,17 +36,3 @@ class ApiBinding(Protocol):
 
     def records(self, resource: str) -> list[dict[str, Any]]:
         """Admin A9: the raw stored rows of one resource; ``ApiError(404, …)`` for an unknown resource."""
-
-
-def create_binding(api: str, state: MockState) -> ApiBinding:
-    return importlib.import_module(DIALECT_MODULES[api]).create(state)
-
-
-def binding_method(binding: ApiBinding, name: str):
-    """``binding.<name>``, or ApiError(501) saying which dialect still lacks it (the protocol grew after some
-    dialects were written)."""
-    method = getattr(binding, name, None)
-    if method is None:
-        raise ApiError(501, {"error": f"the {binding.name} API ({type(binding).__module__}) does not implement "
-                                      f"ApiBinding.{name}() yet; see mockserver/dialects/__init__.py"})
-    return method

@@ -15,6 +15,7 @@ from typing import Any
 from mockserver.app import create_app, state_of
 from mockserver.config import Settings
 from mockserver.dialects.drf import credentials
+from mockserver.products import bindings
 from mockserver.schemas import response_schema, validator
 from mockserver.state import MockState
 
@@ -90,7 +91,7 @@ def check_contract(method: str, path: str, status: int, body: Any) -> None:
 
 def hub_state(settings: Settings | None = None) -> MockState:
     """No app: the seeded users (and no client keys) in a MockState of these settings, on a frozen clock."""
-    state = MockState(settings or Settings(apis=()))
+    state = MockState(settings or Settings(apis=()), bindings)
     users = json.loads(resources.files("mockserver").joinpath("seed_data/hub/users.json").read_text())
     state.store.load_seed({"hub/users": users, "hub/clientkeys": []})
     state.clock.freeze()

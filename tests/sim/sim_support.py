@@ -16,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 from mockserver.config import Settings
 from mockserver.errors import ApiError
 from mockserver.hub import DOMAIN_HANDLERS, HubCall, HubList, HubReply
+from mockserver.products import bindings
 from mockserver.seeds import read_seed
 from mockserver.state import MockState
 
@@ -38,9 +39,9 @@ def hub_state(seed: int = 0, **options: Any) -> MockState:
     """A MockState holding the Hub seed, on a frozen clock: stored by the DRF dialect when it serves, else the
     seed's API representation as-is (the simulation reads references written as ids, names or objects)."""
     if dialect_ready():
-        state = MockState(Settings(apis=("hub",), seed=seed, **options))
+        state = MockState(Settings(apis=("hub",), seed=seed, **options), bindings)
     else:
-        state = MockState(Settings(apis=(), seed=seed, **options))
+        state = MockState(Settings(apis=(), seed=seed, **options), bindings)
         state.seed_tables = {f"hub/{name}": [{"id": i, **row} for i, row in enumerate(rows, 1)]
                              for name, rows in read_seed("hub").items()}
         for node in state.seed_tables["hub/nodes"]:

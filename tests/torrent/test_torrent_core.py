@@ -10,9 +10,10 @@ from mockserver.dialects.tastypie.query import QueryError, link, ordering, where
 from mockserver.dialects.tastypie.request import Query, Redirect, Route, effective_method, numeric_pk, resolve
 from mockserver.dialects.tastypie.spec import load_resources
 from mockserver.dialects.tastypie.values import FieldError, coerce, decode_json, encode_json, loads_body
+from mockserver.torrent import behaviours
 
 NAMES = {"message", "PluginResultJob"}
-RESOURCES = load_resources()
+RESOURCES = load_resources("torrent", behaviours())
 
 
 @pytest.mark.parametrize("rest, route", [

@@ -1,6 +1,8 @@
-"""The Torrent Suite binding (ApiBinding): Flask in and out, seeds, admin records and fault-injection errors.
+"""A tastypie API's binding (ApiBinding): Flask in and out, seeds, admin records and fault-injection errors.
 
 The only module of the dialect that imports Flask; everything behind :class:`~.views.Pipeline` is plain data.
+A product (its name, prefix, accounts and hooks: :class:`~.hooks.Product`) makes one with
+``TastypieApi(state, product)``.
 """
 from __future__ import annotations
 
@@ -12,22 +14,24 @@ from flask import Request, Response
 from ...engine import Collection
 from ...errors import ApiError, MockServerError
 from .datetimes import to_stored
+from .hooks import Product
 from .render import CANNED_404, HTML, Reply, dumps
 from .request import Call, Query
-from .spec import API, PREFIX, from_api, load_resources, represent
+from .spec import from_api, load_resources, represent
 from .views import Pipeline
 from .writes import commit_create, prepare_create
 
 
 class TastypieApi:
-    name = API
-    prefix = PREFIX
-
-    def __init__(self, state):
+    def __init__(self, state, product: Product):
         self.state = state
-        self.resources = load_resources()
+        self.product = product
+        self.name = product.api
+        self.prefix = product.prefix
+        self.resources = load_resources(product.api, product.behaviours)
         self.collections = {name: Collection(state.store, r.table) for name, r in self.resources.items()}
-        self.pipeline = Pipeline(self.resources, state.store, self.collections, state.clock, state.settings)
+        self.pipeline = Pipeline(product, self.resources, state.store, self.collections, state.clock,
+                                 state.settings)
 
     # -- ApiBinding ----------------------------------------------------------------------------------------------
 
@@ -44,7 +48,7 @@ class TastypieApi:
             try:
                 tables[resource.table] = [{**from_api(resource, obj), "id": obj["id"]} for obj in objects]
             except (ValueError, KeyError) as exc:
-                raise MockServerError(f"torrent seed {name}: {exc}") from None
+                raise MockServerError(f"{self.name} seed {name}: {exc}") from None
         return tables
 
     def error_response(self, status: int, body: Any = None) -> Response:
@@ -52,7 +56,7 @@ class TastypieApi:
         if body is not None:
             return _response(Reply(status, dumps(body).encode(), "application/json"))
         if status == 401:
-            realm = self.state.settings.torrent_realm
+            realm = self.product.realm
             return _response(Reply(401, b"", HTML, {"WWW-Authenticate": f'Basic Realm="{realm}"'}))
         if status in (404, 500):  # tastypie's canned error (the mock itself never sends a 500: T71)
             return _response(Reply(status, dumps(CANNED_404).encode(), "application/json"))
@@ -66,8 +70,8 @@ class TastypieApi:
         """Nothing lives outside the store."""
 
     def insert_records(self, resource: str, objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Admin records: the field rules of a POST, but given server-set datetimes are kept, and
-        compositedatamanagement's read-only fields (expDir, expName, file sets) are taken as seeds take them."""
+        """Admin records: the field rules of a POST, but given server-set datetimes are kept, and what the
+        resource's behaviour takes from seeds (``Behaviour.from_api``) is taken as seeds take it."""
         spec = self._resource(resource)
         coll = self.collections[resource]
         now = to_stored(self.state.clock.now())
@@ -91,7 +95,7 @@ class TastypieApi:
     def _resource(self, name: str):
         if name not in self.resources:
             served = ", ".join(self.resources)
-            raise ApiError(404, {"error": f"unknown resource {name!r}; the torrent API serves {served}"})
+            raise ApiError(404, {"error": f"unknown resource {name!r}; the {self.name} API serves {served}"})
         return self.resources[name]
 
     def _call(self, request: Request) -> Call:
@@ -101,7 +105,7 @@ class TastypieApi:
         body = b"" if too_large else request.get_data(cache=True)
         return Call(
             method=request.method,
-            path=request.path[len(PREFIX):],
+            path=request.path[len(self.prefix):],
             query=Query.parse(request.query_string),
             headers={k.lower(): v for k, v in request.headers.items()},
             body=body,

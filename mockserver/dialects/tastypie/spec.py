@@ -1,8 +1,9 @@
 """The served resources, read from the contract — fields with their rules, filtering, ordering, the schema
 body — and their rows: stored form ↔ API representation (T13, T15, T63, T64, T66).
 
-Every per-field and per-resource fact comes from ``mockserver/openapi/torrent.json`` (``x-resources`` and the
-component schemas). Behaviour beyond the field tables lives in :mod:`.behaviours`.
+Every per-field and per-resource fact comes from the contract, ``mockserver/openapi/<api>.json``
+(``x-resources`` and the component schemas). Behaviour beyond the field tables is the product's
+(:class:`~.hooks.Behaviour`).
 
 Stored form per field kind: datetime = UTC text with microseconds (:mod:`.datetimes`); integer_text = int;
 json_object = JSON text with exact numbers (:mod:`.values`); everything else as rendered.
@@ -10,17 +11,15 @@ json_object = JSON text with exact numbers (:mod:`.values`); everything else as 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from ...contract import load, resources
 from . import datetimes
-from .behaviours import Behaviour, behaviour_for
+from .hooks import Behaviour
 from .values import decode_json, encode_json
-
-PREFIX = "/rundb/api/v1"
-API = "torrent"
 
 
 @dataclass(frozen=True)
@@ -41,6 +40,8 @@ class Field:
 @dataclass(frozen=True)
 class Resource:
     name: str
+    table: str  # the store's table: "<api>/<name>"
+    list_path: str  # the list URL, from the contract's x-resources
     model: str  # the Django model name the permissions are granted on
     fields: dict[str, Field]  # every key of the representation, in contract order
     schema_fields: frozenset[str]  # the resource's fields as /schema/ lists them: what filters/order_by know
@@ -51,17 +52,10 @@ class Resource:
     list_methods: tuple[str, ...]
     detail_methods: tuple[str, ...]
     behaviour: Behaviour
-
-    @property
-    def table(self) -> str:
-        return f"{API}/{self.name}"
-
-    @property
-    def list_path(self) -> str:
-        return f"{PREFIX}/{self.name}/"
+    facts: dict[str, Any]  # the whole x-resources entry: a product reads its own keys from it
 
     def uri(self, pk: int) -> str:
-        return f"{PREFIX}/{self.name}/{pk}/"
+        return f"{self.list_path}{pk}/"
 
     def writable(self) -> list[Field]:
         return [f for f in self.fields.values() if f.writable]
@@ -97,8 +91,10 @@ def _field(name: str, read: dict[str, Any], write_schema: dict[str, Any]) -> Fie
     )
 
 
-def load_resources() -> dict[str, Resource]:
-    document = load(API)
+def load_resources(api: str, behaviours: Mapping[str, Behaviour] | None = None) -> dict[str, Resource]:
+    """The resources of ``mockserver/openapi/<api>.json``, each with the product's behaviour (default: none)."""
+    behaviours = behaviours or {}
+    document = load(api)
     schemas = document["components"]["schemas"]
     served: dict[str, Resource] = {}
     for name, facts in resources(document).items():
@@ -106,6 +102,8 @@ def load_resources() -> dict[str, Resource]:
         write = schemas[facts["write_schema"]]
         served[name] = Resource(
             name=name,
+            table=f"{api}/{name}",
+            list_path=facts["list_path"],
             model=facts["model_name"],
             fields={f: _field(f, prop, write) for f, prop in read["properties"].items()},
             schema_fields=frozenset(facts["schema_endpoint"]["fields"]),
@@ -115,7 +113,8 @@ def load_resources() -> dict[str, Resource]:
             schema_body=facts["schema_endpoint"],
             list_methods=tuple(m.upper() for m in facts["list_allowed_methods"]),
             detail_methods=tuple(m.upper() for m in facts["detail_allowed_methods"]),
-            behaviour=behaviour_for(name),
+            behaviour=behaviours.get(name) or Behaviour(),
+            facts=facts,
         )
     return served
 

@@ -11,6 +11,7 @@ from urllib.parse import quote
 from ...errors import ApiError
 from . import auth, handlers, negotiate
 from .datetimes import to_stored
+from .hooks import Product
 from .query import QueryError, meta, ordering, where, window
 from .render import (
     HTML,
@@ -26,16 +27,18 @@ from .render import (
     text,
 )
 from .request import Call, Redirect, Route, allowed_methods, effective_method, resolve
-from .spec import PREFIX, Resource, represent
+from .spec import Resource, represent
 
 TOO_DEEP = "Invalid data sent: the request body is nested too deeply."
 IRI_SAFE = "/#%[]=:;$&()+,!?*@'~"  # django.utils.encoding.iri_to_uri
 
 
 class Pipeline:
-    """Everything one request needs: the resources, the store and their collections, the clock, the settings."""
+    """Everything one request needs: the product's hooks, the resources, the store and their collections, the
+    clock, the settings."""
 
-    def __init__(self, resources: dict[str, Resource], store, collections: dict, clock, settings):
+    def __init__(self, product: Product, resources: dict[str, Resource], store, collections: dict, clock, settings):
+        self.product = product
         self.resources = resources
         self.store = store
         self.collections = collections
@@ -46,7 +49,7 @@ class Pipeline:
     def handle(self, call: Call) -> Reply:
         route = resolve(call.path, self.names)
         if route is None:
-            return not_found_page(PREFIX + call.path)
+            return not_found_page(self.product.prefix + call.path)
         if isinstance(route, Redirect):
             return self._redirect(call)
         if route.kind == "top":
@@ -73,10 +76,10 @@ class Pipeline:
     def _serve(self, call: Call, route: Route, resource: Resource, method: str) -> Reply:
         if call.body_too_large:
             raise refuse(413, f"Request body too large: the limit is {self.settings.max_body_bytes} bytes.")
-        user = auth.authenticate(call.header("Authorization"), call.query, self.settings.torrent_users,
-                                 dict(self.settings.torrent_plugin_keys))
+        user = auth.authenticate(call.header("Authorization"), call.query, self.product.users,
+                                 self.product.authenticators)
         if user is None:
-            raise empty_error(401, {"WWW-Authenticate": f'Basic Realm="{self.settings.torrent_realm}"'})
+            raise empty_error(401, {"WWW-Authenticate": f'Basic Realm="{self.product.realm}"'})
         if method == "POST" and route.kind == "detail":
             return empty(501)
         handler = getattr(handlers, f"{method.lower()}_{route.kind}")
@@ -96,7 +99,7 @@ class Pipeline:
 
     def permit(self, user, resource: Resource) -> None:
         """T11: an unpermitted write is a 401 with an empty body and no challenge."""
-        if not auth.may_write(user, resource.model):
+        if not self.product.may_write(user, resource.model):
             raise empty_error(401)
 
     def where(self, resource: Resource, call: Call):
@@ -140,7 +143,7 @@ class Pipeline:
     def _redirect(self, call: Call) -> Reply:
         """Django's APPEND_SLASH: the path through urlquote (only "/" kept; Python 2 escapes "~" too), then the
         whole Location through iri_to_uri, which leaves the query string's escapes and reserved characters."""
-        location = call.origin + quote(PREFIX + call.path + "/", safe="/").replace("~", "%7E")
+        location = call.origin + quote(self.product.prefix + call.path + "/", safe="/").replace("~", "%7E")
         if call.query_string:
             location += "?" + quote(call.query_string.encode("latin-1"), safe=IRI_SAFE)
         return Reply(301, b"", HTML, {"Location": location})
