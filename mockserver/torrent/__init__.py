@@ -1,8 +1,9 @@
 """Torrent Suite rundb API v1: what is specific to the product, on top of the tastypie dialect.
 
-compositedatamanagement's file sets (:mod:`.filesets`), PluginResultJob's state times (:mod:`.statetimes`),
-plugin-result keys and the groups' write permissions (:mod:`.access`). Every fact they use comes from the
-contract (``mockserver/openapi/torrent.json``); the accounts, realm and keys from the settings.
+compositedatamanagement's file sets (:mod:`.filesets`), PluginResultJob's state times (:mod:`.statetimes`) and
+its JSON config (:mod:`.jsontext`), plugin-result keys and the groups' write permissions (:mod:`.access`).
+Every fact they use comes from the contract (``mockserver/openapi/torrent.json``); the accounts, realm and keys
+from the settings.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from ..contract import load, resources
 from ..dialects.tastypie import Behaviour, Product, TastypieApi
 from .access import plugin_key, write_permission
 from .filesets import FileSets
+from .jsontext import JsonText
 from .statetimes import StateTimes
 
 API = "torrent"
@@ -35,6 +37,7 @@ def product(settings) -> Product:
         realm=settings.torrent_realm,
         users=settings.torrent_users,
         may_write=write_permission(load(API)["x-group-permissions"]),
+        object_field=JsonText(),
         behaviours=behaviours(),
         authenticators=(plugin_key(keys),) if keys else (),
     )

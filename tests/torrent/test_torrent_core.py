@@ -5,15 +5,17 @@ from decimal import Decimal
 
 import pytest
 
+from mockserver.config import Settings
 from mockserver.dialects.tastypie import datetimes, negotiate
 from mockserver.dialects.tastypie.query import QueryError, link, ordering, where, window
 from mockserver.dialects.tastypie.request import Query, Redirect, Route, effective_method, numeric_pk, resolve
 from mockserver.dialects.tastypie.spec import load_resources
-from mockserver.dialects.tastypie.values import FieldError, coerce, decode_json, encode_json, loads_body
-from mockserver.torrent import behaviours
+from mockserver.dialects.tastypie.values import FieldError, coerce, loads_body
+from mockserver.torrent import product
+from mockserver.torrent.jsontext import decode_json, encode_json
 
 NAMES = {"message", "PluginResultJob"}
-RESOURCES = load_resources("torrent", behaviours())
+RESOURCES = load_resources(product(Settings()))
 
 
 @pytest.mark.parametrize("rest, route", [

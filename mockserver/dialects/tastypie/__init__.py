@@ -5,6 +5,6 @@ A product builds its binding with ``TastypieApi(state, Product(...))``; see :mod
 from __future__ import annotations
 
 from .api import TastypieApi
-from .hooks import Account, Authenticator, Behaviour, Product
+from .hooks import Account, Authenticator, Behaviour, ObjectField, Product
 
-__all__ = ["Account", "Authenticator", "Behaviour", "Product", "TastypieApi"]
+__all__ = ["Account", "Authenticator", "Behaviour", "ObjectField", "Product", "TastypieApi"]

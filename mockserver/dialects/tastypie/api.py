@@ -28,7 +28,7 @@ class TastypieApi:
         self.product = product
         self.name = product.api
         self.prefix = product.prefix
-        self.resources = load_resources(product.api, product.behaviours)
+        self.resources = load_resources(product)
         self.collections = {name: Collection(state.store, r.table) for name, r in self.resources.items()}
         self.pipeline = Pipeline(product, self.resources, state.store, self.collections, state.clock,
                                  state.settings)

@@ -1,5 +1,6 @@
 """What a product built on this dialect registers: its name and prefix, its accounts, the authentication
-schemes beyond tastypie's own, who may write what, and per-resource behaviour beyond the field tables.
+schemes beyond tastypie's own, who may write what, how its object-typed fields are stored, and per-resource
+behaviour beyond the field tables.
 
 The dialect knows tastypie's conventions only; everything a vendor built on top of tastypie lives in the
 product (for Torrent Suite: :mod:`mockserver.torrent`), which hands a :class:`Product` to
@@ -50,6 +51,20 @@ class Behaviour:
         return None
 
 
+class ObjectField(Protocol):
+    """How the product stores a field the contract types as an object (tastypie itself has no such column: the
+    product's model field decides the stored form and the rendering)."""
+
+    def coerce(self, name: str, value: Any) -> Any:
+        """A non-null body value (fractional numbers as Decimal) → stored form; FieldError naming the field."""
+
+    def render(self, stored: Any) -> Any:
+        """Stored form (None included) → the rendered value."""
+
+    def store(self, rendered: Any) -> Any:
+        """A non-null rendered value (seed data) → stored form; ValueError or TypeError when it cannot be."""
+
+
 @dataclass(frozen=True)
 class Product:
     api: str  # the contract's name (mockserver/openapi/<api>.json) and the store's table prefix
@@ -58,5 +73,6 @@ class Product:
     users: tuple[Account, ...]
     # DjangoAuthorization: may this account add, change and delete rows of this Django model?
     may_write: Callable[[Any, str], bool]
+    object_field: ObjectField | None = None  # required when the contract has object-typed fields
     behaviours: Mapping[str, Behaviour] = field(default_factory=dict)  # resource name → its hooks
     authenticators: tuple[Authenticator, ...] = ()

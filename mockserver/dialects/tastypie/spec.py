@@ -6,26 +6,23 @@ Every per-field and per-resource fact comes from the contract, ``mockserver/open
 (:class:`~.hooks.Behaviour`).
 
 Stored form per field kind: datetime = UTC text with microseconds (:mod:`.datetimes`); integer_text = int;
-json_object = JSON text with exact numbers (:mod:`.values`); everything else as rendered.
+object = whatever the product's :class:`~.hooks.ObjectField` stores; everything else as rendered.
 """
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from ...contract import load, resources
+from ...errors import MockServerError
 from . import datetimes
-from .hooks import Behaviour
-from .values import decode_json, encode_json
+from .hooks import Behaviour, ObjectField, Product
 
 
 @dataclass(frozen=True)
 class Field:
     name: str
-    # string | integer | integer_text (an integer rendered as a string) | datetime | boolean | json_object | float
+    # string | integer | integer_text (an integer rendered as a string) | datetime | boolean | object | float
     kind: str
     writable: bool  # in the write schema: a client value is read (T54 drops everything else)
     ignored: bool  # validated, then dropped (x-write-ignored)
@@ -35,6 +32,7 @@ class Field:
     max_length: int | None
     server_set: str | None  # "create": now on every create; "write": now on every write (T14)
     required: bool  # T55
+    codec: ObjectField | None = None  # kind "object": the product's stored form
 
 
 @dataclass(frozen=True)
@@ -70,16 +68,20 @@ def _kind(read: dict[str, Any], write: dict[str, Any] | None) -> str:
     if kind in ("integer", "boolean", "number"):
         return "float" if kind == "number" else kind
     if kind == "object":
-        return "json_object"
+        return "object"
     return "string"
 
 
-def _field(name: str, read: dict[str, Any], write_schema: dict[str, Any]) -> Field:
+def _field(name: str, read: dict[str, Any], write_schema: dict[str, Any], product: Product) -> Field:
     write = write_schema.get("properties", {}).get(name)
     source = write if write is not None else read
+    kind = _kind(read, write)
+    if kind == "object" and product.object_field is None:
+        raise MockServerError(f"the {product.api} contract types the field {name!r} as an object; the product "
+                              f"must give its Product an object_field to store such fields")
     return Field(
         name=name,
-        kind=_kind(read, write),
+        kind=kind,
         writable=write is not None,
         ignored=bool(read.get("x-write-ignored")),
         nullable=bool(source.get("nullable")),
@@ -88,12 +90,13 @@ def _field(name: str, read: dict[str, Any], write_schema: dict[str, Any]) -> Fie
         max_length=read.get("x-max-length"),
         server_set=read.get("x-server-set"),
         required=name in write_schema.get("required", ()),
+        codec=product.object_field if kind == "object" else None,
     )
 
 
-def load_resources(api: str, behaviours: Mapping[str, Behaviour] | None = None) -> dict[str, Resource]:
-    """The resources of ``mockserver/openapi/<api>.json``, each with the product's behaviour (default: none)."""
-    behaviours = behaviours or {}
+def load_resources(product: Product) -> dict[str, Resource]:
+    """The resources of the product's contract (``mockserver/openapi/<api>.json``), each with its behaviour."""
+    api = product.api
     document = load(api)
     schemas = document["components"]["schemas"]
     served: dict[str, Resource] = {}
@@ -105,7 +108,7 @@ def load_resources(api: str, behaviours: Mapping[str, Behaviour] | None = None) 
             table=f"{api}/{name}",
             list_path=facts["list_path"],
             model=facts["model_name"],
-            fields={f: _field(f, prop, write) for f, prop in read["properties"].items()},
+            fields={f: _field(f, prop, write, product) for f, prop in read["properties"].items()},
             schema_fields=frozenset(facts["schema_endpoint"]["fields"]),
             filtering=frozenset(facts.get("filtering") or ()),
             ordering=tuple(facts.get("ordering") or ()),
@@ -113,7 +116,7 @@ def load_resources(api: str, behaviours: Mapping[str, Behaviour] | None = None) 
             schema_body=facts["schema_endpoint"],
             list_methods=tuple(m.upper() for m in facts["list_allowed_methods"]),
             detail_methods=tuple(m.upper() for m in facts["detail_allowed_methods"]),
-            behaviour=behaviours.get(name) or Behaviour(),
+            behaviour=product.behaviours.get(name) or Behaviour(),
             facts=facts,
         )
     return served
@@ -135,8 +138,8 @@ def represent(resource: Resource, row: Row) -> dict[str, Any]:
             value = datetimes.render(value)
         elif field.kind == "integer_text":
             value = None if value is None else str(value)
-        elif field.kind == "json_object":
-            value = decode_json(value)
+        elif field.codec is not None:
+            value = field.codec.render(value)
         obj[name] = value
     resource.behaviour.represent(row, obj)
     return obj
@@ -150,7 +153,7 @@ def from_api(resource: Resource, obj: dict[str, Any]) -> Row:
             continue
         value = obj[name]
         try:
-            row[name] = _stored(field.kind, value)
+            row[name] = _stored(field, value)
         except (ValueError, TypeError):
             raise ValueError(f"The '{name}' field of {resource.name} {obj.get('id')!r} cannot hold {value!r}.") \
                 from None
@@ -158,19 +161,15 @@ def from_api(resource: Resource, obj: dict[str, Any]) -> Row:
     return row
 
 
-def _stored(kind: str, value: Any) -> Any:
+def _stored(field: Field, value: Any) -> Any:
     if value is None:
         return None
-    if kind == "datetime":
+    if field.kind == "datetime":
         return datetimes.from_rendered(value)
-    if kind == "integer_text":
+    if field.kind == "integer_text":
         if isinstance(value, bool):
             raise ValueError(value)
         return int(value)
-    if kind == "json_object":
-        if isinstance(value, str):  # JSON text, checked here: a stored text that is no object fails every read
-            value = json.loads(value, parse_float=Decimal) if value else {}
-        if not isinstance(value, dict):
-            raise ValueError(value)
-        return encode_json(value)
+    if field.codec is not None:
+        return field.codec.store(value)
     return value

@@ -1,7 +1,7 @@
-"""One body value → its stored form, per field kind (T14, T58–T60, T63, T64), or a FieldError with the message.
+"""One body value → its stored form, per field kind (T14, T58–T60, T63), or a FieldError with the message.
 
-Bodies are parsed with ``parse_float=Decimal`` so that ``PluginResultJob.config`` keeps a number's exact text
-(T64); every other kind sees such numbers as Python floats.
+Bodies are parsed with ``parse_float=Decimal`` so that a product's object fields can keep a number's exact text
+(Torrent's ``PluginResultJob.config``: T64); the kinds here see such numbers as Python floats would read them.
 """
 from __future__ import annotations
 
@@ -41,6 +41,8 @@ def show(value: Any) -> str:
 
 def coerce(field, value: Any) -> Any:
     """A non-null body value → stored form; FieldError naming the field and the value."""
+    if field.codec is not None:
+        return field.codec.coerce(field.name, value)
     return _COERCERS[field.kind](field.name, value)
 
 
@@ -92,27 +94,15 @@ def _boolean(name: str, value: Any) -> bool:
     raise FieldError(f"Boolean provided to '{name}' field doesn't appear to be a valid boolean: {show(value)}")
 
 
-def _json_object(name: str, value: Any) -> str:
-    parsed = value
-    if isinstance(value, str):
-        try:
-            parsed = json.loads(value, parse_float=Decimal, parse_constant=_reject_constant) if value else {}
-        except (ValueError, RecursionError):
-            parsed = None
-    if not isinstance(parsed, dict):
-        raise FieldError(f"Value provided to '{name}' field doesn't appear to be a JSON object: {show(value)}")
-    return encode_json(parsed)
-
-
 def _read_only(name: str, value: Any) -> Any:
     raise FieldError(f"The '{name}' field is read-only.")
 
 
 _COERCERS = {"integer": _integer, "integer_text": _integer, "string": _string, "datetime": _datetime,
-             "boolean": _boolean, "json_object": _json_object, "float": _read_only}
+             "boolean": _boolean, "float": _read_only}
 
 
-# -- JSON text with exact numbers (PluginResultJob.config) -------------------------------------------------------
+# -- request bodies ----------------------------------------------------------------------------------------------
 
 
 def _reject_constant(name: str) -> Any:
@@ -120,34 +110,5 @@ def _reject_constant(name: str) -> Any:
 
 
 def loads_body(text: str) -> Any:
-    """A request body: NaN/Infinity refused, fractional numbers kept as Decimal."""
+    """A request body (or JSON text inside one): NaN/Infinity refused, fractional numbers kept as Decimal."""
     return json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
-
-
-def encode_json(value: Any) -> str:
-    """JSON text that writes a Decimal's own digits (``1.250`` stays ``1.250``)."""
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {encode_json(v)}"
-                               for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(encode_json(v) for v in value) + "]"
-    if isinstance(value, Decimal):
-        return str(value)
-    return json.dumps(value, ensure_ascii=False)
-
-
-def decode_json(text: str | None) -> dict[str, Any]:
-    """Stored JSON text → the rendered object: fractional numbers become their decimal text (T64)."""
-    if not text:
-        return {}
-    return _numbers_as_text(json.loads(text, parse_float=Decimal))
-
-
-def _numbers_as_text(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        return {k: _numbers_as_text(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_numbers_as_text(v) for v in value]
-    return value
