@@ -18,6 +18,7 @@ under ``/api/`` without slashes at the ends (``sites``, ``auth/clientkeys``,
       "lookup": "id" | "name" | "key" | "username" | null,
       "lookup_pattern": "[^/.]+" | "[^/]+" | null,   # router regex of the lookup (H3), unanchored
       "parent": {"param": "parent_lookup_schedule", "resource": "schedules", "pattern": "[^/.]+"} | null,
+      "table": "hub/sites",              # the store table of its rows (and, without "hub/", its seed file)
       "list_shape": "env" | "arr" | "obj" | null,    # the collection GET: envelope, bare array, one object
       "staff_writes": true,              # H25: non-GET requests need a staff user
       "unique": {"name": "site with this name already exists."},

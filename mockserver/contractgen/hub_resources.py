@@ -77,6 +77,7 @@ def _entry(resource: Resource, paths: dict) -> dict:
     update_op = ops.get(("PATCH", resource.detail_path)) or ops.get(("PATCH", resource.list_path))
     return {
         "model": resource.model,
+        "table": "hub/" + spec.TABLES.get(resource.key, resource.key),
         "list_path": resource.list_path,
         "detail_path": resource.detail_path,
         "lookup": lookup,

@@ -60,6 +60,10 @@ RESOURCES: dict[str, tuple[str | None, str, str | None, bool]] = {
 }
 
 # D13: lookups other than the integer id. H3: router patterns.
+# Store tables (and seed files) are named after the resource key, except where the key has a "/".
+TABLES = {"auth/clientkeys": "clientkeys", "pki/lifetime": "pki_lifetime",
+          "schedules/{parent_lookup_schedule}/workflows": "schedule_workflows", "shares/nfs": "shares_nfs",
+          "shares/samba": "shares_samba"}
 LOOKUPS = {"features": "name", "filestatustypes": "key", "users": "username"}
 LOOKUP_PATTERNS = {"username": "[^/]+"}
 DEFAULT_LOOKUP_PATTERN = "[^/.]+"

@@ -22,6 +22,7 @@ from typing import Any
 
 from faker import Faker
 
+from ..contractgen.hub_spec import TABLES
 from . import hub_accounts, hub_estate
 from .hub_published import CONFIGURATIONS, FEATURES, FILESTATUSTYPES, SITE_HEALTH_ALERT, WORKFLOWS
 
@@ -39,13 +40,7 @@ EMPTY_RESOURCES = (
 )
 
 # A seed key is the resource's key in the contract's ``x-resources`` unless that key has a "/" (no file name can).
-CONTRACT_RESOURCES = {
-    "clientkeys": "auth/clientkeys",
-    "pki_lifetime": "pki/lifetime",
-    "schedule_workflows": "schedules/{parent_lookup_schedule}/workflows",
-    "shares_nfs": "shares/nfs",
-    "shares_samba": "shares/samba",
-}
+CONTRACT_RESOURCES = {table: key for key, table in TABLES.items()}
 # Site settings are served under sites/{id}/settings/ in the global settings' shape; they have no x-resource.
 NOT_IN_CONTRACT = ("site_settings",)
 

@@ -13,12 +13,11 @@ from typing import TYPE_CHECKING, Any
 from werkzeug.datastructures import MultiDict
 
 from ...errors import ApiError
-from ...seedgen.hub import CONTRACT_RESOURCES
 from .call import Call
 from .models import SEEDED_EXTRAS, SIMULATED
 from .relations import Ref, references
 from .render import Renderer
-from .spec import table
+from .spec import load_spec, table
 from .views import create
 from .world import World
 from .writes import clean_body
@@ -27,7 +26,7 @@ Row = dict[str, Any]
 
 
 def resource_of(seed_key: str) -> str:
-    return CONTRACT_RESOURCES.get(seed_key, seed_key)
+    return load_spec().seed_resources.get(seed_key, seed_key)
 
 
 # (reference, what names the target: a name or an id) → the target's id, or None

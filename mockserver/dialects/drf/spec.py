@@ -11,17 +11,16 @@ from functools import cache
 from typing import Any
 
 from ...contract import load, resolve
-from ...seedgen.hub import CONTRACT_RESOURCES
 
 API = "hub"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 ALLOW_ORDER = ("GET", "POST", "PATCH", "DELETE")  # DRF lists a view's methods in this order (H28)
-# Seed files and store tables carry the x-resources key, except where that key has a "/".
-TABLE_KEYS = {resource: seed for seed, resource in CONTRACT_RESOURCES.items()}
 
 
 def table(resource: str) -> str:
-    return f"hub/{TABLE_KEYS.get(resource, resource)}"
+    """The store table of a resource's rows (the contract's ``x-resources`` ``table``); a stored table that is
+    no resource of the contract (``site_settings``) is named after itself."""
+    return load_spec().tables.get(resource) or f"hub/{resource}"
 
 
 @dataclass
@@ -70,6 +69,8 @@ class Spec:
     resources: dict[str, dict[str, Any]]
     operations: dict[str, Operation] = field(default_factory=dict)
     key_orders: dict[int, list[str]] = field(default_factory=dict)  # id(schema) → published key order (H8)
+    tables: dict[str, str] = field(default_factory=dict)  # resource → store table ("hub/clientkeys")
+    seed_resources: dict[str, str] = field(default_factory=dict)  # seed file name → resource
 
     def match(self, path: str) -> tuple[Route, dict[str, str]] | None:
         """The route of a path under the API root (``/sites/1/``), fixed segments before parameters (H3)."""
@@ -94,6 +95,8 @@ def load_spec() -> Spec:
     # Fixed segments win over parameters: /jobs/stats/ before /jobs/{id}/ (H3).
     routes.sort(key=lambda r: (len(r.params), -r.literals, r.path))
     spec = Spec(document, routes, resources)
+    spec.tables = {key: entry["table"] for key, entry in resources.items()}
+    spec.seed_resources = {entry["table"].removeprefix("hub/"): key for key, entry in resources.items()}
     spec.operations = {op.op_id: op for route in routes for op in route.operations.values()}
     for op in spec.operations.values():
         _learn_order(spec, op.response, op.example)
