@@ -7,20 +7,18 @@ the dialect's own, or the generic CRUD path.
 from __future__ import annotations
 
 import copy
-import importlib
 from http import HTTPStatus
 from typing import Any
 
 from flask import Request, Response
 
-from ...errors import ApiError
+from ...errors import ApiError, MockServerError
 from ...hub import HubList, HubReply, load_handlers
 from ...hub.vfs import seed_counts
-from . import handlers  # noqa: F401  (registers the dialect's operations and resource hooks)
+from . import auth, handlers  # noqa: F401  (handlers registers the dialect's operations and resource hooks)
 from .access import check_permission, lookup, options_body
 from .call import Call
-from .handlers.fallbacks import stand_in
-from .hooks import FALLBACKS, LOCAL_HANDLERS
+from .hooks import LOCAL_HANDLERS
 from .http import (
     QueryDict,
     empty_response,
@@ -48,16 +46,6 @@ NOT_PROVIDED = {"detail": "Authentication credentials were not provided."}
 WWW_AUTHENTICATE = {"WWW-Authenticate": 'Bearer realm="api"'}
 
 
-def _optional(module: str) -> Any:
-    """A sibling module that another engineer provides, or None until it exists."""
-    try:
-        return importlib.import_module(f"{__package__}.{module}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__package__}.{module}":
-            raise
-        return None
-
-
 class DrfApi:
     name = "hub"
     prefix = PREFIX
@@ -66,7 +54,10 @@ class DrfApi:
         self.state = state
         self.spec = load_spec()
         self.domain = load_handlers()
-        self.auth = _optional("auth")
+        unserved = [op.op_id for op in self.spec.operations.values() if not self._served(op)]
+        if unserved:
+            raise MockServerError(f"the Hub contract's operations {', '.join(sorted(unserved))} have no handler: "
+                                  "register one (mockserver.hub) for each")
 
     # -- ApiBinding ----------------------------------------------------------------------------------------------
 
@@ -80,8 +71,7 @@ class DrfApi:
         return json_response(body if body is not None else {"detail": _reason(status)}, status)
 
     def reset(self) -> None:
-        if self.auth is not None and hasattr(self.auth, "reset"):
-            self.auth.reset(self.state)
+        auth.reset(self.state)
 
     def insert_records(self, resource: str, objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return insert_records(self, resource, objects)
@@ -91,9 +81,16 @@ class DrfApi:
 
     def authenticate(self, headers: Any) -> Any:
         """The auth module's Principal, None without credentials; 401 for bad ones."""
-        if self.auth is None:
-            return None
-        return self.auth.authenticate(headers, self.state)
+        return auth.authenticate(headers, self.state)
+
+    def _served(self, op) -> bool:
+        """Whether real code answers the operation: a registered handler, or the generic CRUD path for the
+        list, detail and singleton routes of the resources the dialect stores."""
+        if op.op_id in self.domain or op.op_id in LOCAL_HANDLERS:
+            return True
+        route = self.spec.match(op.path)[0] if self.spec.match(op.path) else None
+        return (route is not None and route.kind != "action"
+                and not (route.resource in SIMULATED and op.method in ("POST", "PATCH")))
 
     # -- the pipeline ---------------------------------------------------------------------------------------------
 
@@ -143,7 +140,7 @@ class DrfApi:
                 # The handler reads what validation made of each field (trimmed, typed: "false" is False).
                 call.body = {**body, **clean_body(world, call.resource, op.request, body)}
             return self._reply(call, self.domain[op.op_id](call.hub_call()))
-        handler = handler or FALLBACKS.get(op.op_id) or _generic(call)
+        handler = handler or _generic(call)
         return self._reply(call, handler(call))
 
     def _reply(self, call: Call, reply: HubReply | HubList) -> Response:
@@ -162,9 +159,7 @@ class DrfApi:
 
 
 def _generic(call: Call):
-    """The CRUD view for this route and method; domain routes get the stand-in until a module serves them."""
-    if call.route.kind == "action" or (call.resource in SIMULATED and call.op.method in ("POST", "PATCH")):
-        return stand_in
+    """The CRUD view for this route and method (``DrfApi._served`` checked at start that there is one)."""
     if call.route.kind == "list":
         if call.resource_spec.get("list_shape") == "obj":
             return singleton_view

@@ -36,10 +36,6 @@ class Call:
     def resource_spec(self) -> dict[str, Any]:
         return self.world.spec.resources.get(self.route.resource or "", {})
 
-    @property
-    def staff(self) -> bool:
-        return bool(self.user and (self.user.get("is_staff") or self.user.get("is_superuser")))
-
     def hub_call(self) -> HubCall:
         return HubCall(operation_id=self.op.op_id, method=self.op.method, path_params=dict(self.path_params),
                        query=self.query, body=self.body, user=self.user, base_url=self.world.base_url,

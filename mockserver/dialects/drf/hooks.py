@@ -34,7 +34,6 @@ class Hooks:
 
 HOOKS: dict[str, Hooks] = {}
 LOCAL_HANDLERS: dict[str, Callable[[Call], Any]] = {}  # the dialect's own non-CRUD operations, by operationId
-FALLBACKS: dict[str, Callable[[Call], Any]] = {}  # stand-ins for domain operations no module has registered
 
 
 def register(resource: str) -> Callable[[type[Hooks]], type[Hooks]]:
@@ -49,12 +48,12 @@ def hooks_for(resource: str | None) -> Hooks:
     return HOOKS.get(resource or "", DEFAULT)
 
 
-def operation(*op_ids: str, fallback: bool = False) -> Callable[[Callable[[Call], Any]], Callable[[Call], Any]]:
-    """Register the dialect's handler of operations (``fallback``: only while no domain module serves them)."""
+def operation(*op_ids: str) -> Callable[[Callable[[Call], Any]], Callable[[Call], Any]]:
+    """Register the dialect's handler of operations."""
 
     def add(handler: Callable[[Call], Any]) -> Callable[[Call], Any]:
         for op_id in op_ids:
-            (FALLBACKS if fallback else LOCAL_HANDLERS)[op_id] = handler
+            LOCAL_HANDLERS[op_id] = handler
         return handler
 
     return add

@@ -1,12 +1,12 @@
 """Users, groups, client keys, permissions and PKI (H100, H102–H105, H113, H26)."""
 from __future__ import annotations
 
-import importlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ....errors import ApiError
 from ....hub import HubList, HubReply
+from .. import credentials
 from ..access import is_staff
 from ..call import Call
 from ..hooks import Hooks, next_number, operation, register
@@ -16,20 +16,13 @@ from ..writes import clean_body
 from .estate import seeded
 
 
-def _credentials() -> Any:
-    try:
-        return importlib.import_module("mockserver.dialects.drf.credentials")
-    except ModuleNotFoundError:
-        return None
-
-
 @register("users")
 class Users(Hooks):
     def prepare(self, call: Call, cleaned: dict[str, Any], existing: Row | None) -> dict[str, Any]:
         changes = dict(cleaned)
         password = changes.pop("password", None)
-        if password is not None and _credentials() is not None:
-            _credentials().set_password(changes, password)
+        if password is not None:
+            credentials.set_password(changes, password)
         nas_user = changes.get("nas_user")
         if isinstance(nas_user, dict):
             uid = ((existing or {}).get("nas_user") or {}).get("uid")
