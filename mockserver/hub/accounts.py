@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..dialects.drf import auth, credentials, tokens
+from ..dialects.drf import auth
 from ..engine import Collection
 from ..errors import ApiError
-from . import HubCall, HubReply, domain
+from . import HubCall, HubReply, credentials, domain, tokens
 
 MASK = "********"
 NO_ACTIVE_ACCOUNT = {"detail": "No active account found with the given credentials"}

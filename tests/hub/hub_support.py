@@ -14,7 +14,7 @@ from typing import Any
 
 from mockserver.app import create_app, state_of
 from mockserver.config import Settings
-from mockserver.dialects.drf import credentials
+from mockserver.hub import credentials
 from mockserver.products import bindings
 from mockserver.schemas import response_schema, validator
 from mockserver.state import MockState

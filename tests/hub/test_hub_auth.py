@@ -24,13 +24,13 @@ from hub_support import (
 from werkzeug.datastructures import Headers
 
 from mockserver.config import HubUser, Settings
-from mockserver.dialects.drf import auth, credentials, tokens
 from mockserver.errors import ApiError, MockServerError
+from mockserver.hub import authenticator, credentials, tokens
 
 
 def refused(headers, state) -> ApiError:
     with pytest.raises(ApiError) as info:
-        auth.authenticate(headers, state)
+        authenticator.authenticate(headers, state)
     assert info.value.status == 401
     assert info.value.headers == BEARER
     return info.value
@@ -149,7 +149,7 @@ def test_d4_a_key_that_is_not_rsa_is_a_configuration_error():
 
 def test_reset_retires_every_token_issued_before(state):
     refresh, access = tokens.obtain_pair(admin(state), state)
-    auth.reset(state)
+    authenticator.reset(state)
     for token, token_type in ((refresh, "refresh"), (access, "access")):
         with pytest.raises(tokens.TokenError, match="^Token is invalid or expired$"):
             tokens.validate(token, state, token_type)
@@ -222,21 +222,21 @@ def test_h21_verify_client_key(state):
     {"Authorization": "ApiKey abc"},
 ])
 def test_h22_unrecognised_credentials_are_none(state, headers):
-    assert auth.authenticate(headers, state) is None
+    assert authenticator.authenticate(headers, state) is None
 
 
 def test_h18_bearer_access_token(state):
     _, access = tokens.obtain_pair(alice(state), state)
-    principal = auth.authenticate(bearer(access), state)
+    principal = authenticator.authenticate(bearer(access), state)
     assert principal.user["username"] == "alice" and principal.client_key is None
     assert not principal.is_staff
-    assert auth.authenticate(Headers({"authorization": f"Bearer  {access} "}), state).user["id"] == 2
-    assert auth.authenticate({"authorization": f"Bearer\t{access}"}, state).user["id"] == 2
+    assert authenticator.authenticate(Headers({"authorization": f"Bearer  {access} "}), state).user["id"] == 2
+    assert authenticator.authenticate({"authorization": f"Bearer\t{access}"}, state).user["id"] == 2
 
 
 def test_h25_admin_is_staff(state):
     _, access = tokens.obtain_pair(admin(state), state)
-    assert auth.authenticate(bearer(access), state).is_staff
+    assert authenticator.authenticate(bearer(access), state).is_staff
 
 
 @pytest.mark.parametrize("header", ["Bearer", "Bearer a b", "Bearer  a  b  c"])
@@ -271,7 +271,7 @@ def test_h20_missing_and_inactive_user(state):
 @pytest.mark.parametrize("word", ["Api-Key", "api-key", "API-KEY", "aPi-kEy"])
 def test_h21_client_key(state, word):
     key, row = add_key(state, alice(state))
-    principal = auth.authenticate({"Authorization": f"{word} {key}"}, state)
+    principal = authenticator.authenticate({"Authorization": f"{word} {key}"}, state)
     assert principal.user["username"] == "alice" and principal.client_key["id"] == row["id"]
 
 
@@ -299,7 +299,7 @@ def test_h24_inactive_owner_of_a_client_key(state):
 
 def test_reset_retires_bearer_tokens(state):
     _, access = tokens.obtain_pair(alice(state), state)
-    auth.reset(state)
+    authenticator.reset(state)
     assert refused(bearer(access), state).body == invalid_bearer("Token is invalid or expired")
 
 

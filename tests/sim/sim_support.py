@@ -6,47 +6,28 @@ clash with a module of another test folder.
 """
 from __future__ import annotations
 
-import importlib
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from werkzeug.datastructures import MultiDict
 
 from mockserver.config import Settings
+from mockserver.dialects.drf.http import QueryDict
 from mockserver.errors import ApiError
-from mockserver.hub import DOMAIN_HANDLERS, HubCall, HubList, HubReply
+from mockserver.hub import HubCall, HubList, HubReply
+from mockserver.hub.binding import HUB
 from mockserver.products import bindings
-from mockserver.seeds import read_seed
 from mockserver.state import MockState
 
 T0 = datetime(2025, 7, 3, 12, 38, 44, tzinfo=UTC)
 BASE = "http://hub.test/api"
 ADMIN = {"id": 1, "username": "admin", "is_staff": True, "is_superuser": True}
-for _module in ("files", "jobs", "search", "settings"):  # the simulation's modules only, not accounts
-    importlib.import_module(f"mockserver.hub.{_module}")
-HANDLERS = DOMAIN_HANDLERS
-
-
-def dialect_ready() -> bool:
-    try:
-        return hasattr(importlib.import_module("mockserver.dialects.drf"), "create")
-    except ImportError:
-        return False
+HANDLERS = HUB.domain_handlers
 
 
 def hub_state(seed: int = 0, **options: Any) -> MockState:
-    """A MockState holding the Hub seed, on a frozen clock: stored by the DRF dialect when it serves, else the
-    seed's API representation as-is (the simulation reads references written as ids, names or objects)."""
-    if dialect_ready():
-        state = MockState(Settings(apis=("hub",), seed=seed, **options), bindings)
-    else:
-        state = MockState(Settings(apis=(), seed=seed, **options), bindings)
-        state.seed_tables = {f"hub/{name}": [{"id": i, **row} for i, row in enumerate(rows, 1)]
-                             for name, rows in read_seed("hub").items()}
-        for node in state.seed_tables["hub/nodes"]:
-            node["_live_heartbeat"] = True
-        state.store.load_seed(state.seed_tables)
+    """A MockState holding the Hub seed as the Hub binding stores it, on a frozen clock."""
+    state = MockState(Settings(apis=("hub",), seed=seed, **options), bindings)
     state.clock.set(T0)
     return state
 
@@ -62,7 +43,7 @@ class Hub:
              key: dict | None = None, **params: Any) -> HubReply | HubList:
         pk = params.pop("pk", None)
         path_params = {} if pk is None else {"id": str(pk)}
-        query = MultiDict([(k, v) for k, vs in params.items() for v in (vs if isinstance(vs, list) else [vs])])
+        query = QueryDict([(k, v) for k, vs in params.items() for v in (vs if isinstance(vs, list) else [vs])])
         return HANDLERS[op](HubCall(op, method, path_params, query, body, user or ADMIN, BASE, self.state, key))
 
     def body(self, op: str, **kwargs: Any) -> Any:

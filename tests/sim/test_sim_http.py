@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from sim_support import assert_valid, dialect_ready
+from sim_support import assert_valid
 
 from mockserver.config import Settings
 
-pytestmark = pytest.mark.skipif(not dialect_ready(), reason="the Hub dialect does not serve /api/ yet")
 OUTPUT = "/mmfs1/data/space01/output.mov"
 
 

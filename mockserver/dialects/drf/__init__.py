@@ -1,8 +1,3 @@
-"""The Django REST framework dialect: serves the Ngenea Hub API at ``/api/`` from its contract."""
-from __future__ import annotations
-
-from .api import DrfApi
-
-
-def create(state) -> DrfApi:
-    return DrfApi(state)
+"""The Django REST framework dialect: serves a product's API at ``/api/`` from its contract. A product (the Hub:
+``mockserver.hub``) registers its handlers and hooks on a :class:`~.product.Product` and binds it with
+:class:`~.api.DrfApi`."""

@@ -6,8 +6,6 @@ from typing import Any
 
 from ...errors import ApiError
 from .call import Call
-from .hooks import hooks_for
-from .models import SIMULATED
 from .spec import SAFE_METHODS, Route, Spec
 from .world import World
 
@@ -66,7 +64,7 @@ def lookup(call: Call, own: bool) -> None:
         return
     raw = call.path_params[param]
     field = spec.get("lookup") or "id"
-    if call.resource in SIMULATED and not own:
+    if call.resource in call.world.product.simulated and not own:
         if field == "id":
             as_id(raw)
         return
@@ -76,7 +74,7 @@ def lookup(call: Call, own: bool) -> None:
         row = None
     if row is not None and parent and call.parent is None:
         row = None
-    if row is None or not hooks_for(resource).visible(call, row):
+    if row is None or not call.hooks.visible(call, row):
         raise no_match(spec.get("model"))
     call.obj = row
 

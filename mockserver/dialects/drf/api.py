@@ -13,12 +13,9 @@ from typing import Any
 from flask import Request, Response
 
 from ...errors import ApiError, MockServerError
-from ...hub import HubList, HubReply, load_handlers
-from ...hub.vfs import seed_counts
-from . import auth, handlers  # noqa: F401  (handlers registers the dialect's operations and resource hooks)
+from . import auth
 from .access import check_permission, lookup, options_body
 from .call import Call
-from .hooks import LOCAL_HANDLERS
 from .http import (
     QueryDict,
     empty_response,
@@ -32,9 +29,10 @@ from .http import (
     require_object,
 )
 from .lists import paginate
-from .models import SIMULATED
+from .product import Product
 from .records import convert_seeds, insert_records, stored_records
 from .render import order_like
+from .results import OperationList, OperationReply
 from .spec import load_spec
 from .views import create, destroy, list_view, retrieve, singleton_view, update
 from .world import World
@@ -50,10 +48,14 @@ class DrfApi:
     name = "hub"
     prefix = PREFIX
 
-    def __init__(self, state):
+    def __init__(self, state, product: Product):
         self.state = state
+        self.product = product
         self.spec = load_spec()
-        self.domain = load_handlers()
+        self.domain = product.domain_handlers
+        if product.authenticator is None:
+            raise MockServerError(f"the {product.name} product registers no authenticator")
+        self.authenticator = product.authenticator
         unserved = [op.op_id for op in self.spec.operations.values() if not self._served(op)]
         if unserved:
             raise MockServerError(f"the Hub contract's operations {', '.join(sorted(unserved))} have no handler: "
@@ -62,16 +64,16 @@ class DrfApi:
     # -- ApiBinding ----------------------------------------------------------------------------------------------
 
     def seed_tables(self, seeds: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
-        # Seeded users carry no password: the auth module checks them against Settings.hub_users (D17).
-        tables = convert_seeds(seeds)
-        seed_counts(tables, self.state.settings.seed)  # H94: a site's file counts are taken at seeding
+        # Seeded users carry no password: the product checks them against Settings.hub_users (D17).
+        tables = convert_seeds(seeds, self.product)
+        self.product.seeding(tables, self.state.settings)
         return tables
 
     def error_response(self, status: int, body: Any = None) -> Response:
         return json_response(body if body is not None else {"detail": _reason(status)}, status)
 
     def reset(self) -> None:
-        auth.reset(self.state)
+        self.authenticator.reset(self.state)
 
     def insert_records(self, resource: str, objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return insert_records(self, resource, objects)
@@ -80,17 +82,17 @@ class DrfApi:
         return stored_records(self, resource)
 
     def authenticate(self, headers: Any) -> Any:
-        """The auth module's Principal, None without credentials; 401 for bad ones."""
-        return auth.authenticate(headers, self.state)
+        """The caller's Principal, None without credentials; 401 for bad ones."""
+        return auth.authenticate(headers, self.state, self.authenticator)
 
     def _served(self, op) -> bool:
         """Whether real code answers the operation: a registered handler, or the generic CRUD path for the
         list, detail and singleton routes of the resources the dialect stores."""
-        if op.op_id in self.domain or op.op_id in LOCAL_HANDLERS:
+        if op.op_id in self.domain or op.op_id in self.product.handlers:
             return True
         route = self.spec.match(op.path)[0] if self.spec.match(op.path) else None
         return (route is not None and route.kind != "action"
-                and not (route.resource in SIMULATED and op.method in ("POST", "PATCH")))
+                and not (route.resource in self.product.simulated and op.method in ("POST", "PATCH")))
 
     # -- the pipeline ---------------------------------------------------------------------------------------------
 
@@ -121,7 +123,7 @@ class DrfApi:
             raise ApiError(401, NOT_PROVIDED, headers=dict(WWW_AUTHENTICATE))
         user = getattr(principal, "user", None)
         check_permission(self.spec, route, method, user)
-        world = World(self.state, request.host_url.rstrip("/") + PREFIX)
+        world = World(self.state, request.host_url.rstrip("/") + PREFIX, self.product)
         if method == "OPTIONS":
             return json_response(options_body(world, route, user))
         op = route.operations.get("GET" if method == "HEAD" else method)
@@ -130,21 +132,26 @@ class DrfApi:
         query = request.query_string.decode("latin-1")
         call = Call(world, route, op, params, args, request.url_root.rstrip("/") + request.path
                     + ("?" + query if query else ""), user, getattr(principal, "client_key", None))
-        handler = self.domain.get(op.op_id) or LOCAL_HANDLERS.get(op.op_id)
+        return self._reply(call, self.operate(call, raw, request.headers.get("Content-Type")))
+
+    def operate(self, call: Call, raw: bytes, content_type: str | None) -> OperationReply | OperationList:
+        """The routed, authenticated call from there on: object lookup (H64, H66), body parsing (H39–H42) and
+        validation, the operation."""
+        op = call.op
+        handler = self.domain.get(op.op_id) or self.product.handlers.get(op.op_id)
         lookup(call, own=op.op_id not in self.domain)
         if op.request is not None:
-            call.body = parse_json(raw, request.headers.get("Content-Type"))
+            call.body = parse_json(raw, content_type)
         if op.op_id in self.domain:
             if op.request is not None and not op.public:  # the token endpoints check bodies in their own order
                 body = require_object(call.body)
                 # The handler reads what validation made of each field (trimmed, typed: "false" is False).
-                call.body = {**body, **clean_body(world, call.resource, op.request, body)}
-            return self._reply(call, self.domain[op.op_id](call.hub_call()))
-        handler = handler or _generic(call)
-        return self._reply(call, handler(call))
+                call.body = {**body, **clean_body(call.world, call.resource, op.request, body)}
+            return self.domain[op.op_id](call.operation_call())
+        return (handler or _generic(call))(call)
 
-    def _reply(self, call: Call, reply: HubReply | HubList) -> Response:
-        if isinstance(reply, HubList):
+    def _reply(self, call: Call, reply: OperationReply | OperationList) -> Response:
+        if isinstance(reply, OperationList):
             if _shape(call) == "arr":
                 return json_response(_ordered(call, list(reply.items)))
             body = paginate(reply.items, call.query, call.url, _extras(call, reply.extra))

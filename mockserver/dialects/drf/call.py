@@ -4,8 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...hub import HubCall
+from .http import QueryDict
+from .product import Hooks
 from .render import Renderer
+from .results import OperationCall
 from .spec import Operation, Route
 from .world import Row, World
 
@@ -16,7 +18,7 @@ class Call:
     route: Route
     op: Operation
     path_params: dict[str, str]
-    query: Any  # werkzeug MultiDict
+    query: QueryDict
     url: str  # the absolute request URL, for pagination links
     user: Row | None
     client_key: Row | None
@@ -36,8 +38,12 @@ class Call:
     def resource_spec(self) -> dict[str, Any]:
         return self.world.spec.resources.get(self.route.resource or "", {})
 
-    def hub_call(self) -> HubCall:
-        return HubCall(operation_id=self.op.op_id, method=self.op.method, path_params=dict(self.path_params),
+    @property
+    def hooks(self) -> Hooks:
+        return self.world.product.hooks_for(self.route.resource)
+
+    def operation_call(self) -> OperationCall:
+        return OperationCall(operation_id=self.op.op_id, method=self.op.method, path_params=dict(self.path_params),
                        query=self.query, body=self.body, user=self.user, base_url=self.world.base_url,
                        state=self.world.state, client_key=self.client_key)
 

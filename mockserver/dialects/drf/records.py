@@ -1,4 +1,9 @@
-"""Seed rows and admin records (A9) → the stored form described in ``models``.
+"""Seed rows and admin records (A9) → the stored form.
+
+Stored form (tables named by the contract's ``x-resources`` ``table``, one int ``id`` per row): the API
+representation without ``url`` and without computed fields, every reference stored as the target's id (a list
+of ids for arrays), the membership of sites in spaces only on the spaces (``sites``: ids), of users in groups
+only on the users (``groups``: ids). Private fields start with ``_`` (``_password``) and are never rendered.
 
 Seeds are in API representation: references written as names, ids or small objects become ids; memberships
 kept on the other side (a site's ``spaces``, a group's ``users``) are dropped; rows without an id (features,
@@ -14,7 +19,6 @@ from werkzeug.datastructures import MultiDict
 
 from ...errors import ApiError
 from .call import Call
-from .models import SEEDED_EXTRAS, SIMULATED
 from .relations import Ref, references
 from .render import Renderer
 from .spec import load_spec, table
@@ -33,18 +37,20 @@ def resource_of(seed_key: str) -> str:
 Lookup = Callable[[Ref, Any], Any]
 
 
-def convert_seeds(seeds: dict[str, list[Row]]) -> dict[str, list[Row]]:
+def convert_seeds(seeds: dict[str, list[Row]], product: Product) -> dict[str, list[Row]]:
     by_resource = {resource_of(key): rows for key, rows in seeds.items()}
 
     def lookup(ref: Ref, value: Any) -> Any:
         targets = by_resource.get(ref.target, [])
         return next((t.get("id", i) for i, t in enumerate(targets, 1) if names(t, ref, value)), None)
 
-    return {f"hub/{key}": [to_stored(resource_of(key), row, index, lookup) for index, row in enumerate(rows, 1)]
+    return {f"hub/{key}": [to_stored(resource_of(key), row, index, lookup, product.hooks_for(resource_of(key)).seeded)
+                           for index, row in enumerate(rows, 1)]
             for key, rows in seeds.items()}
 
 
-def to_stored(resource: str, row: Row, number: int, lookup: Lookup) -> Row:
+def to_stored(resource: str, row: Row, number: int, lookup: Lookup, extras: dict[str, Any]) -> Row:
+    """A row in API representation → the stored form; ``extras``: the stored-only fields of a seeded row."""
     stored = copy.deepcopy(row)
     stored.pop("url", None)
     stored.setdefault("id", number)
@@ -54,7 +60,7 @@ def to_stored(resource: str, row: Row, number: int, lookup: Lookup) -> Row:
             stored.pop(field, None)
             continue
         _convert_at(stored, field.split("."), ref, lookup)
-    stored.update(SEEDED_EXTRAS.get(resource, {}))
+    stored.update(extras)
     return stored
 
 
@@ -91,13 +97,12 @@ def names(target: Row, ref: Ref, value: Any) -> bool:
 
 if TYPE_CHECKING:
     from .api import DrfApi
-
-EXTRA_TABLES = ("site_settings",)  # stored, but not a resource of the contract
+    from .product import Product
 
 
 def resource_key(binding: DrfApi, name: str) -> str:
     key = resource_of(name)
-    if key in binding.spec.resources or key in EXTRA_TABLES:
+    if key in binding.spec.resources or key in binding.product.extra_tables:
         return key
     known = ", ".join(sorted(binding.spec.resources))
     raise ApiError(404, {"detail": f"No Hub resource {name!r}; the resources are: {known}."})
@@ -107,20 +112,15 @@ def stored_records(binding: DrfApi, name: str) -> list[dict[str, Any]]:
     return binding.state.store.all(table(resource_key(binding, name)))
 
 
-# Rows the simulation derives from jobs and views computed when read: an inserted row would be nothing it reads.
-NOT_STORED = ("tasks", "jobstats", "settingstasks", "analytics", "file", "filesets", "my-permissions",
-              "automatedschedules", "auth/token")
-
-
 def insert_records(binding: DrfApi, name: str, objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Create every object as ``POST <list>`` would (an ``id`` given is kept, but jobs and searches are numbered
     by the simulation); resources that clients cannot create take the API representation, checked against it.
     All or nothing."""
     key = resource_key(binding, name)
-    if key in NOT_STORED:
+    if key in binding.product.not_stored:
         raise ApiError(400, {"detail": f"{name} is not stored: the mock derives it (insert jobs, sites, spaces …)."})
     settings = binding.state.settings
-    world = World(binding.state, f"http://{settings.host}:{settings.port}/api")
+    world = World(binding.state, f"http://{settings.host}:{settings.port}/api", binding.product)
     spec = binding.spec.resources.get(key, {})
     matched = binding.spec.match(spec["list_path"]) if spec.get("list_path") else None
     route = matched[0] if matched else None
@@ -132,12 +132,13 @@ def insert_records(binding: DrfApi, name: str, objects: list[dict[str, Any]]) ->
                 raise ApiError(400, {"id": ["A valid integer is required."]})
             if post is None or post.request is None:
                 out.append(_raw(world, key, obj))
-            elif key in SIMULATED:  # a job or a search: the simulation makes (and numbers) the row
+            elif key in binding.product.simulated:  # a job or a search: the simulation makes (and numbers) the row
                 if "id" in obj:
                     raise ApiError(400, {"id": [f"{spec.get('model')} ids are the simulation's: leave id out."]})
                 call = Call(world, route, post, {}, MultiDict(), world.base_url + route.path, None, None, body=obj)
                 cleaned = {**obj, **clean_body(world, key, post.request, obj)}
-                out.append(binding.domain[post.op_id](replace(call.hub_call(), body=cleaned)).body)
+                handler = binding.product.domain_handlers[post.op_id]
+                out.append(handler(replace(call.operation_call(), body=cleaned)).body)
             else:
                 out.append(_create(world, route, post, key, spec, obj))
     return out
@@ -170,7 +171,8 @@ def _raw(world: World, key: str, obj: dict[str, Any]) -> dict[str, Any]:
     pk = obj["id"] if "id" in obj else collection.allocate_id()
     if world.get(key, pk) is not None:
         raise ApiError(400, {"id": [f"An object with id {pk} already exists."]})
-    row = to_stored(key, {**cleaned, "id": pk}, pk, lambda ref, value: _stored_id(world, ref, value))
+    row = to_stored(key, {**cleaned, "id": pk}, pk, lambda ref, value: _stored_id(world, ref, value),
+                    world.product.hooks_for(key).seeded)
     collection.save(row)
     world.changed()
     return Renderer(world).row(key, row, world.spec.schema(spec["schema"])) if spec.get("schema") else row

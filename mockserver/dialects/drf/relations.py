@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from .models import STORED_CASCADES
 from .spec import load_spec
 
 
@@ -40,6 +39,7 @@ def references(resource: str | None) -> dict[str, Ref]:
 
 @cache
 def cascades(resource: str) -> tuple[tuple[str, str], ...]:
-    """The (resource or table, field) rows a delete of the resource's row takes with it."""
+    """The (resource, field) rows a delete of the resource's row takes with it (the contract's ``cascade``;
+    a product's hooks add stored tables that are no resource)."""
     entry = load_spec().resources.get(resource, {})
-    return tuple((child, field) for child, field in entry.get("cascade", [])) + STORED_CASCADES.get(resource, ())
+    return tuple((child, field) for child, field in entry.get("cascade", []))

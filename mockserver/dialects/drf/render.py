@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .computed import COMPUTED, Linked
+from .computed import Linked
 from .relations import Ref, references
 from .world import Row, World
 
@@ -26,7 +26,7 @@ class Renderer:
         schema = self.spec.resolve(schema or {})
         out: dict[str, Any] = {}
         refs = stored_refs(resource)
-        computed = COMPUTED.get(resource, {}) if not path else {}
+        computed = self.world.product.computed.get(resource, {}) if not path else {}
         props = schema.get("properties", {})
         order = self.spec.key_orders.get(id(schema), [])
         for name in [k for k in order if k in props] + [k for k in props if k not in order]:

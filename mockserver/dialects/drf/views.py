@@ -7,12 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from ...errors import ApiError
-from ...hub import HubList, HubReply
 from .call import Call
-from .hooks import Hooks, hooks_for
 from .http import require_object
 from .lists import Listing, ordering, row_filter
+from .product import Hooks
 from .relations import all_references, cascades
+from .results import OperationList, OperationReply
 from .world import BY_ID, Row, World
 from .writes import apply_reverse, clean_body, create_defaults, number_nested, without_reverse
 
@@ -32,7 +32,7 @@ def item_schema(call: Call) -> dict[str, Any] | None:
 def visible(call: Call, resource: str) -> Callable[[Row], bool] | None:
     """Which stored rows the list shows: those the caller may see, that pass the query's filters and, on a
     nested route, that belong to the parent. None: every row."""
-    hooks = hooks_for(resource)
+    hooks = call.world.product.hooks_for(resource)
     checks = [] if type(hooks).visible is Hooks.visible else [lambda row: hooks.visible(call, row)]
     predicate = row_filter(call.world, resource, call.op.params, call.query)
     checks += [predicate] if predicate is not None else []
@@ -46,15 +46,16 @@ def visible(call: Call, resource: str) -> Callable[[Row], bool] | None:
     return checks[0] if len(checks) == 1 else lambda row: all(check(row) for check in checks)
 
 
-def list_view(call: Call) -> HubList:
+def list_view(call: Call) -> OperationList:
     """Only the page asked for is rendered (``lists.Listing``); ties of the resource's order keep id order."""
     schema, resource = item_schema(call), call.resource or ""
     order = [*ordering(resource), *BY_ID]
-    return HubList(Listing(call.world, resource, visible(call, resource), order, lambda row: call.render(row, schema)))
+    listing = Listing(call.world, resource, visible(call, resource), order, lambda row: call.render(row, schema))
+    return OperationList(listing)
 
 
-def retrieve(call: Call) -> HubReply:
-    return HubReply(200, call.render(call.obj, call.op.response))
+def retrieve(call: Call) -> OperationReply:
+    return OperationReply(200, call.render(call.obj, call.op.response))
 
 
 def singleton(call: Call) -> Row:
@@ -64,15 +65,15 @@ def singleton(call: Call) -> Row:
     return row
 
 
-def singleton_view(call: Call) -> HubReply:
+def singleton_view(call: Call) -> OperationReply:
     call.obj = singleton(call)
     if call.op.method == "PATCH":
         return update(call)
     return retrieve(call)
 
 
-def create(call: Call) -> HubReply:
-    world, resource, hooks = call.world, call.resource or "", hooks_for(call.resource)
+def create(call: Call) -> OperationReply:
+    world, resource, hooks = call.world, call.resource or "", call.hooks
     cleaned = clean_body(world, resource, call.op.request, require_object(call.body))
     stored = {**create_defaults(world, resource, call.op.request), **without_reverse(resource, cleaned)}
     stored = number_nested(world, resource, hooks.prepare(call, stored, None), None)
@@ -82,11 +83,11 @@ def create(call: Call) -> HubReply:
     hooks.created(call, row)
     world.changed()
     body = call.render_write(world.get(resource, row["id"]) or row)
-    return HubReply(201, body, {"Location": body["url"]} if body.get("url") else {})
+    return OperationReply(201, body, {"Location": body["url"]} if body.get("url") else {})
 
 
-def update(call: Call) -> HubReply:
-    world, resource, hooks = call.world, call.resource or "", hooks_for(call.resource)
+def update(call: Call) -> OperationReply:
+    world, resource, hooks = call.world, call.resource or "", call.hooks
     row = call.obj
     hooks.updating(call, row)
     cleaned = clean_body(world, resource, call.op.request, require_object(call.body), existing=row)
@@ -94,7 +95,7 @@ def update(call: Call) -> HubReply:
     world.collection(resource).save(merge(row, changes, world.spec.resolve(call.op.request or {}), world))
     world.changed()
     apply_reverse(world, resource, row, cleaned)
-    return HubReply(200, call.render_write(world.get(resource, row["id"]) or row))
+    return OperationReply(200, call.render_write(world.get(resource, row["id"]) or row))
 
 
 def merge(row: Row, changes: dict[str, Any], schema: dict[str, Any], world: World) -> Row:
@@ -109,17 +110,17 @@ def merge(row: Row, changes: dict[str, Any], schema: dict[str, Any], world: Worl
     return merged
 
 
-def destroy(call: Call) -> HubReply:
-    hooks_for(call.resource).deleting(call, call.obj)
+def destroy(call: Call) -> OperationReply:
+    call.hooks.deleting(call, call.obj)
     delete_row(call.world, call.resource or "", call.obj["id"])
-    return HubReply(204)
+    return OperationReply(204)
 
 
 def delete_row(world: World, resource: str, pk: int) -> None:
     """Delete, then cascade (H65): dependent rows go, references to the row become null or leave their list."""
     world.collection(resource).delete([pk])
     world.changed()
-    for child, field in cascades(resource):
+    for child, field in (*cascades(resource), *world.product.hooks_for(resource).cascades):
         for row in world.having(child, field, pk):
             delete_row(world, child, row["id"])
     for source, refs in all_references().items():

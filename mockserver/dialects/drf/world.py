@@ -18,14 +18,16 @@ from .spec import load_spec, table
 
 if TYPE_CHECKING:
     from ...state import MockState
+    from .product import Product
 
 Row = dict[str, Any]
 BY_ID = [("id", False)]
 
 
 class World:
-    def __init__(self, state: MockState, base_url: str):
+    def __init__(self, state: MockState, base_url: str, product: Product):
         self.state = state
+        self.product = product  # what the product registered: hooks, computed fields
         self.base_url = base_url  # scheme + host + "/api"
         self.spec = load_spec()
         self._by_id: dict[str, dict[int, Row | None]] = {}

@@ -8,7 +8,6 @@ from typing import Any
 
 from ...errors import ApiError
 from .fields import Checks, Invalid, clean_object
-from .models import STORED_DEFAULTS
 from .relations import Ref, references
 from .world import Row, World
 
@@ -21,7 +20,7 @@ def create_defaults(world: World, resource: str, schema: dict[str, Any] | None) 
     detail = (world.spec.schema(world.spec.resources.get(resource, {}).get("schema")) or {}).get("properties", {})
     found = {name: value["default"] for name, value in body.items() if "default" in value}
     found.update({name: value["default"] for name, value in detail.items() if "default" in value and name not in body})
-    return copy.deepcopy({**found, **STORED_DEFAULTS.get(resource, {})})
+    return copy.deepcopy({**found, **world.product.hooks_for(resource).defaults})
 
 
 def clean_body(world: World, resource: str | None, schema: dict[str, Any] | None, body: dict[str, Any],

@@ -3,20 +3,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from ....engine import parse_datetime_value
-from ....errors import ApiError
-from ....hub import HubList
-from ..call import Call
-from ..computed import COMPUTED
-from ..hooks import Hooks, operation, register
-from ..models import SCHEDULE_WORKFLOWS
-from ..views import item_schema
-from ..world import Row, World
+from ..dialects.drf.call import Call
+from ..dialects.drf.product import Hooks
+from ..dialects.drf.views import item_schema
+from ..dialects.drf.world import Row, World
+from ..engine import parse_datetime_value
+from ..errors import ApiError
+from . import HUB, HubList
 
+SCHEDULE_WORKFLOWS = "schedules/{parent_lookup_schedule}/workflows"
 CRON = ("minute", "hour", "day_of_month", "month_of_year", "day_of_week")
 
 
-@register(SCHEDULE_WORKFLOWS)
+@HUB.resource(SCHEDULE_WORKFLOWS)
 class ScheduleWorkflows(Hooks):
     def prepare(self, call: Call, cleaned: dict[str, Any], existing: Row | None) -> dict[str, Any]:
         if existing is not None:
@@ -31,7 +30,7 @@ class ScheduleWorkflows(Hooks):
         return changes
 
 
-@register("policies")
+@HUB.resource("policies")
 class Policies(Hooks):
     """``created`` is set once; a schedule runs in its site's time zone (H114)."""
 
@@ -45,7 +44,7 @@ class Policies(Hooks):
         return changes
 
 
-@operation("automatedschedules_list")
+@HUB.operation("automatedschedules_list")
 def automated_schedules(call: Call) -> HubList:
     """One item per schedule and one per policy (H114)."""
     world = call.world
@@ -88,7 +87,7 @@ def action_done(world: World, row: Row) -> bool:
     return (world.now() - created).total_seconds() >= duration
 
 
-@register("actions")
+@HUB.resource("actions")
 class Actions(Hooks):
     def prepare(self, call: Call, cleaned: dict[str, Any], existing: Row | None) -> dict[str, Any]:
         if existing is not None:
@@ -96,7 +95,7 @@ class Actions(Hooks):
         return {**cleaned, "user": (call.user or {}).get("id"), "_created": call.world.now_text()}
 
 
-COMPUTED["actions"] = {
+HUB.computes("actions", {
     "state": lambda world, row: "SUCCESS" if action_done(world, row) else "PENDING",
     "results": lambda world, row: {} if action_done(world, row) else None,
-}
+})

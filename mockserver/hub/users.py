@@ -1,23 +1,22 @@
-"""Users, groups, client keys, permissions and PKI (H100, H102–H105, H113, H26)."""
+"""Users, groups, client keys and permissions on the generic CRUD path, and their operations beyond it (H100,
+H102, H103, H113, H26)."""
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ....errors import ApiError
-from ....hub import HubList, HubReply
-from .. import credentials
-from ..access import is_staff
-from ..call import Call
-from ..hooks import Hooks, next_number, operation, register
-from ..http import require_object
-from ..world import Row
-from ..writes import clean_body
-from .estate import seeded
+from ..dialects.drf.access import is_staff
+from ..dialects.drf.call import Call
+from ..dialects.drf.product import Hooks
+from ..dialects.drf.world import Row, World
+from . import HUB, HubList, HubReply, credentials
 
 
-@register("users")
+@HUB.resource("users")
 class Users(Hooks):
+    # is_staff and is_superuser are stored, never rendered (H25 reads them); a blank email is no valid
+    # ``format: email`` default of the contract.
+    defaults = {"is_staff": False, "is_superuser": False, "email": ""}
+
     def prepare(self, call: Call, cleaned: dict[str, Any], existing: Row | None) -> dict[str, Any]:
         changes = dict(cleaned)
         password = changes.pop("password", None)
@@ -35,7 +34,7 @@ class Users(Hooks):
         return changes
 
 
-@operation("users_activate_create", "users_deactivate_create")
+@HUB.operation("users_activate_create", "users_deactivate_create")
 def set_active(call: Call) -> HubReply:
     active = call.op.op_id == "users_activate_create"
     call.world.collection("users").update(call.obj["id"], {"is_active": active})
@@ -43,13 +42,13 @@ def set_active(call: Call) -> HubReply:
     return HubReply(200, call.render(call.world.get("users", call.obj["id"]), call.op.response))
 
 
-@operation("users_sync_create", "groups_sync_create")
+@HUB.operation("users_sync_create", "groups_sync_create")
 def sync(call: Call) -> HubList:
     items = call.world.spec.resolve(call.op.response)["items"]
     return HubList([call.render(row, items) for row in call.world.rows(call.resource or "")])
 
 
-@register("groups")
+@HUB.resource("groups")
 class Groups(Hooks):
     def prepare(self, call: Call, cleaned: dict[str, Any], existing: Row | None) -> dict[str, Any]:
         changes = dict(cleaned)
@@ -65,20 +64,14 @@ class Groups(Hooks):
         return changes
 
 
-@register("auth/clientkeys")
+@HUB.resource("auth/clientkeys")
 class ClientKeys(Hooks):
     def visible(self, call: Call, row: Row) -> bool:
         """Keys are private to their owner; staff see all (H26)."""
         return is_staff(call.user) or (call.user is not None and row.get("user") == call.user.get("id"))
 
 
-@register("pki/lifetime")
-class Lifetimes(Hooks):
-    def prepare(self, call: Call, cleaned: dict[str, Any], existing: Row | None) -> dict[str, Any]:
-        return {**cleaned, "updated_at": call.world.now_text(), "updated_by": (call.user or {}).get("id")}
-
-
-@operation("my_permissions_list")
+@HUB.operation("my_permissions_list")
 def my_permissions(call: Call) -> HubList:
     """One object of four arrays computed from the caller, its groups and their permissions (H113)."""
     world, user = call.world, call.user or {}
@@ -108,29 +101,17 @@ def my_permissions(call: Call) -> HubList:
     }])
 
 
-@operation("pki_site_create")
-def site_certificate(call: Call) -> HubReply:
-    """A self-signed certificate for a site, valid for the current lifetime (H105); deterministic (H118)."""
-    # cryptography is imported here: only this operation needs it, and it is slow to import.
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
+def next_number(world: World, resource: str, path: str, start: int) -> int:
+    """The next free number from ``start`` upwards among the rows' ``path`` values (uid, gid)."""
+    head, _, tail = path.partition(".")
 
-    cleaned = clean_body(call.world, "pki/site", call.op.request, require_object(call.body))
-    site = call.world.find("sites", "name", cleaned["site"])
-    if site is None:
-        raise ApiError(400, {"site": [f"Object with name={cleaned['site']} does not exist."]})
-    lifetime = (call.world.head("pki/lifetime") or {}).get("days") or 365
-    rng = seeded(call, "certificate", site["name"], call.world.now_text())
-    key = ec.derive_private_key(rng.randrange(1, 2**255), ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, site["name"])])
-    now = call.world.now().replace(microsecond=0)
-    last = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)  # X.509's last date: a longer lifetime ends there
-    expires = now + timedelta(days=lifetime) if lifetime < (last - now).days else last
-    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-                   .serial_number(rng.randrange(1, 2**63)).not_valid_before(now)
-                   .not_valid_after(expires)
-                   .sign(key, hashes.SHA256(), ecdsa_deterministic=True))
-    pem = certificate.public_bytes(serialization.Encoding.PEM).decode("ascii")
-    return HubReply(201, {"site": site["name"], "certificate": pem})
+    def highest(rows: list[Row]) -> int:
+        taken = []
+        for row in rows:
+            value = row.get(head)
+            value = value.get(tail) if tail and isinstance(value, dict) else (None if tail else value)
+            if isinstance(value, int):
+                taken.append(value)
+        return max([start - 1, *taken]) + 1
+
+    return world.scan(resource, highest)

@@ -22,13 +22,13 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from ...errors import MockServerError
+from ..dialects.drf.auth import ACCESS, TokenError
+from ..errors import MockServerError
 
 if TYPE_CHECKING:
-    from ...state import MockState
+    from ..state import MockState
 
 ALGORITHM = "RS256"
-ACCESS = "access"
 REFRESH = "refresh"
 TOKEN_TYPES = (ACCESS, REFRESH)
 
@@ -42,14 +42,6 @@ NO_ID = "Token has no id"
 _NO_COPY = ("token_type", "exp", "jti")
 # PyJWT would check these against the wall clock; the mock's clock decides instead.
 _DECODE_OPTIONS = {"verify_exp": False, "verify_iat": False, "verify_nbf": False}
-
-
-class TokenError(Exception):
-    """A token simplejwt would refuse; ``message`` is simplejwt's wording."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 # -- keys ------------------------------------------------------------------------------------------------------

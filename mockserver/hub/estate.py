@@ -5,10 +5,11 @@ import random
 import uuid
 from typing import Any
 
-from ....errors import ApiError
-from ..call import Call
-from ..hooks import Hooks, register
-from ..world import Row
+from ..dialects.drf.call import Call
+from ..dialects.drf.product import Hooks
+from ..dialects.drf.world import Row
+from ..errors import ApiError
+from . import HUB
 
 IMMUTABLE = {"detail": "This space is immutable and cannot be updated or deleted."}
 
@@ -22,15 +23,19 @@ def new_uuid(call: Call, *names: object) -> str:
     return str(uuid.UUID(int=seeded(call, *names).getrandbits(128), version=4))
 
 
-@register("sites")
+@HUB.resource("sites")
 class Sites(Hooks):
+    # Deleting a site deletes its settings too (H65): a stored table, no resource of the contract, so not among
+    # the contract's cascades.
+    cascades = (("site_settings", "site"),)
+
     def created(self, call: Call, row: Row) -> None:
         """Every site has a ``default`` queue (H107)."""
         call.world.collection("queues").create({"name": "default", "label": "Default", "site": row["id"]})
         call.world.changed()
 
 
-@register("spaces")
+@HUB.resource("spaces")
 class Spaces(Hooks):
     def prepare(self, call: Call, cleaned: dict[str, Any], existing: Row | None) -> dict[str, Any]:
         changes = dict(cleaned)
@@ -55,15 +60,17 @@ class Spaces(Hooks):
             raise ApiError(403, IMMUTABLE)
 
 
-@register("nodes")
+@HUB.resource("nodes")
 class Nodes(Hooks):
+    seeded = {"_live_heartbeat": True}  # seeded nodes heartbeat live until a client sets one (H96)
+
     def prepare(self, call: Call, cleaned: dict[str, Any], existing: Row | None) -> dict[str, Any]:
         if "last_heartbeat" in cleaned:  # a heartbeat set by a client stays fixed (H96)
             return {**cleaned, "_live_heartbeat": False}
         return cleaned
 
 
-@register("external_targets")
+@HUB.resource("external_targets")
 class ExternalTargets(Hooks):
     def prepare(self, call: Call, cleaned: dict[str, Any], existing: Row | None) -> dict[str, Any]:
         changes = dict(cleaned)

@@ -19,8 +19,10 @@ import secrets
 import string
 from typing import TYPE_CHECKING, Any
 
+from ..dialects.drf import auth
+
 if TYPE_CHECKING:
-    from ...state import MockState
+    from ..state import MockState
 
 USERS = "hub/users"
 CLIENTKEYS = "hub/clientkeys"
@@ -49,8 +51,7 @@ def user_by_username(state: MockState, username: str) -> Row | None:
     return rows[0] if rows else None
 
 
-def is_active(user: Row) -> bool:
-    return bool(user.get("is_active", True))  # Django's default; null counts as inactive
+is_active = auth.is_active
 
 
 def _pbkdf2(raw: str, salt: str, iterations: int) -> str:
