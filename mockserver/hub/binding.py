@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..dialects.drf.api import DrfApi
-from ..dialects.drf.computed import COMPUTED
 
 # Every module that registers handlers or hooks, imported so that they do.
 from . import HUB, accounts, automation, estate, files, jobs, pki, search, settings, users  # noqa: F401
 from .authenticator import AUTHENTICATOR
+from .computed import COMPUTED
 from .vfs import seed_counts
 
 if TYPE_CHECKING:

@@ -5,11 +5,20 @@ same stored reference renders as a name, an id or a nested object, whichever the
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from .computed import Linked
 from .relations import Ref, references
 from .world import Row, World
+
+
+@dataclass
+class Linked:
+    """A computed value that is a stored row of another resource, rendered in the shape the response schema
+    gives that field."""
+
+    resource: str
+    row: Row | None
 
 
 def stored_refs(resource: str) -> dict[str, tuple[str, Ref]]:

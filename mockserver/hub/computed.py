@@ -6,21 +6,15 @@ of another resource, rendered in the shape the response schema gives that field.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from ...engine import parse_datetime_value
-from ...hub.files import space_bytes_used
-from .world import Row, World
+from ..dialects.drf.render import Linked
+from ..dialects.drf.world import Row, World
+from ..engine import parse_datetime_value
+from .files import space_bytes_used
 
 MASK = "********"
 BUCKET_SECRETS = ("access_key", "access_key_id", "secret_access_key", "credentials_json")
-
-
-@dataclass
-class Linked:
-    resource: str
-    row: Row | None
 
 
 def heartbeat(world: World, node: Row) -> str | None:
