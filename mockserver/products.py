@@ -21,7 +21,7 @@ def _torrent(state: MockState) -> ApiBinding:
 
 
 def _hub(state: MockState) -> ApiBinding:
-    from .dialects.drf import create  # the Hub product's binding, until mockserver.hub.create(state) serves it
+    from .hub import create
 
     return create(state)
 
