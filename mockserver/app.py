@@ -1,7 +1,8 @@
 """create_app(settings): contracts → store → seeds → routes → error handlers.
 
-Every vendor API request goes: fault rules (wait, answer or drop; outside the store lock) → the dialect, with the
-store lock held (one request at a time sees and changes the store: A12) → the journal (A4). ``/__mock__/`` is
+Every vendor API request goes: fault rules (wait, answer or drop; outside the store lock) → the dialect, inside
+one ``store.atomic()`` block (one request at a time sees and changes the store: A12; its changes are all or
+nothing and, with ``--db``, one durable write) → the journal (A4). ``/__mock__/`` is
 the admin blueprint and skips all three (A11).
 """
 from __future__ import annotations
@@ -69,8 +70,7 @@ def serve_vendor(state: MockState, binding: ApiBinding, req: Request, app: Flask
     elif decision is not None and decision.status is not None:
         response = fault_response(binding, decision)
     else:
-        with state.store.lock:
-            response = _handle(state, binding, req, app)
+        response = _handle(state, binding, req, app)
         if decision is not None and decision.headers:
             response.headers.update(decision.headers)
     state.journal.record(
@@ -82,9 +82,25 @@ def serve_vendor(state: MockState, binding: ApiBinding, req: Request, app: Flask
     return response if response is not None else Response(b"", 500)  # never sent: the connection is gone
 
 
+class _TakeBack(Exception):
+    """Raised inside a request's atomic block when its answer is an error: the request leaves nothing behind."""
+
+    def __init__(self, response: Response):
+        super().__init__(response.status)
+        self.response = response
+
+
 def _handle(state: MockState, binding: ApiBinding, req: Request, app: Flask) -> Response:
+    """The dialect's answer, with every store change of the request in one atomic block: an answer of 400 or
+    more takes them all back, anything else commits them (with ``--db``: one durable write)."""
     try:
-        return binding.handle(req)
+        with state.store.atomic():
+            response = binding.handle(req)
+            if response.status_code >= 400:
+                raise _TakeBack(response)
+            return response
+    except _TakeBack as refused:
+        return refused.response
     except HTTPException as exc:
         return exc.get_response(req.environ)
     except Exception:

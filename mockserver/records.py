@@ -30,7 +30,7 @@ def insert(state: MockState, api: str, resource: str, payload: Any) -> Any:
     if not isinstance(objects, list) or not all(isinstance(o, dict) for o in objects):
         raise RecordsError(400, "send a JSON object or an array of objects")
     binding = _binding(state, api)
-    with state.store.lock:  # one step for vendor requests: they see none or all of the records (A12)
+    with state.store.atomic():  # vendor requests see none or all of the records (A12); one durable write
         stored = _refused_as_records_error(api, resource, binding.insert_records, objects)
     return stored[0] if single and stored else stored
 

@@ -43,7 +43,7 @@ class MockState:
 
     def reset(self, snapshot: str | None = None) -> None:
         """Back to the seed (or a saved snapshot): store, clock, journal, fault rules, per-API state (A2)."""
-        with self.store.lock:
+        with self.store.atomic():  # one durable write, and no request sees half of it
             self.store.reset(self.snapshots[snapshot] if snapshot else None)
             self.clock.reset()
             self.journal.clear()

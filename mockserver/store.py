@@ -5,6 +5,7 @@
 - The vendor primary key is the TinyDB document id, so lookups by id are O(1) at any table size.
 - In memory by default; with a path, a JSON file that is replaced atomically and fsynced on every write.
 - ``reset()`` returns to the seed by swapping in a copy of the seed data: no per-row work through TinyDB.
+- ``atomic()`` groups the writes of one request: all or nothing, and one durable write at the end.
 
 Rows are read and written on the storage's tables directly (``{table: {str(id): row}}``): TinyDB's ``Table``
 rebuilds a whole table on every write, which makes one insert O(rows). Every write is committed to the storage
@@ -67,10 +68,16 @@ class Store:
 
     def reset(self, data: Tables | None = None) -> None:
         with self.lock:
-            previous = self._data()
-            self._db.storage.write(copy_json(self._seed if data is None else data))
-            if self._batch:
-                self._undo.append(lambda: self._db.storage.write(previous))
+            fresh = copy_json(self._seed if data is None else data)
+            if self._batch:  # swap the tables in place: the block's one write carries the reset with the rest
+                live = self._data()
+                previous = dict(live)
+                live.clear()
+                live.update(fresh)
+                self._undo.append(lambda: (live.clear(), live.update(previous)))
+                self._dirty = True
+            else:
+                self._db.storage.write(fresh)
             self._db.clear_cache()
             self._max_ids.clear()
             self.generation += 1
@@ -214,6 +221,8 @@ class Store:
             raise
 
     def _rollback(self, mark: int) -> None:
+        if len(self._undo) == mark:
+            return  # nothing was written: nothing to take back, no cache to drop
         while len(self._undo) > mark:
             self._undo.pop()()
         self._max_ids.clear()
@@ -222,6 +231,11 @@ class Store:
     def _saw_id(self, table: str, key: str) -> None:
         if table in self._max_ids and key.lstrip("-").isdigit():
             self._max_ids[table] = max(self._max_ids[table], int(key))
+
+    @property
+    def durable_writes(self) -> int:
+        """How many times the data reached the file since it was opened (0 in memory): one per write request."""
+        return getattr(self._db.storage, "writes", 0)
 
     def close(self) -> None:
         with self.lock:
