@@ -4,18 +4,27 @@ Reads come from memory (the file is parsed once, at open). Every write goes to a
 directory, is fsynced, atomically renamed over the old file, and the directory is fsynced: after a crash the
 file holds either the previous or the new state, never a torn one. Temporary files left by a crash are removed
 at the next open. A file that is not a mockserver data file is refused at open with a message, not a traceback.
+
+Two hooks for the crash tests: ``writes`` counts the writes that reached the file, and with the environment
+variable :data:`HOLD_ENV` naming a file, a write that finds that file pauses between writing its temporary
+file and renaming it (announcing itself in ``<file>.held``) until the file is removed, so a test can kill the
+process at exactly that moment.
 """
 from __future__ import annotations
 
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 from tinydb.storages import Storage
 
 from .errors import MockServerError
+
+HOLD_ENV = "MOCKSERVER_HOLD_WRITES"  # test hook: see the module docstring
+HOLD_POLL_S = 0.005
 
 
 class AtomicJSONStorage(Storage):
@@ -24,7 +33,9 @@ class AtomicJSONStorage(Storage):
         self._check_place()
         self._remove_stale_temporaries()
         self._data: dict[str, Any] | None = self._load()
-        self.writes = 0  # writes that reached the file (tests count one per write request)
+        self.writes = 0
+        hold = os.environ.get(HOLD_ENV)
+        self._hold = Path(hold) if hold else None
 
     def _check_place(self) -> None:
         if self.path.is_dir():
@@ -73,6 +84,8 @@ class AtomicJSONStorage(Storage):
                 handle.write(encoded)
                 handle.flush()
                 os.fsync(handle.fileno())
+            if self._hold is not None:
+                _wait_while_held(self._hold, tmp)
             os.replace(tmp, self.path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -92,6 +105,19 @@ def _fsync_directory(directory: Path) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def _wait_while_held(hold: Path, tmp: str) -> None:
+    """While ``hold`` exists: say so in ``<hold>.held`` (naming the temporary file) and wait."""
+    if not hold.exists():
+        return
+    held = hold.with_name(hold.name + ".held")
+    announcing = hold.with_name(hold.name + ".held.new")
+    announcing.write_text(tmp)
+    os.replace(announcing, held)  # whole, so a test never reads half a name
+    while hold.exists():
+        time.sleep(HOLD_POLL_S)
+    held.unlink(missing_ok=True)
 
 
 def _shape_problem(data: Any) -> str | None:

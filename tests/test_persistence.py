@@ -142,9 +142,9 @@ def test_a_directory_is_a_clear_start_error(tmp_path, capsys):
 class Served:
     """The CLI in a subprocess on a free port; ``kill()`` is SIGKILL."""
 
-    def __init__(self, args: list[str]):
+    def __init__(self, args: list[str], env: dict[str, str] | None = None):
         self.proc = subprocess.Popen([sys.executable, *args, "--port", "0", "--quiet"], stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True)
+                                     stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
         first = self.proc.stdout.readline()
         if "listening on" not in first:
             self.proc.kill()
@@ -240,3 +240,102 @@ def test_a_failed_atomic_block_leaves_memory_and_file_as_before(tmp_path):
     assert store.all("api/things") == [{"id": i} for i in range(1, 6)]  # in their places
     assert store.tables == ["api/things"] and store.next_id("api/things") == 6
     assert (tmp_path / "db.json").read_bytes() == before
+
+
+# -- kill -9 inside a cascade ------------------------------------------------------------------------------------
+
+HUB = ["-m", "mockserver", "serve", "--api", "hub"]
+DOOMED_SITE = 2
+KILLS = ["held", "released", "random"]  # see test_a_site_cascade_is_all_or_nothing_across_kill_9
+
+
+def hub_login(url: str) -> dict[str, str]:
+    with session() as s:
+        answer = s.post(url + "/api/auth/token/", json={"username": "admin", "password": "admin"}, timeout=10)
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": f"Bearer {answer.json()['access']}"}
+
+
+@pytest.fixture(scope="module")
+def cascade(tmp_path_factory) -> tuple[Path, dict, dict]:
+    """A seeded Hub data file, its content, and its content after ``DELETE /api/sites/2/`` (made in process)."""
+    from mockserver.app import create_app
+
+    folder = tmp_path_factory.mktemp("cascade")
+    create_app(Settings(apis=("hub",), db=folder / "pristine.json"))
+    before = on_disk(folder / "pristine.json")
+    (folder / "reference.json").write_bytes((folder / "pristine.json").read_bytes())
+    client = create_app(Settings(apis=("hub",), db=folder / "reference.json")).test_client()
+    token = client.post("/api/auth/token/", json={"username": "admin", "password": "admin"}).json["access"]
+    assert client.delete(f"/api/sites/{DOOMED_SITE}/", headers={"Authorization": f"Bearer {token}"}).status_code == 204
+    after = on_disk(folder / "reference.json")
+    removed = [(table, key) for table, rows in before.items() for key in rows if key not in after.get(table, {})]
+    assert len(removed) >= 8, "the cascade is too small to test anything"
+    return folder / "pristine.json", before, after
+
+
+def test_a_site_cascade_is_all_or_nothing_across_kill_9(tmp_path, cascade):
+    """SIGKILL while ``DELETE /api/sites/2/`` is written: paused between writing the temporary file and renaming
+    it ("held"), right after that pause ends ("released"), or at a random moment of the request ("random").
+    After every restart the file holds the whole cascade or none of it, and the restarted server agrees."""
+    pristine, before, after = cascade
+    db, hold = tmp_path / "db.json", tmp_path / "hold"
+    held = hold.with_name("hold.held")
+    env = {persistence.HOLD_ENV: str(hold)}
+    rng = random.Random()
+    seed = rng.randrange(2**32)
+    rng.seed(seed)
+    seen = []
+    for round_, kill in enumerate(KILLS):
+        db.write_bytes(pristine.read_bytes())
+        served = Served([*HUB, "--db", str(db)], env)
+        headers = hub_login(served.url)
+        if kill != "random":
+            hold.touch()
+        answers: list = []
+        deleting = threading.Thread(target=delete_site, args=(served.url, headers, answers))
+        deleting.start()
+        if kill == "random":
+            time.sleep(rng.uniform(0, 0.05))  # somewhere in the request (or before or after it): all are fine
+        else:
+            wait_for(held.exists, f"round {round_}: the cascade's write never reached the hold")
+            writing = on_disk(Path(held.read_text()))  # the one write of the request carries all of it
+            assert writing == after, f"round {round_}: the write in progress holds only part of the cascade"
+            if kill == "released":
+                hold.unlink()
+        served.kill()
+        deleting.join(15)
+        hold.unlink(missing_ok=True)
+        held.unlink(missing_ok=True)
+
+        on_file = on_disk(db)
+        assert on_file in (before, after), f"round {round_} ({kill}, seed {seed}): half a cascade on disk"
+        if kill == "held":
+            assert on_file == before and answers == ["gone"]
+        seen.append("all" if on_file == after else "none")
+        restarted = Served([*HUB, "--db", str(db)])
+        try:
+            with session() as s:
+                status = s.get(f"{restarted.url}/api/sites/{DOOMED_SITE}/", headers=hub_login(restarted.url),
+                               timeout=10).status_code
+        finally:
+            restarted.stop()
+        assert status == (404 if on_file == after else 200), f"round {round_}: the restart disagrees with the file"
+        assert on_disk(db) == on_file and not list(tmp_path.glob(".db.json.*.tmp"))
+    assert "none" in seen  # the held round, at least
+
+
+def delete_site(url: str, headers: dict[str, str], answers: list) -> None:
+    with session() as s:
+        try:
+            answers.append(s.delete(f"{url}/api/sites/{DOOMED_SITE}/", headers=headers, timeout=15).status_code)
+        except requests.ConnectionError:
+            answers.append("gone")
+
+
+def wait_for(condition, message: str, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(message)
+        time.sleep(0.005)
