@@ -339,3 +339,31 @@ def wait_for(condition, message: str, timeout: float = 20) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(message)
         time.sleep(0.005)
+
+
+# -- files written by earlier versions ---------------------------------------------------------------------------
+
+BEFORE_REDESIGN = Path(__file__).with_name("data") / "db-before-redesign.json"
+
+
+def test_a_db_file_written_before_the_redesign_still_loads(tmp_path):
+    """tests/data/db-before-redesign.json: both APIs seeded by the code of before the redesign (cb2c802), then
+    POST /rundb/api/v1/message/ (id 29), POST /api/sites/ (site9, id 4), PATCH /api/sites/1/ (label), DELETE
+    /api/sites/3/, POST /api/users/ (bob), POST /api/file/workflow/."""
+    from mockserver.app import create_app
+
+    db = tmp_path / "db.json"
+    db.write_bytes(BEFORE_REDESIGN.read_bytes())
+    client = create_app(Settings(apis=("torrent", "hub"), db=db)).test_client()
+    assert db.read_bytes() == BEFORE_REDESIGN.read_bytes()  # the file's data won over the seed; nothing rewritten
+    message = client.get("/rundb/api/v1/message/29/", headers=BASIC)
+    assert (message.status_code, message.json["body"]) == (200, "written before the redesign")
+    token = client.post("/api/auth/token/", json={"username": "bob", "password": "bobpw"})
+    assert token.status_code == 200
+    hub = {"Authorization": f"Bearer {token.json['access']}"}
+    assert client.get("/api/sites/4/", headers=hub).json["name"] == "site9"
+    assert client.get("/api/sites/1/", headers=hub).json["label"] == "Relabelled"
+    assert client.get("/api/sites/3/", headers=hub).status_code == 404
+    assert client.get("/api/jobs/", headers=hub).json["count"] >= 1
+    assert client.post("/rundb/api/v1/message/", json={"body": "after"}, headers=BASIC).status_code == 201
+    assert on_disk(db)["torrent/message"]["30"]["body"] == "after"
