@@ -12,6 +12,7 @@ from .clock import isoformat_z
 from .contract import load, operations
 from .faults import FaultSpecError
 from .journal import parse_status_filter
+from .state import UnknownSnapshot
 
 JOURNAL_FILTERS = ("method", "path", "api", "status", "since")
 
@@ -49,27 +50,24 @@ def blueprint(state) -> Blueprint:
         if body is not None and not isinstance(body, dict):
             return _error("reset takes no body or an object {\"snapshot\": \"<name>\"}")
         name = (body or {}).get("snapshot")
-        if name is not None:
-            if name not in state.snapshots:
-                return _error(f"unknown snapshot {name!r}; known: {sorted(state.snapshots)}", 404)
+        try:
             state.reset(snapshot=name)
-        else:
-            state.reset()
+        except UnknownSnapshot as exc:
+            return _error(f"unknown snapshot {exc.name!r}; known: {exc.known}", 404)
         return Response(status=204)
 
     @bp.get("/snapshots")
     def snapshots():  # A3
-        return _json(sorted(state.snapshots))
+        return _json(state.snapshot_names())
 
     @bp.put("/snapshots/<name>")
     def save_snapshot(name: str):
-        existed = name in state.snapshots
-        state.save_snapshot(name)
+        existed = state.save_snapshot(name)
         return _json({"name": name}, 200 if existed else 201)
 
     @bp.delete("/snapshots/<name>")
     def delete_snapshot(name: str):
-        if state.snapshots.pop(name, None) is None:
+        if not state.drop_snapshot(name):
             return _error(f"unknown snapshot {name!r}", 404)
         return Response(status=204)
 
@@ -142,11 +140,11 @@ def blueprint(state) -> Blueprint:
             rule = state.faults.add(body)
         except FaultSpecError as exc:
             return _error(str(exc))
-        return _json(rule.as_json(), 201)
+        return _json(rule, 201)
 
     @bp.get("/faults")
     def faults():  # A8
-        return _json([rule.as_json() for rule in state.faults.list()])
+        return _json(state.faults.as_json())
 
     @bp.delete("/faults/<rule_id>")
     def remove_fault(rule_id: str):

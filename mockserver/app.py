@@ -1,8 +1,9 @@
 """create_app(settings): contracts → store → seeds → routes → error handlers.
 
-Every vendor API request goes: fault rules (wait, answer or drop; outside the store lock) → the dialect, inside
-one ``store.atomic()`` block (one request at a time sees and changes the store: A12; its changes are all or
-nothing and, with ``--db``, one durable write) → the journal (A4). ``/__mock__/`` is
+Every vendor API request goes: fault rules (the wait outside the store lock) → with the store lock held and the
+clock pinned, the fault's answer or the dialect, inside one ``store.atomic()`` block (one request at a time
+sees and changes the store: A12; its changes are all or nothing and, with ``--db``, one durable write) → the
+journal (A4), stamped with the request's one reading of the clock. ``/__mock__/`` is
 the admin blueprint and skips all three (A11).
 """
 from __future__ import annotations
@@ -57,28 +58,33 @@ def state_of(app: Flask) -> MockState:
 
 def serve_vendor(state: MockState, binding: ApiBinding, req: Request, app: Flask) -> Response:
     started = time.perf_counter()
-    arrived = state.clock.now()
     tap = BodyTap(req.environ["wsgi.input"], req.content_length)
     req.environ["wsgi.input"] = tap  # before anyone reads the body, so the journal sees what the dialect read
     decision = state.faults.decide(req.method, req.path)
     if decision is not None and decision.delay_s > 0:
         time.sleep(decision.delay_s)  # never with the store lock held: other requests go on meanwhile
     response: Response | None
-    if decision is not None and decision.drop:
-        response = None
+    # One view of the mock per request: the store lock keeps resets out, the clock is read once (the journal
+    # entry is stamped with that same now), and a decision or an entry from before a reset is dropped.
+    with state.store.lock, state.clock.pinned() as now:
+        epoch = state.journal.epoch
+        decision = state.faults.current(decision)
+        if decision is not None and decision.drop:
+            response = None
+        elif decision is not None and decision.status is not None:
+            response = fault_response(binding, decision)
+        else:
+            response = _handle(state, binding, req, app)
+            if decision is not None and decision.headers:
+                response.headers.update(decision.headers)
+    if response is None:
         drop_connection(req.environ)
-    elif decision is not None and decision.status is not None:
-        response = fault_response(binding, decision)
-    else:
-        response = _handle(state, binding, req, app)
-        if decision is not None and decision.headers:
-            response.headers.update(decision.headers)
     state.journal.record(
-        time=arrived, api=binding.name, method=req.method, path=req.path,
+        time=now, api=binding.name, method=req.method, path=req.path,
         query=req.args.items(multi=True), headers=req.headers.items(), body=tap.body(req.content_type or ""),
         status=None if response is None else response.status_code,
         response_body=NO_BODY if response is None else _response_body(response),
-        duration_ms=(time.perf_counter() - started) * 1000, fault=decision.rule if decision else None)
+        duration_ms=(time.perf_counter() - started) * 1000, fault=decision.rule if decision else None, epoch=epoch)
     return response if response is not None else Response(b"", 500)  # never sent: the connection is gone
 
 

@@ -2,14 +2,20 @@
 
 Real time by default. ``freeze()`` stops it, ``advance(s)`` moves it forward (frozen or not), ``set(t)`` jumps
 to an instant and freezes, ``unfreeze()`` runs on from the current value, ``reset()`` returns to real time.
+
+``pinned()`` reads the clock once for a request: inside it, on that thread (a context variable), ``now()``
+answers that one reading, so the clock cannot move between two readings of one request (a token's ``iat`` and
+a row's timestamp, a job's phase and its journal entry), whatever the admin API or real time do meanwhile.
 """
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 
-UTC = UTC
+_PINNED: ContextVar[tuple[Clock, datetime] | None] = ContextVar("mockserver_pinned_now", default=None)
 
 
 def _real_now() -> datetime:
@@ -24,10 +30,23 @@ class Clock:
         self._frozen_at: datetime | None = None
 
     def now(self) -> datetime:
+        pinned = _PINNED.get()
+        if pinned is not None and pinned[0] is self:
+            return pinned[1]
         with self._lock:
             if self._frozen_at is not None:
                 return self._frozen_at
             return self._source() + self._offset
+
+    @contextmanager
+    def pinned(self) -> Iterator[datetime]:
+        """Read the clock once; until the block ends, ``now()`` on this thread answers that reading."""
+        instant = self.now()
+        token = _PINNED.set((self, instant))
+        try:
+            yield instant
+        finally:
+            _PINNED.reset(token)
 
     @property
     def frozen(self) -> bool:

@@ -6,6 +6,11 @@ the rule's position since the last reset, so a rule's decisions do not depend on
 the same test against the same seed sees the same faults. ``times`` counts the requests a rule acted on;
 an expired rule stays listed (with ``times`` 0) so its ``hits`` can still be read.
 
+Rule ids are never reused, not even after a reset, so a journal entry's ``fault`` names one rule only. A
+decision carries the epoch of the rules it came from; clearing the rules starts a new epoch, and
+:meth:`Faults.current` drops a decision of an earlier one (its rule is gone): a request that was waiting in
+its delay while the mock was reset goes on as if no rule had matched.
+
 Sans-IO: this module decides; the app sleeps, answers or drops the connection.
 """
 from __future__ import annotations
@@ -67,28 +72,34 @@ class Decision:
     has_body: bool = False
     headers: dict[str, str] = field(default_factory=dict)
     drop: bool = False
+    epoch: int = 0  # of the rules the decision came from
 
 
 class Faults:
     def __init__(self, seed: int = 0, latency_ms: float = 0):
         self._lock = threading.Lock()
         self._rules: list[FaultRule] = []
-        self._added = 0
+        self._added = 0  # rules added since the last clear: seeds each rule's generator
+        self._ids = 0  # rules ever added: ids are never reused
+        self._epoch = 0
         self.seed = seed
         self.latency_ms = latency_ms  # standing latency for every vendor request (--latency-ms); survives reset
 
-    def add(self, spec: Any) -> FaultRule:
+    def add(self, spec: Any) -> dict[str, Any]:
+        """Add a rule; → its A7 JSON."""
         fields = parse_spec(spec)
         with self._lock:
             self._added += 1
-            rule = FaultRule(id=f"f{self._added}", **fields)
+            self._ids += 1
+            rule = FaultRule(id=f"f{self._ids}", **fields)
             rule.rng = random.Random(f"{self.seed}:{self._added}")
             self._rules.append(rule)
-            return rule
+            return rule.as_json()
 
-    def list(self) -> list[FaultRule]:
+    def as_json(self) -> list[dict[str, Any]]:
+        """Every rule's A8 JSON, read together (``times`` and ``hits`` of one moment)."""
         with self._lock:
-            return list(self._rules)
+            return [rule.as_json() for rule in self._rules]
 
     def remove(self, rule_id: str) -> bool:
         with self._lock:
@@ -98,10 +109,18 @@ class Faults:
             return found
 
     def clear(self) -> None:
-        """Remove every rule and restart the numbering, so a reset run repeats the same draws (A2)."""
+        """Remove every rule and restart the draws' numbering, so a reset run repeats the same draws (A2)."""
         with self._lock:
             self._rules = []
             self._added = 0
+            self._epoch += 1
+
+    def current(self, decision: Decision | None) -> Decision | None:
+        """``decision``, unless its rule was cleared since it was made (→ None: the request goes on)."""
+        if decision is None or decision.rule is None:
+            return decision
+        with self._lock:
+            return decision if decision.epoch == self._epoch else None
 
     def decide(self, method: str, path: str) -> Decision | None:
         base = self.latency_ms / 1000
@@ -114,8 +133,8 @@ class Faults:
                 rule.times -= 1
             delay = rule.delay_ms
             delay_ms = rule.rng.uniform(*delay) if isinstance(delay, tuple) else delay
-        return Decision(base + delay_ms / 1000, rule.id, rule.status, rule.body, rule.status is not None
-                        and rule.body is not None, dict(rule.headers), rule.drop)
+            return Decision(base + delay_ms / 1000, rule.id, rule.status, rule.body, rule.status is not None
+                            and rule.body is not None, dict(rule.headers), rule.drop, self._epoch)
 
     def _first_acting(self, method: str, path: str) -> FaultRule | None:
         for rule in self._rules:

@@ -67,7 +67,7 @@ class _Mock:
             self.server.reset()
             return
         self.admin.reset()
-        self.state.snapshots.clear()  # a snapshot is a test's own: none may leak into the next test
+        self.state.drop_snapshots()  # a snapshot is a test's own: none may leak into the next test
         for api, resources in (records or {}).items():
             for resource, rows in resources.items():
                 self.admin.records.insert(api, resource, rows)

@@ -4,6 +4,9 @@ Entries keep raw bytes (at most 64 KiB of each body) and are turned into JSON on
 costs little per request. The journal keeps the newest ``limit`` entries and no more than ``bytes_limit``
 bytes of bodies; ``seq`` keeps counting, so ``since`` stays meaningful after old entries fall off. Secrets are
 masked on the way in.
+
+``clear()`` starts a new epoch. A request reads the epoch when it starts and hands it to ``record()``: the entry
+of a request that began before a clear (or a reset) is dropped, not recorded into the journal that followed.
 """
 from __future__ import annotations
 
@@ -139,13 +142,22 @@ class Journal:
         self._bytes_limit = bytes_limit
         self._bytes = 0
         self._seq = 0
+        self._epoch = 0
+
+    @property
+    def epoch(self) -> int:
+        with self._lock:
+            return self._epoch
 
     def record(self, *, time: datetime, api: str, method: str, path: str, query: Iterable[tuple[str, str]],
                headers: Iterable[tuple[str, str]], body: Body, status: int | None, response_body: Body,
-               duration_ms: float, fault: str | None = None) -> Entry:
+               duration_ms: float, fault: str | None = None, epoch: int | None = None) -> Entry | None:
+        """Append an entry; → it, or None when ``epoch`` (read as the request began) is over: it is dropped."""
         query = [(k, MASK if k in SECRET_PARAMS else v) for k, v in query]
         headers = [(k, mask_authorization(v) if k.lower() == "authorization" else v) for k, v in headers]
         with self._lock:
+            if epoch is not None and epoch != self._epoch:
+                return None
             self._seq += 1
             entry = Entry(self._seq, time, api, method, path, query, headers, body, status, response_body,
                           duration_ms, fault)
@@ -176,6 +188,7 @@ class Journal:
         with self._lock:
             self._entries.clear()
             self._bytes = 0
+            self._epoch += 1
 
     def __len__(self) -> int:
         with self._lock:

@@ -1,7 +1,10 @@
-"""MockState: everything one running mock holds — settings, store, clock and the API bindings."""
+"""MockState: everything one running mock holds — settings, store, clock and the API bindings.
+
+Snapshots are read and changed under their own lock, and a reset looks its snapshot up under it, so a reset
+racing a snapshot's removal answers 204 or 404, never a KeyError.
+"""
 from __future__ import annotations
 
-import random
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -17,6 +20,13 @@ if TYPE_CHECKING:
     from .dialects import ApiBinding
 
 
+class UnknownSnapshot(LookupError):
+    def __init__(self, name: str, known: list[str]):
+        super().__init__(name)
+        self.name = name
+        self.known = known
+
+
 class MockState:
     def __init__(self, settings: Settings, bindings: Callable[[MockState], dict[str, ApiBinding]]):
         """``bindings`` builds the served APIs' bindings; the serving layer passes
@@ -24,8 +34,8 @@ class MockState:
         self.settings = settings
         self.clock = Clock()
         self.store = Store(settings.db)
-        self.random = random.Random(settings.seed)
-        self.snapshots: dict[str, dict] = {}
+        self.snapshots: dict[str, dict] = {}  # name → tables; only under _snapshots_lock
+        self._snapshots_lock = threading.Lock()
         self.journal = Journal(settings.journal_limit)
         self.faults = Faults(settings.seed, latency_ms=settings.latency_ms)
         self.server_errors: list[str] = []  # tracebacks of unexpected failures, for the pytest plugin
@@ -42,17 +52,41 @@ class MockState:
         return tables
 
     def reset(self, snapshot: str | None = None) -> None:
-        """Back to the seed (or a saved snapshot): store, clock, journal, fault rules, per-API state (A2)."""
+        """Back to the seed (or a saved snapshot): store, clock, journal, fault rules, per-API state (A2).
+        UnknownSnapshot when there is no such snapshot (nothing changes then)."""
         with self.store.atomic():  # one durable write, and no request sees half of it
-            self.store.reset(self.snapshots[snapshot] if snapshot else None)
+            data = None
+            if snapshot is not None:
+                with self._snapshots_lock:
+                    data = self.snapshots.get(snapshot)
+                    if data is None:
+                        raise UnknownSnapshot(snapshot, sorted(self.snapshots))
+            self.store.reset(data)  # copies: the snapshot stays as it was saved
             self.clock.reset()
-            self.journal.clear()
-            self.faults.clear()
+            self.journal.clear()  # a new epoch: requests begun before the reset are not journaled
+            self.faults.clear()  # a new epoch: their fault decisions are dropped
             for binding in self.bindings.values():
                 binding.reset()
 
-    def save_snapshot(self, name: str) -> None:
-        self.snapshots[name] = self.store.dump()
+    def save_snapshot(self, name: str) -> bool:
+        """Save the store under ``name``; → whether a snapshot of that name was replaced."""
+        tables = self.store.dump()
+        with self._snapshots_lock:
+            existed = name in self.snapshots
+            self.snapshots[name] = tables
+            return existed
+
+    def drop_snapshot(self, name: str) -> bool:
+        with self._snapshots_lock:
+            return self.snapshots.pop(name, None) is not None
+
+    def drop_snapshots(self) -> None:
+        with self._snapshots_lock:
+            self.snapshots.clear()
+
+    def snapshot_names(self) -> list[str]:
+        with self._snapshots_lock:
+            return sorted(self.snapshots)
 
     def record_server_error(self, text: str) -> None:
         with self._errors_lock:

@@ -1,4 +1,5 @@
 """The controllable clock (admin-api.md A5/A6 semantics)."""
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -62,3 +63,20 @@ def test_cannot_move_backwards():
 ])
 def test_isoformat_z(instant, text):
     assert isoformat_z(instant) == text
+
+
+def test_a_pinned_clock_answers_one_reading_on_its_thread_only():
+    source = FakeSource()
+    clock, other = Clock(source), Clock(source)
+    seen = []
+    with clock.pinned() as now:
+        assert now == T0
+        source.now = T0 + timedelta(seconds=5)
+        clock.advance(60)
+        seen.append(clock.now())
+        elsewhere = threading.Thread(target=lambda: seen.append(clock.now()))
+        elsewhere.start()
+        elsewhere.join()
+        seen.append(other.now())  # another mock's clock is not pinned
+    seen.append(clock.now())
+    assert seen == [T0, T0 + timedelta(seconds=65), T0 + timedelta(seconds=5), T0 + timedelta(seconds=65)]

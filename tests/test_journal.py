@@ -7,7 +7,7 @@ from stub_dialect import install
 
 from mockserver.app import create_app, state_of
 from mockserver.config import Settings
-from mockserver.journal import BODY_LIMIT, Body, Journal, mask_authorization
+from mockserver.journal import BODY_LIMIT, NO_BODY, Body, Journal, mask_authorization
 
 ECHO = "/rundb/api/v1/echo/"  # the stub API (tests/stub_dialect.py) reads the body and answers it back
 ITEMS = "/rundb/api/v1/item/"
@@ -206,3 +206,16 @@ def test_a4_query_bytes_that_are_not_utf8_are_journalled_not_a_500(path):
     assert int(status.split()[0]) < 500
     [entry] = state_of(app).journal.entries()
     assert list(entry.query) == [("x", "\ufffd")]
+
+
+def test_a4_an_entry_of_an_earlier_epoch_is_dropped():
+    journal_ = Journal()
+    epoch = journal_.epoch
+    journal_.clear()
+
+    def record(epoch):
+        return journal_.record(time=datetime.now(UTC), api="torrent", method="GET", path="/", query=[], headers=[],
+                               body=NO_BODY, status=200, response_body=NO_BODY, duration_ms=1, epoch=epoch)
+
+    assert record(epoch) is None and len(journal_) == 0
+    assert record(journal_.epoch).seq == 1 and len(journal_) == 1
