@@ -10,7 +10,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from ..dialects.tastypie.values import FieldError, loads_body, show
+from ..dialects.tastypie.values import WORDED, FieldError, loads_body, show
 
 
 class JsonText:
@@ -24,7 +24,8 @@ class JsonText:
             except (ValueError, RecursionError):
                 parsed = None
         if not isinstance(parsed, dict):
-            raise FieldError(f"Value provided to '{name}' field doesn't appear to be a JSON object: {show(value)}")
+            raise FieldError(name, WORDED, {
+                "message": f"Value provided to '{name}' field doesn't appear to be a JSON object: {show(value)}"})
         return encode_json(parsed)
 
     def render(self, stored: str | None) -> dict[str, Any]:

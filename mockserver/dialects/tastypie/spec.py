@@ -11,27 +11,23 @@ object = whatever the product's :class:`~.hooks.ObjectField` stores; everything 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from typing import Any
 
 from ...contract import load, resources
+from ...engine import Collection
+from ...engine.crud import Table
+from ...engine.fields import FieldRule, resource_rules
 from ...errors import MockServerError
 from . import datetimes
 from .hooks import Behaviour, ObjectField, Product
+from .values import coerce
 
 
 @dataclass(frozen=True)
-class Field:
-    name: str
-    # string | integer | integer_text (an integer rendered as a string) | datetime | boolean | object | float
-    kind: str
-    writable: bool  # in the write schema: a client value is read (T54 drops everything else)
-    ignored: bool  # validated, then dropped (x-write-ignored)
-    nullable: bool
-    has_default: bool
-    default: Any
-    max_length: int | None
-    server_set: str | None  # "create": now on every create; "write": now on every write (T14)
-    required: bool  # T55
+class Field(FieldRule):
+    """A field with the engine's rules (read from the contract) and, for kind "object", the product's codec."""
+
     codec: ObjectField | None = None  # kind "object": the product's stored form
 
 
@@ -58,40 +54,20 @@ class Resource:
     def writable(self) -> list[Field]:
         return [f for f in self.fields.values() if f.writable]
 
-
-def _kind(read: dict[str, Any], write: dict[str, Any] | None) -> str:
-    kind = read.get("type")
-    if kind == "string" and read.get("format") == "date-time":
-        return "datetime"
-    if kind == "string" and write is not None and write.get("type") == "integer":
-        return "integer_text"
-    if kind in ("integer", "boolean", "number"):
-        return "float" if kind == "number" else kind
-    if kind == "object":
-        return "object"
-    return "string"
+    def table_for(self, collection: Collection) -> Table:
+        """The resource as the engine writes it: tastypie's reading of values, the resource's own hooks."""
+        return Table(collection, self.fields, coerce, self.behaviour.on_create, self.behaviour.on_update)
 
 
-def _field(name: str, read: dict[str, Any], write_schema: dict[str, Any], product: Product) -> Field:
-    write = write_schema.get("properties", {}).get(name)
-    source = write if write is not None else read
-    kind = _kind(read, write)
-    if kind == "object" and product.object_field is None:
-        raise MockServerError(f"the {product.api} contract types the field {name!r} as an object; the product "
-                              f"must give its Product an object_field to store such fields")
-    return Field(
-        name=name,
-        kind=kind,
-        writable=write is not None,
-        ignored=bool(read.get("x-write-ignored")),
-        nullable=bool(source.get("nullable")),
-        has_default="default" in source,
-        default=source.get("default"),
-        max_length=read.get("x-max-length"),
-        server_set=read.get("x-server-set"),
-        required=name in write_schema.get("required", ()),
-        codec=product.object_field if kind == "object" else None,
-    )
+def _fields(read: dict[str, Any], write: dict[str, Any], product: Product) -> dict[str, Field]:
+    fields = {}
+    for name, rule in resource_rules(read, write).items():
+        if rule.kind == "object" and product.object_field is None:
+            raise MockServerError(f"the {product.api} contract types the field {name!r} as an object; the product "
+                                  f"must give its Product an object_field to store such fields")
+        codec = product.object_field if rule.kind == "object" else None
+        fields[name] = Field(**{f.name: getattr(rule, f.name) for f in dataclass_fields(rule)}, codec=codec)
+    return fields
 
 
 def load_resources(product: Product) -> dict[str, Resource]:
@@ -108,7 +84,7 @@ def load_resources(product: Product) -> dict[str, Resource]:
             table=f"{api}/{name}",
             list_path=facts["list_path"],
             model=facts["model_name"],
-            fields={f: _field(f, prop, write, product) for f, prop in read["properties"].items()},
+            fields=_fields(read, write, product),
             schema_fields=frozenset(facts["schema_endpoint"]["fields"]),
             filtering=frozenset(facts.get("filtering") or ()),
             ordering=tuple(facts.get("ordering") or ()),

@@ -1,4 +1,5 @@
-"""One body value → its stored form, per field kind (T14, T58–T60, T63), or a FieldError with the message.
+"""One body value → its stored form as tastypie reads it, per field kind (T14, T58–T60, T63), or the engine's
+neutral FieldError; and those errors in tastypie's words.
 
 Bodies are parsed with ``parse_float=Decimal`` so that a product's object fields can keep a number's exact text
 (Torrent's ``PluginResultJob.config``: T64); the kinds here see such numbers as Python floats would read them.
@@ -10,6 +11,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from ...engine import fields
+from ...engine.fields import INVALID, MAX_LENGTH, NULL, READ_ONLY, REQUIRED, UNIQUE
 from . import datetimes
 
 # What Python 2 int() accepts from unicode text (any script's digits and spaces), up to the digits Python 3's
@@ -19,8 +22,18 @@ INTEGER_TEXT = re.compile(r"\s*[+-]?\d{1,4300}\s*\Z")
 INTEGER_RANGE = (-2**63, 2**63 - 1)
 
 
-class FieldError(ValueError):
-    """A field rule refused a value; the message is tastypie's (or the chosen one)."""
+# Refusals of tastypie's own reading beyond the engine's codes; WORDED: a product's own refusal, in its words.
+OUT_OF_RANGE = "range"
+NOT_TEXT = "not_text"
+WORDED = "worded"
+
+
+class FieldError(fields.FieldError):
+    """The engine's neutral field error, raised by tastypie's (or a product's) reading of a value; shown in
+    tastypie's words."""
+
+    def __str__(self) -> str:
+        return message(self)
 
 
 def plain(value: Any) -> Any:
@@ -40,8 +53,9 @@ def show(value: Any) -> str:
 
 
 def coerce(field, value: Any) -> Any:
-    """A non-null body value → stored form; FieldError naming the field and the value."""
-    if field.codec is not None:
+    """A non-null body value → stored form, as tastypie's field classes (or the product's object field) read it;
+    a neutral FieldError naming the field and the value (the engine's ``Coercer``)."""
+    if getattr(field, "codec", None) is not None:
         return field.codec.coerce(field.name, value)
     return _COERCERS[field.kind](field.name, value)
 
@@ -55,10 +69,9 @@ def _integer(name: str, value: Any) -> int:
     elif isinstance(value, str) and INTEGER_TEXT.match(value):
         number = int(value)
     if number is None:
-        raise FieldError(f"Integer provided to '{name}' field doesn't appear to be a valid integer: {show(value)}")
+        raise _invalid(name, "integer", value)
     if not INTEGER_RANGE[0] <= number <= INTEGER_RANGE[1]:
-        shown = f"'{value}'" if isinstance(value, str) else str(value)
-        raise FieldError(f"Integer provided to '{name}' field is out of range: {shown}")
+        raise FieldError(name, OUT_OF_RANGE, {"value": value})
     return int(number)
 
 
@@ -69,7 +82,7 @@ def _string(name: str, value: Any) -> str:
         return str(value)
     if isinstance(value, Decimal):
         return _py2_str(float(value))
-    raise FieldError(f"String provided to '{name}' field doesn't appear to be a valid string: {show(value)}")
+    raise _invalid(name, "string", value)
 
 
 def _py2_str(number: float) -> str:
@@ -80,26 +93,65 @@ def _py2_str(number: float) -> str:
 
 def _datetime(name: str, value: Any) -> str:
     if not isinstance(value, str):
-        raise FieldError(f"Datetime provided to '{name}' field must be a string: {show(value)}")
+        raise FieldError(name, NOT_TEXT, {"kind": "datetime", "value": value})
     stored = datetimes.parse_input(value)
     if stored is None:
-        raise FieldError(f"Datetime provided to '{name}' field doesn't appear to be a valid datetime string: "
-                         f"{show(value)}")
+        raise _invalid(name, "datetime", value)
     return stored
 
 
 def _boolean(name: str, value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    raise FieldError(f"Boolean provided to '{name}' field doesn't appear to be a valid boolean: {show(value)}")
+    raise _invalid(name, "boolean", value)
 
 
 def _read_only(name: str, value: Any) -> Any:
-    raise FieldError(f"The '{name}' field is read-only.")
+    raise FieldError(name, READ_ONLY)
 
 
 _COERCERS = {"integer": _integer, "integer_text": _integer, "string": _string, "datetime": _datetime,
              "boolean": _boolean, "float": _read_only}
+
+
+def _invalid(name: str, kind: str, value: Any) -> FieldError:
+    return FieldError(name, INVALID, {"kind": kind, "value": value})
+
+
+# -- the messages tastypie words them in --------------------------------------------------------------------------
+
+_INVALID = {
+    "integer": "Integer provided to '{name}' field doesn't appear to be a valid integer: {value}",
+    "string": "String provided to '{name}' field doesn't appear to be a valid string: {value}",
+    "datetime": "Datetime provided to '{name}' field doesn't appear to be a valid datetime string: {value}",
+    "boolean": "Boolean provided to '{name}' field doesn't appear to be a valid boolean: {value}",
+}
+
+
+def message(error: fields.FieldError, resource: str = "") -> str:
+    """A neutral field error in tastypie's words (T55–T63)."""
+    name, params = error.field, error.params
+    if error.code == WORDED:
+        return params["message"]
+    if error.code == INVALID:
+        return _INVALID[params["kind"]].format(name=name, value=show(params["value"]))
+    if error.code == NOT_TEXT:
+        return f"Datetime provided to '{name}' field must be a string: {show(params['value'])}"
+    if error.code == OUT_OF_RANGE:
+        value = params["value"]
+        shown = f"'{value}'" if isinstance(value, str) else str(value)
+        return f"Integer provided to '{name}' field is out of range: {shown}"
+    if error.code == READ_ONLY:
+        return f"The '{name}' field is read-only."
+    if error.code == NULL:
+        return f"The '{name}' field doesn't allow a null value."
+    if error.code == MAX_LENGTH:
+        return f"The '{name}' field accepts at most {params['limit']} characters; {params['length']} given."
+    if error.code == REQUIRED:
+        return f"The '{name}' field has no data and doesn't allow a default or null value."
+    if error.code == UNIQUE:
+        return f"A {resource} with id '{params['value']}' already exists."
+    raise AssertionError(f"no tastypie message for {error!r}")
 
 
 # -- request bodies ----------------------------------------------------------------------------------------------
