@@ -6,6 +6,7 @@ them and a refused write leaves the store as it was.
 """
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -82,3 +83,51 @@ def commit_update(collection: Collection, old: Row, new: Row) -> Row:
         collection.delete([old[collection.pk]])
     return collection.save(new)
 
+
+
+# -- writes of nested documents (a contract whose schemas nest objects) ----------------------------------------------
+
+Resolve = Callable[[Mapping[str, Any]], Mapping[str, Any]]  # a schema with its $ref followed
+
+
+def schema_defaults(body: Mapping[str, Any], detail: Mapping[str, Any]) -> dict[str, Any]:
+    """What a create stores for the fields its body leaves out: the ``default`` of the create body's schema, or of
+    the representation's for fields that body lacks. Everything else stays unset (it reads as null)."""
+    found = {name: value["default"] for name, value in body.get("properties", {}).items() if "default" in value}
+    found.update({name: value["default"] for name, value in detail.get("properties", {}).items()
+                  if "default" in value and name not in body.get("properties", {})})
+    return copy.deepcopy(found)
+
+
+def merge(row: Row, changes: Mapping[str, Any], schema: Mapping[str, Any], resolve: Resolve) -> Row:
+    """A partial update: nested objects change field by field, everything else (arrays, free JSON) is replaced."""
+    merged = copy.deepcopy(row)
+    for key, value in changes.items():
+        sub = resolve(schema.get("properties", {}).get(key, {}))
+        if isinstance(value, dict) and isinstance(merged.get(key), dict) and "properties" in sub:
+            merged[key] = merge(merged[key], value, sub, resolve)
+        else:
+            merged[key] = value
+    return merged
+
+
+def number_nested(stored: Row, schema: Mapping[str, Any], existing: Row | None, resolve: Resolve,
+                  allocate: Callable[[str], int]) -> Row:
+    """Nested objects the representation gives a read-only ``id`` get one when written without, from
+    ``allocate(path)`` (one sequence per field path, never reused); objects already stored keep theirs."""
+
+    def walk(value: Any, node: Mapping[str, Any], path: str, old: Any) -> Any:
+        node = resolve(node)
+        if isinstance(value, list) and node.get("type") == "array":
+            return [walk(item, node.get("items", {}), path, None) for item in value]
+        if not isinstance(value, dict) or "properties" not in node:
+            return value
+        props = node["properties"]
+        out = {k: walk(v, props.get(k, {}), f"{path}.{k}", (old or {}).get(k) if isinstance(old, dict) else None)
+               for k, v in value.items()}
+        if path and "id" in props and props["id"].get("readOnly") and out.get("id") is None:
+            known = old.get("id") if isinstance(old, dict) else None
+            out["id"] = known or allocate(path)
+        return out
+
+    return walk(stored, schema, "", existing)

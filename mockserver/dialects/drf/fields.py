@@ -1,5 +1,7 @@
 """Request bodies checked against an operation's schema with DRF's field messages (H45–H55).
 
+The field rules (null, blank, choices, lengths, ranges, patterns) are the engine's (``engine.fields``), worded
+here; reading a value as a type is DRF's own (its boolean texts, its integer casts, its datetime formats).
 Pure: store lookups (references, unique) come in through :class:`Checks`. Errors are collected for every
 field at once, keyed in the schema's field order; nested objects give nested dicts, arrays of scalars dicts
 keyed by index, arrays of objects lists aligned with the input (DRF 3.15–3.17).
@@ -15,6 +17,23 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from ...clock import isoformat_z
+from ...engine.fields import (
+    BLANK,
+    CHOICE,
+    MAX_LENGTH,
+    MAX_VALUE,
+    MIN_VALUE,
+    NULL,
+    PATTERN,
+    REQUIRED,
+    FieldError,
+    FieldRule,
+    check_blank,
+    check_choice,
+    check_null,
+    limits,
+    rule_of,
+)
 
 TRUE = {True, "1", "true", "True", "TRUE", "t", "T", "yes", "Yes", "YES", "y", "Y", "on", "On", "ON"}
 FALSE = {False, "0", "false", "False", "FALSE", "f", "F", "no", "No", "NO", "n", "N", "off", "Off", "OFF"}
@@ -61,7 +80,7 @@ def clean_object(schema: dict[str, Any], data: Any, checks: Checks, path: str = 
         full = f"{path}.{name}" if path else name
         if name not in data:
             if name in required:
-                errors[name] = ["This field is required."]
+                errors[name] = [MESSAGES[REQUIRED]]
             continue
         try:
             cleaned[name] = clean_value(sub, data[name], checks, full, name in strict or name in required)
@@ -73,19 +92,20 @@ def clean_object(schema: dict[str, Any], data: Any, checks: Checks, path: str = 
 
 
 def clean_value(schema: dict[str, Any], value: Any, checks: Checks, path: str, strict: bool) -> Any:
+    rule = rule_of(path, schema, blank=not strict)
     if value is None:
-        if strict and not schema.get("nullable"):
-            raise Invalid(["This field may not be null."])
+        if strict:
+            _check(check_null, rule)
         return None
     if checks.is_reference(path):
         return checks.resolve(path, value)
     kind = schema.get("type")
     if "enum" in schema:
-        cleaned = _choice(schema, value)
+        cleaned = _check(check_choice, rule, value)
     elif kind == "string" and schema.get("format") == "date-time":  # a DateTimeField: no blank, no number
         cleaned = isoformat_z(parse_datetime(value if isinstance(value, str) else ""))
     elif kind == "string":
-        cleaned = _string(schema, value, strict)
+        cleaned = _string(rule, value)
     elif kind == "integer":
         cleaned = _integer(value)
     elif kind == "number":
@@ -98,24 +118,42 @@ def clean_value(schema: dict[str, Any], value: Any, checks: Checks, path: str, s
         cleaned = clean_object(schema, value, checks, path)
     else:
         cleaned = value  # free JSON (H54)
-    _limits(schema, cleaned)
+    _limits(rule, cleaned)
     return checks.after(path, cleaned)
 
 
-def _choice(schema: dict[str, Any], value: Any) -> Any:
-    for choice in schema["enum"]:
-        if choice is not None and str(value) == str(choice):
-            return choice
-    raise Invalid([f'"{value}" is not a valid choice.'])
+def message(error: FieldError) -> str:
+    """A neutral field error in DRF's words."""
+    if error.code == PATTERN:
+        return error.params.get("message") or "Enter a valid value."
+    if error.code == CHOICE:
+        return f'"{error.params["value"]}" is not a valid choice.'
+    return MESSAGES[error.code].format(**error.params)
 
 
-def _string(schema: dict[str, Any], value: Any, strict: bool) -> str:
+MESSAGES = {
+    NULL: "This field may not be null.",
+    BLANK: "This field may not be blank.",
+    REQUIRED: "This field is required.",
+    MAX_LENGTH: "Ensure this field has no more than {limit} characters.",
+    MIN_VALUE: "Ensure this value is greater than or equal to {limit}.",
+    MAX_VALUE: "Ensure this value is less than or equal to {limit}.",
+}
+
+
+def _check(rule_check: Callable[..., Any], *args: Any) -> Any:
+    try:
+        return rule_check(*args)
+    except FieldError as exc:
+        raise Invalid([message(exc)]) from None
+
+
+def _string(rule: FieldRule, value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise Invalid(["Not a valid string."])
     text = str(value).strip()
-    if text == "" and strict:
-        raise Invalid(["This field may not be blank."])
-    return _format(schema.get("format"), text) if text else text
+    _check(check_blank, rule, text)
+    return _format(rule.format, text) if text else text
 
 
 def _integer(value: Any) -> int:
@@ -182,25 +220,16 @@ def _array(schema: dict[str, Any], value: Any, checks: Checks, path: str) -> lis
     return out
 
 
-def _limits(schema: dict[str, Any], value: Any) -> None:
-    """Length, range and pattern facts (from the contract, or the dialect's additions to it), and CharField's own
+def _limits(rule: FieldRule, value: Any) -> None:
+    """The contract's length, range and pattern rules (or the dialect's additions to them), then CharField's own
     validators; like DRF, every failing validator is reported, the model's (pattern) first."""
-    messages = []
+    messages = [message(error) for error in limits(rule, value)]
     if isinstance(value, str):
-        if "pattern" in schema and value and not re.search(schema["pattern"], value):
-            messages.append(schema.get("x-pattern-message", "Enter a valid value."))
-        if "maxLength" in schema and len(value) > schema["maxLength"]:
-            messages.append(f"Ensure this field has no more than {schema['maxLength']} characters.")
         if "\x00" in value:
             messages.append("Null characters are not allowed.")
         surrogate = SURROGATE.search(value)
         if surrogate:
             messages.append(f"Surrogate characters are not allowed: U+{ord(surrogate.group()):X}.")
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if "minimum" in schema and value < schema["minimum"]:
-            messages.append(f"Ensure this value is greater than or equal to {schema['minimum']}.")
-        if "maximum" in schema and value > schema["maximum"]:
-            messages.append(f"Ensure this value is less than or equal to {schema['maximum']}.")
     if messages:
         raise Invalid(messages)
 

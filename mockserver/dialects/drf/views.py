@@ -2,10 +2,10 @@
 resource of the contract; resource rules come from ``hooks``, response shapes from the operation."""
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from typing import Any
 
+from ...engine import crud, relations
 from ...errors import ApiError
 from .call import Call
 from .http import require_object
@@ -92,22 +92,11 @@ def update(call: Call) -> OperationReply:
     hooks.updating(call, row)
     cleaned = clean_body(world, resource, call.op.request, require_object(call.body), existing=row)
     changes = number_nested(world, resource, hooks.prepare(call, without_reverse(resource, cleaned), row), row)
-    world.collection(resource).save(merge(row, changes, world.spec.resolve(call.op.request or {}), world))
+    world.collection(resource).save(crud.merge(row, changes, world.spec.resolve(call.op.request or {}),
+                                               world.spec.resolve))
     world.changed()
     apply_reverse(world, resource, row, cleaned)
     return OperationReply(200, call.render_write(world.get(resource, row["id"]) or row))
-
-
-def merge(row: Row, changes: dict[str, Any], schema: dict[str, Any], world: World) -> Row:
-    """PATCH: nested objects change field by field, everything else (arrays, free JSON) is replaced (H54)."""
-    merged = copy.deepcopy(row)
-    for key, value in changes.items():
-        sub = world.spec.resolve(schema.get("properties", {}).get(key, {}))
-        if isinstance(value, dict) and isinstance(merged.get(key), dict) and "properties" in sub:
-            merged[key] = merge(merged[key], value, sub, world)
-        else:
-            merged[key] = value
-    return merged
 
 
 def destroy(call: Call) -> OperationReply:
@@ -117,52 +106,9 @@ def destroy(call: Call) -> OperationReply:
 
 
 def delete_row(world: World, resource: str, pk: int) -> None:
-    """Delete, then cascade (H65): dependent rows go, references to the row become null or leave their list."""
-    world.collection(resource).delete([pk])
-    world.changed()
-    for child, field in (*cascades(resource), *world.product.hooks_for(resource).cascades):
-        for row in world.having(child, field, pk):
-            delete_row(world, child, row["id"])
-    for source, refs in all_references().items():
-        fields = {ref.field(path) for path, ref in refs.items() if ref.target == resource and not ref.reverse}
-        if fields:
-            _forget(world, source, fields, pk)
+    """Delete, then cascade (H65): dependent rows go (the contract's cascades and the product's), references to
+    the row become null or leave their list."""
+    def dependents(name: str) -> tuple[tuple[str, str], ...]:
+        return (*cascades(name), *world.product.hooks_for(name).cascades)
 
-
-def _forget(world: World, resource: str, fields: set[str], pk: int) -> None:
-    collection = world.collection(resource)
-    paths = [field.split(".") for field in fields]
-    for row in world.where(resource, lambda r: any(_holds(r, parts, pk) for parts in paths)):
-        changed = copy.deepcopy(row)
-        for field in fields:
-            _drop(changed, field.split("."), pk)
-        if changed != row:
-            collection.save(changed)
-    world.changed()
-
-
-def _holds(node: Any, parts: list[str], pk: int) -> bool:
-    """Whether ``_drop`` would change the node: the stored rows are read in place, and only these copied."""
-    if isinstance(node, list):
-        return any(_holds(item, parts, pk) for item in node)
-    if not isinstance(node, dict) or parts[0] not in node:
-        return False
-    value = node[parts[0]]
-    if len(parts) > 1:
-        return _holds(value, parts[1:], pk)
-    return pk in value if isinstance(value, list) else value == pk
-
-
-def _drop(node: Any, parts: list[str], pk: int) -> None:
-    if isinstance(node, list):
-        for item in node:
-            _drop(item, parts, pk)
-        return
-    if not isinstance(node, dict) or parts[0] not in node:
-        return
-    if len(parts) > 1:
-        _drop(node[parts[0]], parts[1:], pk)
-    elif isinstance(node[parts[0]], list):
-        node[parts[0]] = [v for v in node[parts[0]] if v != pk]
-    elif node[parts[0]] == pk:
-        node[parts[0]] = None
+    relations.delete_row(world, resource, pk, dependents, all_references())
