@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 # Codes of the neutral errors. Coercers add their own ("invalid" with the expected kind, "range" …).
@@ -64,7 +64,6 @@ class FieldRule:
     pattern_message: str | None = None  # the vendor's message for a pattern mismatch, when the contract has one
     server_set: str | None = None  # "create": now on every create; "write": now on every write
     format: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 Coercer = Callable[[FieldRule, Any], Any]  # a non-null body value → its stored form, or FieldError
