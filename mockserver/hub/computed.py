@@ -12,6 +12,7 @@ from ..dialects.drf.render import Linked
 from ..dialects.drf.world import Row, World
 from ..engine import parse_datetime_value
 from .files import space_bytes_used
+from .lifecycle import file_systems
 
 MASK = "********"
 BUCKET_SECRETS = ("access_key", "access_key_id", "secret_access_key", "credentials_json")
@@ -41,6 +42,7 @@ def queue_heartbeat(world: World, queue: Row) -> str | None:
 
 
 def space_sites(world: World, space: Row) -> list[Row]:
+    systems = world.derived("hub file systems", lambda: file_systems(world.state))  # built once per request
     out = []
     for site_id in space.get("sites") or []:
         site = world.get("sites", site_id)
@@ -48,7 +50,7 @@ def space_sites(world: World, space: Row) -> list[Row]:
             continue
         pool = next((p["name"] for p in world.having("storagepools", "site", site_id) if p.get("is_default")), None)
         out.append({"id": site_id, "label": site.get("label") or "", "name": site["name"], "pool": pool,
-                    "usage": [space_bytes_used(world.state, site, space.get("mountpoint") or ""),
+                    "usage": [space_bytes_used(world.state, site, space.get("mountpoint") or "", systems),
                               space.get("size") or 0]})
     return out
 

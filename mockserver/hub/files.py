@@ -1,5 +1,6 @@
 """File views over the virtual file system: ``file/`` (H69), ``spaces/{id}/files/`` (H70), ``filesets/`` (H71)
-and ``analytics/`` (H72). Migration statuses are read after the jobs due by now have taken effect (settle)."""
+and ``analytics/`` (H72). Migration statuses are read with the effects of the jobs due by now (lifecycle), and
+nothing is written."""
 from __future__ import annotations
 
 import csv
@@ -22,9 +23,9 @@ from .common import (
     ref,
     rows,
 )
-from .lifecycle import settle
+from .lifecycle import file_systems
 from .paging import paginate
-from .vfs import STATUSES, Node, SiteFS, normalize, site_ids_of
+from .vfs import STATUSES, FileSystems, Node, SiteFS, normalize, site_ids_of
 
 TYPES = ("file", "directory", "symlink")
 
@@ -93,15 +94,13 @@ def site_fs(call: HubCall, name: str) -> SiteFS:
     site = ref(call.state, "sites", name)
     if site is None:
         raise not_found("Site")
-    settle(call.state)
-    return SiteFS(call.state, site)
+    return file_systems(call.state).of(site)
 
 
-def space_bytes_used(state: Any, site: dict[str, Any], mountpoint: str) -> int:
-    """H106 ``sites[].usage[0]``: bytes on disk below a space's mountpoint on one site (a migrated file is a stub)."""
-    settle(state)
-    fs = SiteFS(state, site)
-    return sum(0 if fs.status(n) == "MIGRATED" else n.size for n in fs.files_below(normalize(mountpoint)))
+def space_bytes_used(state: Any, site: dict[str, Any], mountpoint: str, systems: FileSystems | None = None) -> int:
+    """H106 ``sites[].usage[0]``: bytes on disk below a space's mountpoint on one site (a migrated file is a stub).
+    A request that renders many spaces passes its one ``systems``, so each site's file system is built once."""
+    return (systems or file_systems(state)).bytes_used(site, mountpoint)
 
 
 @domain("file_retrieve")

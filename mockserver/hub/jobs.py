@@ -131,7 +131,6 @@ def jobs_create(call: HubCall) -> HubReply:
 
 @domain("jobs_retrieve")
 def jobs_retrieve(call: HubCall) -> HubReply:
-    settle(call.state)
     return job_reply(call, detail_row(call.state, "jobs", call.path_params.get("id"), "Job"))
 
 

@@ -4,8 +4,9 @@ Nothing runs in the background. A job stores its schedule — run start ``t0``, 
 per task, ``start``/``finish`` in integer microseconds — and every state is computed from the clock when it is
 read. Pausing records ``paused_at`` (the job's clock stops there); resuming shifts the remaining schedule by the
 time spent paused; cancelling stamps the unfinished tasks. The one side effect, a file's new migration status,
-is applied by :func:`settle`, which every Hub file, job and search handler calls first: it applies, in finish
-order, the effects of the successful tasks finished by now, and marks them applied.
+is derived the same way: a read sees the stored statuses with the effects of the successful tasks finished by
+now applied on top, in finish order (:func:`file_systems`); a write that changes or removes tasks first stores
+those effects and marks the tasks applied (:func:`settle`). Reads never write.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .common import Row, now_us, parse_time, ref
-from .vfs import SiteFS, set_status
+from .vfs import FileSystems, set_status
 
 if TYPE_CHECKING:
     from ..state import MockState
@@ -95,40 +96,37 @@ def phase_of(state: MockState, job: Row) -> JobPhase:
 # -- effects --------------------------------------------------------------------------------------------------
 
 
-def next_status(status: str | None, op: str) -> str | None:
-    """H80: migrate → MIGRATED; premigrate keeps MIGRATED, else PREMIGRATED; recall MIGRATED → PREMIGRATED."""
-    if op == "migrate":
-        return "MIGRATED"
-    if op == "premigrate":
-        return status if status == "MIGRATED" else "PREMIGRATED"
-    if op == "recall" and status == "MIGRATED":
-        return "PREMIGRATED"
-    return status
+def due_tasks(state: MockState, now: int) -> list[Row]:
+    """Successful tasks finished by ``now`` whose file effects the store does not hold yet, in the order they
+    take effect (finish, then id)."""
+    _, pending = state.store.select("hub/tasks", lambda r: bool(r.get("effects")) and not r.get("applied"))
+    if not pending:
+        return []
+    job_ids = {t["job"] for t in pending}
+    jobs = {j["id"]: j for j in state.store.select("hub/jobs", lambda r: r["id"] in job_ids)[1]}
+    due = [t for t in pending if task_phase(t, jobs.get(t["job"]), now).state == "SUCCESS"]
+    return sorted(due, key=lambda t: (t["finish"], t["id"]))
+
+
+def file_systems(state: MockState) -> FileSystems:
+    """The sites' file systems as a read sees them now: the stored statuses, then the effects of the tasks due
+    by now, exactly as :func:`settle` would store them. Nothing is written: a GET never changes the store."""
+    return FileSystems(state, [(t.get("site_id"), t["effects"]) for t in due_tasks(state, now_us(state))])
 
 
 def settle(state: MockState) -> None:
-    """Apply the file effects of every successful task finished by now, oldest finish first."""
+    """Store the file effects of every successful task finished by now, oldest finish first, and mark them
+    applied. Only writes call it (before changing tasks whose effects must not be lost); reads derive the same
+    statuses with :func:`file_systems`."""
     with state.store.atomic():
-        now = now_us(state)
-        _, pending = state.store.select("hub/tasks", lambda r: bool(r.get("effects")) and not r.get("applied"))
-        jobs = {j["id"]: j for j in state.store.select("hub/jobs", lambda r: r["id"] in {t["job"] for t in pending})[1]}
-        due = [t for t in pending if task_phase(t, jobs.get(t["job"]), now).state == "SUCCESS"]
-        systems: dict[int, SiteFS | None] = {}
-        for task in sorted(due, key=lambda t: (t["finish"], t["id"])):
+        systems = FileSystems(state)
+        for task in due_tasks(state, now_us(state)):
             site_id = task.get("site_id")
-            if site_id not in systems:
-                site = ref(state, "sites", site_id)
-                systems[site_id] = SiteFS(state, site) if site else None
-            fs = systems[site_id]
-            for path, ops in task["effects"] if fs else ():
-                node = fs.node(path)
-                if node is None or node.type != "file":
-                    continue
-                status = fs.status(node)
-                for op in ops:
-                    status = next_status(status, op)
-                fs.changed[path] = status
-                set_status(state, site_id, node, status)
+            site = ref(state, "sites", site_id)
+            for path, ops in task["effects"] if site else ():
+                node = systems.of(site).apply(path, ops)
+                if node is not None:
+                    set_status(state, site_id, node, systems.of(site).changed[path])
             state.store.put("hub/tasks", task["id"], {**task, "applied": True})
 
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from . import HubCall, HubReply, domain
 from .common import configuration, detail_row, q_int, q_str, ref
-from .lifecycle import settle
-from .vfs import SiteFS, normalize
+from .lifecycle import file_systems
+from .vfs import normalize
 
 GLOB = set("*?[")
 
@@ -24,11 +24,12 @@ def remote_files(call: HubCall, target: dict[str, Any]) -> dict[str, int]:
         return {}
     mountpoint = normalize(space["mountpoint"])
     found: dict[str, int] = {}
+    systems = file_systems(call.state)
     for entry in target.get("available_on_sites") or []:
         site = ref(call.state, "sites", entry)
         if site is None:
             continue
-        fs = SiteFS(call.state, site)
+        fs = systems.of(site)
         if fs.node(mountpoint) is None:
             continue
         for node in fs.files_below(mountpoint):
@@ -59,7 +60,6 @@ def external_targets_files(call: HubCall) -> HubReply:
     limit = next((n for n in wanted if isinstance(n, int) and n >= 1), 100)
     marker = q_str(call.query, "marker") or ""
     path = (q_str(call.query, "path") or "").strip("/")
-    settle(call.state)
     every = entries(remote_files(call, target))
     if GLOB & set(path):
         level = posixpath.dirname(path)

@@ -21,8 +21,8 @@ from .common import (
     table,
 )
 from .files import file_url
-from .lifecycle import settle
-from .vfs import Node, SiteFS
+from .lifecycle import file_systems, settle
+from .vfs import FileSystems, Node
 
 SORT_KEYS = ("name", "path", "site", "size", "mtime")
 METADATA_FIELDS = (("name", "string"), ("type", "string"), ("status", "string"), ("size", "integer"),
@@ -78,9 +78,10 @@ def search_create(call: HubCall) -> HubReply:
         request, sites = search_body(call)
         wanted = matcher(request["filters"])
         settle(call.state)
+        systems = FileSystems(call.state)
         found = []
         for site in sites:
-            fs = SiteFS(call.state, site)
+            fs = systems.of(site)
             top = fs.node(request["path"])
             if top is None or top.type != "directory":
                 continue
@@ -113,11 +114,11 @@ def sort_keys(call: HubCall) -> list[tuple[str, bool]]:
     return keys
 
 
-def result_item(call: HubCall, hit: Row, systems: dict[int, SiteFS | None]) -> dict[str, Any]:
-    if hit["site_id"] not in systems:
-        site = ref(call.state, "sites", hit["site_id"])
-        systems[hit["site_id"]] = SiteFS(call.state, site) if site else None
-    fs = systems[hit["site_id"]]
+def result_item(call: HubCall, hit: Row, systems: FileSystems, sites: dict[int, Row | None]) -> dict[str, Any]:
+    if hit["site_id"] not in sites:
+        sites[hit["site_id"]] = ref(call.state, "sites", hit["site_id"])
+    site = sites[hit["site_id"]]
+    fs = systems.of(site) if site else None
     node: Node | None = fs.node(hit["path"]) if fs else None
     return {"href": file_url(call, hit["site"], hit["path"]),
             "metadata": {"size": hit["size"], "type": hit["type"], "status": fs.status(node) if node else None,
@@ -129,12 +130,11 @@ def result_item(call: HubCall, hit: Row, systems: dict[int, SiteFS | None]) -> d
 def search_retrieve(call: HubCall) -> HubList:
     row = search_of(call)
     keys = sort_keys(call)
-    settle(call.state)
     hits = list(row.get("results") or [])
     for key, descending in reversed(keys):
         hits.sort(key=lambda h, key=key: h[key], reverse=descending)
-    systems: dict[int, SiteFS | None] = {}
-    items = [result_item(call, hit, systems) for hit in hits]
+    systems, sites = file_systems(call.state), {}
+    items = [result_item(call, hit, systems, sites) for hit in hits]
     if not q_bool(call.query, "group_by_name"):
         return HubList(items)
     groups: dict[str, list] = {}

@@ -32,7 +32,7 @@ from .common import (
 )
 from .lifecycle import settle
 from .tasks import runtime
-from .vfs import SiteFS
+from .vfs import FileSystems
 
 if TYPE_CHECKING:
     from ..state import MockState
@@ -233,7 +233,7 @@ def sites_refresh_create(call: HubCall) -> HubReply:
     with call.state.store.atomic():
         site = site_of(call)
         settle(call.state)
-        table(call.state, "sites").save({**site, **SiteFS(call.state, site).counts()})
+        table(call.state, "sites").save({**site, **FileSystems(call.state).of(site).counts()})
         return HubReply(202, task_map(call.state, [site], "dynamo.tasks.site.refresh", {}))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import random
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -190,20 +191,59 @@ def count_nodes(nodes: Any, status_of: Any) -> dict[str, int]:
 # -- a site's file system as one request sees it --------------------------------------------------------------
 
 
+def next_status(status: str | None, op: str) -> str | None:
+    """H80: migrate → MIGRATED; premigrate keeps MIGRATED, else PREMIGRATED; recall MIGRATED → PREMIGRATED."""
+    if op == "migrate":
+        return "MIGRATED"
+    if op == "premigrate":
+        return status if status == "MIGRATED" else "PREMIGRATED"
+    if op == "recall" and status == "MIGRATED":
+        return "PREMIGRATED"
+    return status
+
+
+def mountpoints_by_site(state: MockState) -> dict[int, list[str]]:
+    """Site id → the mountpoints of the stored spaces on that site (one pass over the spaces)."""
+    sites = rows(state, "sites")
+    found: dict[int, list[str]] = defaultdict(list)
+    for space in rows(state, "spaces"):
+        if space.get("mountpoint"):
+            for site_id in site_ids_of(space, sites):
+                found[site_id].append(normalize(space["mountpoint"]))
+    return found
+
+
+def statuses_by_site(state: MockState, site_id: int | None = None) -> dict[int, dict[str, str]]:
+    """Site id → path → the status a job gave a seeded file, as stored (one read of the table)."""
+    found: dict[int, dict[str, str]] = defaultdict(dict)
+    for row in state.store.select(STATUS_TABLE, None if site_id is None else lambda r: r.get("site") == site_id)[1]:
+        found[row.get("site")][row["path"]] = row["status"]
+    return found
+
+
 class SiteFS:
-    def __init__(self, state: MockState, site: Row):
+    """``mountpoints`` (of the stored spaces on the site) and ``changed`` (stored statuses by path) are read from
+    the store unless the caller, who read them for every site at once, passes them."""
+
+    def __init__(self, state: MockState, site: Row, mountpoints: list[str] | None = None,
+                 changed: dict[str, str] | None = None):
         self.site = site
         self.tree = seeded_tree(state.settings.seed, site["id"], seeded_mountpoints(state.seed_tables, site["id"]))
-        sites = rows(state, "sites")
+        if mountpoints is None:
+            mountpoints = mountpoints_by_site(state).get(site["id"], [])
         self.extra: dict[str, Node] = {}  # mountpoints of spaces created at run time, and their parents
-        for space in rows(state, "spaces"):
-            if space.get("mountpoint") and site["id"] in site_ids_of(space, sites):
-                for path in ancestors(normalize(space["mountpoint"])):
-                    if path not in self.tree.nodes and path not in self.extra:
-                        self.extra[path] = Node(None, path, posixpath.basename(path), "directory", DIR_SIZE,
-                                                SEED_TIME, SEED_TIME, SEED_TIME, False, None)
-        _, changed = state.store.select(STATUS_TABLE, lambda r: r.get("site") == site["id"])
-        self.changed = {r["path"]: r["status"] for r in changed}
+        for mountpoint in mountpoints:
+            for path in ancestors(mountpoint):
+                if path not in self.tree.nodes and path not in self.extra:
+                    self.extra[path] = Node(None, path, posixpath.basename(path), "directory", DIR_SIZE,
+                                            SEED_TIME, SEED_TIME, SEED_TIME, False, None)
+        self.extra_children: dict[str, list[Node]] = defaultdict(list)
+        for path, node in self.extra.items():
+            if path != "/":
+                self.extra_children[parent_of(path)].append(node)
+        if changed is None:
+            changed = statuses_by_site(state, site["id"]).get(site["id"], {})
+        self.changed = dict(changed)
 
     def node(self, path: str) -> Node | None:
         path = normalize(path)
@@ -212,10 +252,21 @@ class SiteFS:
     def status(self, node: Node) -> str | None:
         return self.changed.get(node.path, node.status) if node.type == "file" else None
 
+    def apply(self, path: str, ops: list[str]) -> Node | None:
+        """A task's status changes to one file (H80), in this view; → the file, None when ``path`` is none."""
+        node = self.node(path)
+        if node is None or node.type != "file":
+            return None
+        status = self.status(node)
+        for op in ops:
+            status = next_status(status, op)
+        self.changed[path] = status
+        return node
+
     def children(self, path: str) -> list[Node]:
         path = normalize(path)
         found = [self.tree.nodes[p] for p in self.tree.children.get(path, ())]
-        found += [n for p, n in self.extra.items() if p != "/" and parent_of(p) == path]
+        found += self.extra_children.get(path, [])
         return sorted(found, key=lambda n: n.name)
 
     def walk(self, path: str) -> Iterator[Node]:
@@ -230,6 +281,41 @@ class SiteFS:
 
     def counts(self) -> dict[str, int]:
         return count_nodes(list(self.walk("/")), self.status)
+
+    def bytes_used(self, path: str) -> int:
+        """Bytes on disk below ``path`` (a migrated file is a stub)."""
+        return sum(0 if self.status(n) == "MIGRATED" else n.size for n in self.files_below(normalize(path)))
+
+
+class FileSystems:
+    """Every site's file system as one request sees it, each built on first use and kept for the request: the
+    spaces and stored statuses are read once for all sites. ``effects`` — (site id, [[path, ops], ...]) in the
+    order they take effect — are status changes due by now that the store does not hold yet (lifecycle)."""
+
+    def __init__(self, state: MockState, effects: list[tuple[Any, list]] = ()):
+        self.state = state
+        self.effects = effects
+        self.systems: dict[Any, SiteFS] = {}
+        self.used: dict[tuple[Any, str], int] = {}
+        self._mountpoints: dict[int, list[str]] | None = None
+        self._statuses: dict[int, dict[str, str]] | None = None
+
+    def of(self, site: Row) -> SiteFS:
+        if site["id"] not in self.systems:
+            if self._mountpoints is None:
+                self._mountpoints, self._statuses = mountpoints_by_site(self.state), statuses_by_site(self.state)
+            fs = SiteFS(self.state, site, self._mountpoints.get(site["id"], []), self._statuses.get(site["id"], {}))
+            for site_id, changes in self.effects:
+                for path, ops in changes if site_id == site["id"] else ():
+                    fs.apply(path, ops)
+            self.systems[site["id"]] = fs
+        return self.systems[site["id"]]
+
+    def bytes_used(self, site: Row, path: str) -> int:
+        key = (site["id"], path)
+        if key not in self.used:
+            self.used[key] = self.of(site).bytes_used(path)
+        return self.used[key]
 
 
 def set_status(state: MockState, site_id: int, node: Node, status: str) -> None:

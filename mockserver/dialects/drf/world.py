@@ -33,6 +33,7 @@ class World:
         self._by_id: dict[str, dict[int, Row | None]] = {}
         self._rows: dict[str, list[Row]] = {}
         self._indexes: dict[tuple[str, str, bool], dict[Any, list[int]]] = {}
+        self._derived: dict[str, Any] = {}
 
     # -- reads ---------------------------------------------------------------------------------------------------
 
@@ -87,6 +88,12 @@ class World:
         self.state.store.select(table(resource), None, lambda rows: answer.append(read(order_rows(rows, BY_ID))) or [])
         return answer[0]
 
+    def derived(self, key: str, make: Callable[[], Any]) -> Any:
+        """``make()``, computed once per request from the stored rows (and, like them, dropped on a write)."""
+        if key not in self._derived:
+            self._derived[key] = make()
+        return self._derived[key]
+
     def head(self, resource: str) -> Row | None:
         """The first row of a one-row resource (configurations, the PKI lifetime)."""
         rows = self.rows(resource)
@@ -127,6 +134,7 @@ class World:
         self._by_id.clear()
         self._rows.clear()
         self._indexes.clear()
+        self._derived.clear()
 
     # -- links ---------------------------------------------------------------------------------------------------
 
