@@ -150,8 +150,11 @@ def seeded_tree(seed: int, site_id: int, mountpoints: tuple[str, ...]) -> Tree:
 
 def site_ids_of(space: Row, sites: list[Row]) -> list[int]:
     """Ids of a space's sites; the stored ``sites`` entries may be ids, names or objects."""
-    by_id = {s["id"]: s for s in sites}
-    by_name = {s.get("name"): s for s in sites}
+    return site_ids_in(space, {s["id"]: s for s in sites}, {s.get("name"): s for s in sites})
+
+
+def site_ids_in(space: Row, by_id: dict[Any, Row], by_name: dict[Any, Row]) -> list[int]:
+    """:func:`site_ids_of` with the sites already indexed by id and by name (for a pass over many spaces)."""
     found = set()
     entries = space.get("sites") or [n for n, on in (space.get("on_sites") or {}).items() if on]
     for entry in entries:
@@ -202,15 +205,41 @@ def next_status(status: str | None, op: str) -> str | None:
     return status
 
 
-def mountpoints_by_site(state: MockState) -> dict[int, list[str]]:
-    """Site id → the mountpoints of the stored spaces on that site (one pass over the spaces)."""
+def mountpoints_by_site(state: MockState) -> dict[int, tuple[str, ...]]:
+    """Site id → the mountpoints of the stored spaces on that site, in storage order: one pass over the stored
+    spaces, read in place (nothing is copied, nothing kept but the mountpoints)."""
     sites = rows(state, "sites")
+    by_id, by_name = {s["id"]: s for s in sites}, {s.get("name"): s for s in sites}
     found: dict[int, list[str]] = defaultdict(list)
-    for space in rows(state, "spaces"):
-        if space.get("mountpoint"):
-            for site_id in site_ids_of(space, sites):
-                found[site_id].append(normalize(space["mountpoint"]))
-    return found
+
+    def read(spaces: list[Row]) -> list[Row]:
+        for space in spaces:
+            if space.get("mountpoint"):
+                for site_id in site_ids_in(space, by_id, by_name):
+                    found[site_id].append(normalize(space["mountpoint"]))
+        return []
+
+    state.store.select("hub/spaces", None, read)
+    return {site_id: tuple(paths) for site_id, paths in found.items()}
+
+
+@lru_cache(maxsize=64)
+def runtime_directories(seed: int, site_id: int, seeded: tuple[str, ...], mountpoints: tuple[str, ...]
+                        ) -> tuple[dict[str, Node], dict[str, list[Node]]]:
+    """The directories that spaces created at run time add to a site's seeded tree (their mountpoints and the
+    parents the tree lacks), by path and by parent. Shared between requests: never changed."""
+    nodes = seeded_tree(seed, site_id, seeded).nodes
+    extra: dict[str, Node] = {}
+    for mountpoint in mountpoints:
+        for path in ancestors(mountpoint):
+            if path not in nodes and path not in extra:
+                extra[path] = Node(None, path, posixpath.basename(path), "directory", DIR_SIZE, SEED_TIME, SEED_TIME,
+                                   SEED_TIME, False, None)
+    children: dict[str, list[Node]] = defaultdict(list)
+    for path, node in extra.items():
+        if path != "/":
+            children[parent_of(path)].append(node)
+    return extra, dict(children)
 
 
 def statuses_by_site(state: MockState, site_id: int | None = None) -> dict[int, dict[str, str]]:
@@ -225,22 +254,15 @@ class SiteFS:
     """``mountpoints`` (of the stored spaces on the site) and ``changed`` (stored statuses by path) are read from
     the store unless the caller, who read them for every site at once, passes them."""
 
-    def __init__(self, state: MockState, site: Row, mountpoints: list[str] | None = None,
+    def __init__(self, state: MockState, site: Row, mountpoints: tuple[str, ...] | None = None,
                  changed: dict[str, str] | None = None):
         self.site = site
-        self.tree = seeded_tree(state.settings.seed, site["id"], seeded_mountpoints(state.seed_tables, site["id"]))
+        seeded = seeded_mountpoints(state.seed_tables, site["id"])
+        self.tree = seeded_tree(state.settings.seed, site["id"], seeded)
         if mountpoints is None:
-            mountpoints = mountpoints_by_site(state).get(site["id"], [])
-        self.extra: dict[str, Node] = {}  # mountpoints of spaces created at run time, and their parents
-        for mountpoint in mountpoints:
-            for path in ancestors(mountpoint):
-                if path not in self.tree.nodes and path not in self.extra:
-                    self.extra[path] = Node(None, path, posixpath.basename(path), "directory", DIR_SIZE,
-                                            SEED_TIME, SEED_TIME, SEED_TIME, False, None)
-        self.extra_children: dict[str, list[Node]] = defaultdict(list)
-        for path, node in self.extra.items():
-            if path != "/":
-                self.extra_children[parent_of(path)].append(node)
+            mountpoints = mountpoints_by_site(state).get(site["id"], ())
+        # mountpoints of spaces created at run time, and their parents (shared: read, never changed)
+        self.extra, self.extra_children = runtime_directories(state.settings.seed, site["id"], seeded, mountpoints)
         if changed is None:
             changed = statuses_by_site(state, site["id"]).get(site["id"], {})
         self.changed = dict(changed)
@@ -297,14 +319,14 @@ class FileSystems:
         self.effects = effects
         self.systems: dict[Any, SiteFS] = {}
         self.used: dict[tuple[Any, str], int] = {}
-        self._mountpoints: dict[int, list[str]] | None = None
+        self._mountpoints: dict[int, tuple[str, ...]] | None = None
         self._statuses: dict[int, dict[str, str]] | None = None
 
     def of(self, site: Row) -> SiteFS:
         if site["id"] not in self.systems:
             if self._mountpoints is None:
                 self._mountpoints, self._statuses = mountpoints_by_site(self.state), statuses_by_site(self.state)
-            fs = SiteFS(self.state, site, self._mountpoints.get(site["id"], []), self._statuses.get(site["id"], {}))
+            fs = SiteFS(self.state, site, self._mountpoints.get(site["id"], ()), self._statuses.get(site["id"], {}))
             for site_id, changes in self.effects:
                 for path, ops in changes if site_id == site["id"] else ():
                     fs.apply(path, ops)
