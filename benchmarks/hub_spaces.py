@@ -104,8 +104,10 @@ def main() -> None:
         show(f"before ({args.against}):", measure_revision(args.against, args.spaces, args.seconds))
     after = measure(args.spaces, args.seconds)
     show("after (this tree):" if args.against else "this tree:", after)
-    p50 = after["first page"]["p50"]
-    print(f"target first page p50 < {TARGET_MS:g} ms: {p50:.2f} ms {'MET' if p50 < TARGET_MS else 'MISSED'}")
+    for kind in ("p50", "cpu"):
+        value = after["first page"][kind]
+        print(f"target first page {'wall' if kind == 'p50' else 'CPU'} p50 < {TARGET_MS:g} ms: {value:.2f} ms "
+              f"{'MET' if value < TARGET_MS else 'MISSED'}")
 
 
 if __name__ == "__main__":

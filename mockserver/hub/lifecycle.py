@@ -11,9 +11,11 @@ those effects and marks the tasks applied (:func:`settle`). Reads never write.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from ..jsoncopy import copy_json
 from .common import Row, now_us, parse_time, ref
 from .vfs import FileSystems, set_status
 
@@ -96,22 +98,32 @@ def phase_of(state: MockState, job: Row) -> JobPhase:
 # -- effects --------------------------------------------------------------------------------------------------
 
 
-def due_tasks(state: MockState, now: int) -> list[Row]:
-    """Successful tasks finished by ``now`` whose file effects the store does not hold yet, in the order they
-    take effect (finish, then id)."""
-    _, pending = state.store.select("hub/tasks", lambda r: bool(r.get("effects")) and not r.get("applied"))
-    if not pending:
+def due_tasks(state: MockState, now: int, pick: Callable[[Row], Any] = copy_json) -> list[Any]:
+    """``pick(task)`` of each successful task finished by ``now`` whose file effects the store does not hold
+    yet, in the order they take effect (finish, then id). The tasks and jobs are read in place, under the
+    store's lock; ``pick`` copies what it keeps (the whole task by default)."""
+    found: list[Any] = []
+
+    def read(tasks: list[Row]) -> list[Row]:
+        pending = [t for t in tasks if t.get("effects") and not t.get("applied")]
+        job_ids = {t["job"] for t in pending}
+        jobs: dict[Any, Row] = {}
+        if job_ids:
+            state.store.select("hub/jobs", None, lambda rows: jobs.update(
+                (j["id"], j) for j in rows if j["id"] in job_ids) or [])
+        due = [t for t in pending if task_phase(t, jobs.get(t["job"]), now).state == "SUCCESS"]
+        found.extend(pick(t) for t in sorted(due, key=lambda t: (t["finish"], t["id"])))
         return []
-    job_ids = {t["job"] for t in pending}
-    jobs = {j["id"]: j for j in state.store.select("hub/jobs", lambda r: r["id"] in job_ids)[1]}
-    due = [t for t in pending if task_phase(t, jobs.get(t["job"]), now).state == "SUCCESS"]
-    return sorted(due, key=lambda t: (t["finish"], t["id"]))
+
+    state.store.select("hub/tasks", None, read)
+    return found
 
 
 def file_systems(state: MockState) -> FileSystems:
     """The sites' file systems as a read sees them now: the stored statuses, then the effects of the tasks due
     by now, exactly as :func:`settle` would store them. Nothing is written: a GET never changes the store."""
-    return FileSystems(state, [(t.get("site_id"), t["effects"]) for t in due_tasks(state, now_us(state))])
+    effects = due_tasks(state, now_us(state), lambda t: (t.get("site_id"), copy_json(t["effects"])))
+    return FileSystems(state, effects)
 
 
 def settle(state: MockState) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import posixpath
 import random
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -251,21 +251,35 @@ def statuses_by_site(state: MockState, site_id: int | None = None) -> dict[int, 
 
 
 class SiteFS:
-    """``mountpoints`` (of the stored spaces on the site) and ``changed`` (stored statuses by path) are read from
-    the store unless the caller, who read them for every site at once, passes them."""
+    """``mountpoints`` (a function giving those of the stored spaces on the site) and ``changed`` (stored statuses
+    by path) are read from the store unless the caller, who read them for every site at once, passes them. The
+    directories of spaces created at run time are added when first needed: files are all seeded, so a question
+    about files alone (``bytes_used``) never reads the spaces."""
 
-    def __init__(self, state: MockState, site: Row, mountpoints: tuple[str, ...] | None = None,
+    def __init__(self, state: MockState, site: Row, mountpoints: Callable[[], tuple[str, ...]] | None = None,
                  changed: dict[str, str] | None = None):
         self.site = site
-        seeded = seeded_mountpoints(state.seed_tables, site["id"])
-        self.tree = seeded_tree(state.settings.seed, site["id"], seeded)
-        if mountpoints is None:
-            mountpoints = mountpoints_by_site(state).get(site["id"], ())
-        # mountpoints of spaces created at run time, and their parents (shared: read, never changed)
-        self.extra, self.extra_children = runtime_directories(state.settings.seed, site["id"], seeded, mountpoints)
+        self.seed, self.seeded = state.settings.seed, seeded_mountpoints(state.seed_tables, site["id"])
+        self.tree = seeded_tree(self.seed, site["id"], self.seeded)
+        self.mountpoints = mountpoints or (lambda: mountpoints_by_site(state).get(site["id"], ()))
+        self._directories: tuple[dict[str, Node], dict[str, list[Node]]] | None = None
         if changed is None:
             changed = statuses_by_site(state, site["id"]).get(site["id"], {})
         self.changed = dict(changed)
+
+    @property
+    def extra(self) -> dict[str, Node]:
+        """Mountpoints of spaces created at run time, and their parents (shared: read, never change)."""
+        return self._runtime()[0]
+
+    @property
+    def extra_children(self) -> dict[str, list[Node]]:
+        return self._runtime()[1]
+
+    def _runtime(self) -> tuple[dict[str, Node], dict[str, list[Node]]]:
+        if self._directories is None:
+            self._directories = runtime_directories(self.seed, self.site["id"], self.seeded, self.mountpoints())
+        return self._directories
 
     def node(self, path: str) -> Node | None:
         path = normalize(path)
@@ -305,8 +319,17 @@ class SiteFS:
         return count_nodes(list(self.walk("/")), self.status)
 
     def bytes_used(self, path: str) -> int:
-        """Bytes on disk below ``path`` (a migrated file is a stub)."""
-        return sum(0 if self.status(n) == "MIGRATED" else n.size for n in self.files_below(normalize(path)))
+        """Bytes on disk below ``path`` (a migrated file is a stub). Spaces created at run time add directories
+        only, so the seeded tree alone holds every file below any path."""
+        below, used = [normalize(path)], 0
+        while below:
+            for child in self.tree.children.get(below.pop(), ()):
+                node = self.tree.nodes[child]
+                if node.type == "directory":
+                    below.append(child)
+                elif node.type == "file" and self.status(node) != "MIGRATED":
+                    used += node.size
+        return used
 
 
 class FileSystems:
@@ -322,11 +345,16 @@ class FileSystems:
         self._mountpoints: dict[int, tuple[str, ...]] | None = None
         self._statuses: dict[int, dict[str, str]] | None = None
 
+    def mountpoints(self, site_id: int) -> tuple[str, ...]:
+        if self._mountpoints is None:
+            self._mountpoints = mountpoints_by_site(self.state)
+        return self._mountpoints.get(site_id, ())
+
     def of(self, site: Row) -> SiteFS:
         if site["id"] not in self.systems:
-            if self._mountpoints is None:
-                self._mountpoints, self._statuses = mountpoints_by_site(self.state), statuses_by_site(self.state)
-            fs = SiteFS(self.state, site, self._mountpoints.get(site["id"], ()), self._statuses.get(site["id"], {}))
+            if self._statuses is None:
+                self._statuses = statuses_by_site(self.state)
+            fs = SiteFS(self.state, site, lambda: self.mountpoints(site["id"]), self._statuses.get(site["id"], {}))
             for site_id, changes in self.effects:
                 for path, ops in changes if site_id == site["id"] else ():
                     fs.apply(path, ops)
