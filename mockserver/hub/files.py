@@ -25,7 +25,8 @@ from .common import (
 )
 from .lifecycle import file_systems
 from .paging import paginate
-from .vfs import STATUSES, FileSystems, Node, SiteFS, normalize, site_ids_of
+from .sitefs import FileSystems, SiteFS
+from .vfs import STATUSES, Node, normalize, site_ids_of
 
 TYPES = ("file", "directory", "symlink")
 

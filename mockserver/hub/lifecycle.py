@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..jsoncopy import copy_json
 from .common import Row, now_us, parse_time, ref
-from .vfs import FileSystems, set_status
+from .sitefs import FileSystems, set_status
 
 if TYPE_CHECKING:
     from ..state import MockState

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .common import Row, iso_offset, new_uuid, ref, rng, start_delay_us, table, task_duration_us
-from .vfs import Node, SiteFS
+from .sitefs import SiteFS
+from .vfs import Node
 
 if TYPE_CHECKING:
     from ..state import MockState

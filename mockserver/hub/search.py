@@ -22,7 +22,8 @@ from .common import (
 )
 from .files import file_url
 from .lifecycle import file_systems, settle
-from .vfs import FileSystems, Node
+from .sitefs import FileSystems
+from .vfs import Node
 
 SORT_KEYS = ("name", "path", "site", "size", "mtime")
 METADATA_FIELDS = (("name", "string"), ("type", "string"), ("status", "string"), ("size", "integer"),

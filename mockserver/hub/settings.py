@@ -31,8 +31,8 @@ from .common import (
     task_duration_us,
 )
 from .lifecycle import settle
+from .sitefs import FileSystems
 from .tasks import runtime
-from .vfs import FileSystems
 
 if TYPE_CHECKING:
     from ..state import MockState

@@ -81,7 +81,7 @@ def assert_valid(path: str, method: str, body: Any, status: str = "200") -> None
 
 def files_with(state: MockState, status: str, below: str = "/mmfs1/data/space01", site_id: int = 1) -> list[str]:
     """Paths of unrestricted seeded files with a given status, in tree order."""
-    from mockserver.hub.vfs import SiteFS
+    from mockserver.hub.sitefs import SiteFS
 
     fs = SiteFS(state, state.store.get("hub/sites", site_id))
     return [n.path for n in fs.files_below(below) if fs.status(n) == status and not n.restricted]

@@ -7,7 +7,8 @@ from collections import Counter
 import pytest
 from sim_support import Hub, assert_valid, files_with
 
-from mockserver.hub.vfs import SiteFS, seed_counts, seeded_mountpoints, seeded_tree
+from mockserver.hub.sitefs import SiteFS
+from mockserver.hub.vfs import seed_counts, seeded_mountpoints, seeded_tree
 
 OUTPUT = "/mmfs1/data/space01/output.mov"
 FILE_KEYS = ["url", "site", "path", "type", "size", "ctime", "mtime", "atime", "children", "data_size", "deleted",
