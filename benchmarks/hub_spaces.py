@@ -70,7 +70,7 @@ def measure(spaces: int, seconds: float) -> dict[str, dict[str, float]]:
 def measure_revision(rev: str, spaces: int, seconds: float) -> dict[str, dict[str, float]]:
     """The same measurement on the code of ``rev``, in a subprocess importing that code."""
     with tempfile.TemporaryDirectory() as folder:
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "mockserver"], check=True,
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "mockserver", "seed_data"], check=True,
                                  capture_output=True).stdout
         with tempfile.TemporaryFile() as tar:
             tar.write(archive)
