@@ -1,4 +1,4 @@
-"""Command line: ``mockserver [serve] …``, ``mockserver check``, ``mockserver routes``, ``mockserver contract``.
+"""Command line: ``mockserver [serve] …``, ``check``, ``routes``, ``contract``, ``proxy`` and ``seed``.
 
 Each subcommand is one ``_add_<name>(subparsers)`` function that declares its options and sets ``run`` to the
 function that carries it out; adding a command means adding one such function and one line in
@@ -102,6 +102,23 @@ def _add_contract(sub) -> None:
     contract.set_defaults(run=run_contract)
 
 
+def _add_proxy(sub) -> None:
+    from .proxy.main import add_proxy_arguments
+
+    proxy = sub.add_parser("proxy", help="forward to a real server, check every exchange against the contract "
+                                         "(and --record it); exit 1 when any broke it")
+    add_proxy_arguments(proxy)
+    proxy.set_defaults(run=run_proxy)
+
+
+def _add_seed(sub) -> None:
+    from .proxy.main import add_seed_arguments
+
+    seed = sub.add_parser("seed", help="turn a proxy recording into a seed directory for --seed-dir")
+    add_seed_arguments(seed)
+    seed.set_defaults(run=run_seed)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mockserver", description="Mock Ion Torrent Suite and Ngenea Hub APIs.")
     sub = parser.add_subparsers(dest="command")
@@ -109,6 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_check(sub)
     _add_routes(sub)
     _add_contract(sub)
+    _add_proxy(sub)
+    _add_seed(sub)
     return parser
 
 
@@ -135,6 +154,18 @@ def run_contract(args: argparse.Namespace) -> int:
     from .harness.options import main as contract
 
     return contract(args)
+
+
+def run_proxy(args: argparse.Namespace) -> int:
+    from .proxy.main import run_proxy as proxy
+
+    return proxy(args)
+
+
+def run_seed(args: argparse.Namespace) -> int:
+    from .proxy.main import run_seed as seed
+
+    return seed(args)
 
 
 def run_routes(args: argparse.Namespace) -> int:

@@ -118,13 +118,14 @@ class Entry:
     response_body: Body
     duration_ms: float
     fault: str | None = None  # id of the fault rule that acted on this request
+    violations: list[dict[str, Any]] | None = None  # proxy mode: what the contract checks found in the exchange
 
     @property
     def size(self) -> int:
         return len(self.body.data) + len(self.response_body.data)
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        shown = {
             "seq": self.seq, "time": isoformat_z(self.time), "api": self.api, "method": self.method,
             "path": self.path, "query": _multi(self.query), "headers": _multi(self.headers, join=", "),
             "body": self.body.as_json(), "body_truncated": self.body.truncated,
@@ -132,6 +133,9 @@ class Entry:
             "response_body_truncated": self.response_body.truncated,
             "duration_ms": round(self.duration_ms, 3), "fault": self.fault, "dropped": self.status is None,
         }
+        if self.violations is not None:
+            shown["violations"] = self.violations
+        return shown
 
 
 class Journal:

@@ -152,13 +152,21 @@ def defaults_applied(ex: Exchange) -> bool | None:
     stored = _read(ex, url) if fields else None
     if stored is None:
         return NOT_APPLICABLE
+    problems = default_problems(fields, stored)
+    if problems:
+        fail(ex, DEFAULTS_RULE + "; ".join(problems))
+    return None
+
+
+DEFAULTS_RULE = "T39 defaults are applied: a create that leaves a field out stores its default; "
+
+
+def default_problems(fields: list[Field], stored: dict) -> list[str]:
+    """What an object created without ``fields`` shows instead of their defaults (empty: every default holds)."""
     wrong = [f"{f.name}={stored.get(f.name)!r} (default {f.schema['default']!r})" for f in fields
              if f.name in stored and not _same(stored[f.name], f.schema["default"])]
     missing = [f.name for f in fields if f.name not in stored]
-    if wrong or missing:
-        fail(ex, "T39 defaults are applied: a create that leaves a field out stores its default; "
-                 + "; ".join(wrong + [f"{name} missing" for name in missing]))
-    return None
+    return wrong + [f"{name} missing" for name in missing]
 
 
 def _sentinel(f: Field, current: Any) -> Any:

@@ -1,0 +1,84 @@
+"""The harness' rules that need no further request, run on one exchange: ``error_envelope``,
+``pagination_invariants``, ``self_link_matches`` (from :mod:`mockserver.harness`), and the write rules the
+proxy judges from what it has seen (:mod:`.memory`).
+
+The harness' rules take a :class:`~mockserver.harness.probes.Exchange`; here its suite never allows a probe,
+so a rule judges the answer alone and sends nothing (a rule that tried would be a bug: the target refuses).
+"""
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from requests.structures import CaseInsensitiveDict
+
+from ..harness import access, identity, paging
+from ..harness.dialects import Dialect
+from ..harness.facts import ApiFacts
+from ..harness.probes import Exchange as HarnessExchange
+from .exchange import Exchange
+from .memory import Memory
+from .operations import Operation
+
+SINGLE_EXCHANGE_RULES = (
+    ("error_envelope", "response body", access.error_envelope),
+    ("pagination_invariants", "response body (list envelope)", paging.pagination_invariants),
+    ("self_link_matches", "response body (self link)", identity.self_link_matches),
+)
+Finding = tuple[str, str, str]  # (check, part, message)
+
+
+class _NoFollowUps:
+    """The harness target of a proxy check: it shows the upstream in messages and sends nothing."""
+
+    def __init__(self, origin: str):
+        self.shown_origin = origin
+
+    def send(self, *args: Any, **kwargs: Any):
+        raise RuntimeError("a proxy check judges the exchange it saw and sends no request of its own")
+
+
+class _PassiveSuite:
+    """What a harness rule reads of its suite: the contract's facts, the dialect, and no probes."""
+
+    def __init__(self, facts: ApiFacts, dialect: Dialect, origin: str):
+        self.facts = facts
+        self.dialect = dialect
+        self.target = _NoFollowUps(origin)
+
+    def should_probe(self, check: str, operation: str) -> bool:
+        return False
+
+    def record_probe(self, check: str, operation: str, passed: bool) -> None:
+        pass
+
+
+class Rules:
+    def __init__(self, facts: ApiFacts, dialect: Dialect, upstream_origin: str):
+        self.facts = facts
+        self.suite = _PassiveSuite(facts, dialect, upstream_origin)
+        self.memory = Memory(dialect)
+
+    def check(self, op: Operation, path_params: dict[str, str], ex: Exchange) -> list[Finding]:
+        kind, resource = self.facts.locate(op.template)
+        judged = HarnessExchange(
+            suite=self.suite, case=SimpleNamespace(path_parameters=dict(path_params), body=ex.request_json),
+            method=ex.method, path=op.template, url=ex.upstream_url, status=ex.status,
+            headers=CaseInsensitiveDict(_joined(ex.response_headers)), body=ex.response_body, kind=kind,
+            resource=resource, prepared=None)
+        found: list[Finding] = []
+        for name, part, rule in SINGLE_EXCHANGE_RULES:
+            try:
+                rule(judged)
+            except AssertionError as failure:
+                found.append((name, part, str(failure)))
+        found += [(name, "response body (stored object)", message)
+                  for name, message in self.memory.check(kind, resource, ex)]
+        return found
+
+
+def _joined(headers: list[tuple[str, str]]) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for name, value in headers:
+        merged[name] = f"{merged[name]}, {value}" if name in merged else value
+    return merged
