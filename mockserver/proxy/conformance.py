@@ -7,6 +7,7 @@ returns ``(part, message)`` pairs; an empty list means the exchange conforms.
 """
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any
 
@@ -21,6 +22,7 @@ from .operations import Operation
 Finding = tuple[str, str, str]  # (check, part, message)
 MAX_ERRORS = 3
 TRUE, FALSE = ("true", "1"), ("false", "0")
+INTEGER = re.compile(r"^[+-]?\d+$")
 
 
 class Conformance:
@@ -137,15 +139,17 @@ class Conformance:
 
 
 def _coerce(value: str, schema: dict[str, Any]) -> Any:
-    """A query, path or header value (text) as the schema's type, when it reads as one; else the text itself."""
-    kind = schema.get("type")
-    try:
-        if kind == "integer":
-            return int(value)
-        if kind == "number":
+    """A query, path or header value (text) as a type the schema allows (its own, or one of its ``anyOf`` /
+    ``oneOf`` branches), when the text reads as one; else the text itself."""
+    kinds = {schema.get("type")} | {branch.get("type") for key in ("anyOf", "oneOf")
+                                    for branch in schema.get(key, []) if isinstance(branch, dict)}
+    if "integer" in kinds and INTEGER.match(value):
+        return int(value)
+    if "number" in kinds:
+        try:
             return float(value)
-    except ValueError:
-        return value
-    if kind == "boolean" and value.lower() in TRUE + FALSE:
+        except ValueError:
+            pass
+    if "boolean" in kinds and value.lower() in TRUE + FALSE:
         return value.lower() in TRUE
     return value

@@ -1,6 +1,6 @@
 """The rules about what a write stores, judged from traffic alone: the proxy sends no request of its own, so it
 remembers what it has seen of each object and judges a write by the next representation of the object it sees
-(the write's own answer when it carries the object, else the next read of it).
+(the write's own answer when it carries the object, and the next read of it).
 
 - ``readonly_fields_ignored`` (T54, H43): a successful write that sends a read-only field a value other than
   the one last seen must not change it: the object must not show the value sent.
@@ -51,7 +51,7 @@ class Memory:
                 if created:
                     self._expect_defaults(resource, created, ex.request_json)
             for path, obj in self._objects(kind, resource, ex):
-                found += self._judge(path, obj)
+                found += self._judge(path, obj, final=ex.method == "GET")
                 self._remember(path, obj)
         return found
 
@@ -97,8 +97,10 @@ class Memory:
         if fields:
             self._expected.setdefault(path, _Expected()).defaults = fields
 
-    def _judge(self, path: str, obj: dict) -> list[tuple[str, str]]:
-        expected = self._expected.pop(path, None)
+    def _judge(self, path: str, obj: dict, final: bool) -> list[tuple[str, str]]:
+        """A write's own answer may show the object as sent while the server stores something else: what it
+        expects holds until the next read of the object (``final``), unless the answer already breaks it."""
+        expected = self._expected.get(path)
         if expected is None:
             return []
         found = []
@@ -109,6 +111,8 @@ class Memory:
         problems = default_problems(expected.defaults, obj) if expected.defaults else []
         if problems:
             found.append(("defaults_applied", f"{DEFAULTS_RULE}{path}: " + "; ".join(problems)))
+        if final or found:
+            del self._expected[path]
         return found
 
     def _remember(self, path: str, obj: dict) -> None:

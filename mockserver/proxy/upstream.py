@@ -69,6 +69,8 @@ class Upstream:
             response = self._pool.request(method, self.url(path, query), body=body or None, headers=sent,
                                           redirect=False, retries=False, preload_content=True,
                                           decode_content=True, timeout=urllib3.Timeout(self.timeout))
+        except urllib3.exceptions.NewConnectionError as exc:  # before TimeoutError: urllib3 2 derives it from one
+            raise UpstreamError(f"{self.origin} could not be reached: {_reason(exc)}") from None
         except (urllib3.exceptions.TimeoutError, TimeoutError) as exc:
             raise UpstreamTimeout(f"{self.origin} did not answer within {self.timeout:g} s ({exc})") from None
         except (urllib3.exceptions.HTTPError, OSError) as exc:

@@ -1,0 +1,177 @@
+"""Every exchange through the proxy is checked against the contract (issue 16): a clean session that sends every
+operation once finds nothing, and each broken upstream (the harness' variants whose defect shows in one exchange,
+served over HTTP by a second mock) is reported by its named check."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+import schemathesis
+from harness_support import (
+    CountOffBy25,
+    CrashesOnBadInput,
+    DefaultsDropped,
+    ReadOnlyStored,
+    Rewrite,
+    TotalCountOffByOne,
+    WrongErrorEnvelope,
+    WrongSelfLink,
+)
+from hypothesis import HealthCheck, Phase, given, settings
+from proxy_support import HUB, TORRENT, basic, bearer, hub_token, proxied
+
+from mockserver.contract import OPENAPI_DIR
+
+ORDER = {"GET": 0, "POST": 1, "PUT": 2, "PATCH": 2, "DELETE": 3}  # reads first: deletes would empty the estate
+
+
+def every_operation_once(api: str, base_url: str, headers: dict[str, str]) -> int:
+    """The simplest positive case of each operation of the contract, sent to ``base_url``; → how many."""
+    schema = schemathesis.openapi.from_path(OPENAPI_DIR / f"{api}.json")
+    operations = sorted((result.ok() for result in schema.get_all_operations()),
+                        key=lambda op: ORDER.get(op.method.upper(), 1))
+    sent = 0
+    for operation in operations:
+        if operation.path in ("/users/change_password/", "/users/{username}/"):
+            continue  # the session's own account stays as it is
+        case = one_case(operation)
+        case.headers = {**(case.headers or {}), **headers}
+        case.call(base_url=base_url, timeout=10)
+        sent += 1
+    return sent
+
+
+def one_case(operation):
+    """One positive case of the operation, drawn from its schemas (seeded: the same case every run)."""
+    drawn = []
+
+    @settings(max_examples=1, phases=[Phase.generate], database=None, deadline=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(operation.as_strategy())
+    def draw(case):
+        drawn.append(case)
+
+    draw()
+    return drawn[0]
+
+
+@pytest.mark.parametrize("api", ["torrent", "hub"])
+def test_a_clean_session_over_every_operation_finds_no_violation(api):
+    with proxied(api) as pair:
+        if api == "hub":
+            headers, base = bearer(hub_token(pair.proxy.url)), pair.proxy.url + HUB
+        else:
+            headers, base = basic(), pair.proxy.url
+        sent = every_operation_once(api, base, headers)
+        checked = sum(pair.proxy.state.tally.exchanges.values())
+        assert checked >= sent > 40
+        answered = [entry.status for entry in pair.proxy.state.journal.entries()]
+        assert sum(200 <= status < 300 for status in answered) >= 20, answered  # real objects, not only refusals
+        assert pair.violations == [], "\n".join(v.line() for v in pair.violations)
+
+
+class BodyOutsideSchema(Rewrite):
+    """An answer whose body breaks its schema: a number where the contract says a string, and back."""
+
+    def change(self, request, body, response):
+        value = json.loads(response.get_data() or b"null")
+        if request.method == "GET" and isinstance(value, dict) and "level" in value:
+            value["level"] = "loud"  # tastypie message: an integer
+            response.set_data(json.dumps(value))
+        elif request.method == "GET" and isinstance(value, dict) and "bandwidth" in value:
+            value["bandwidth"] = "a lot"  # Hub site: an integer
+            response.set_data(json.dumps(value))
+
+
+def hub_readonly_stored(app):
+    return ReadOnlyStored(app, fields=("created",))
+
+
+def test_hub_patch_that_changes_a_read_only_field_is_reported():
+    with proxied("hub", hub_readonly_stored) as pair:
+        headers = bearer(hub_token(pair.proxy.url))
+        space = pair.proxy.url + HUB + "/spaces/1/"
+        before = requests.get(space, headers=headers, timeout=10).json()
+        assert requests.patch(space, json={"created": "2001-02-03T04:05:06Z"}, headers=headers,
+                              timeout=10).status_code == 200
+        assert pair.checks() == set()  # the write's answer still shows the old value; the next read tells
+        after = requests.get(space, headers=headers, timeout=10).json()
+        assert after["created"] == "2001-02-03T04:05:06Z" != before["created"]
+        assert pair.checks() == {"readonly_fields_ignored"}
+        violation = pair.violations[0]
+        assert violation.operation == "GET /api/spaces/{id}/" and "['created']" in violation.message
+        assert violation.curl.startswith("curl -X GET") and pair.upstream.url + "/api/spaces/1/" in violation.curl
+
+
+def test_a_write_that_sends_back_the_same_read_only_value_is_no_violation():
+    with proxied("hub", hub_readonly_stored) as pair:
+        headers = bearer(hub_token(pair.proxy.url))
+        space = pair.proxy.url + HUB + "/spaces/1/"
+        before = requests.get(space, headers=headers, timeout=10).json()
+        requests.patch(space, json={"created": before["created"], "color": [1, 2, 3]}, headers=headers, timeout=10)
+        requests.get(space, headers=headers, timeout=10)
+        assert pair.violations == []
+
+
+@pytest.mark.parametrize(("api", "middleware", "path"), [
+    ("torrent", TotalCountOffByOne, TORRENT + "/message/"),
+    ("hub", CountOffBy25, HUB + "/sites/"),
+])
+def test_a_wrong_pagination_envelope_is_reported(api, middleware, path):
+    with proxied(api, middleware) as pair:
+        headers = basic() if api == "torrent" else bearer(hub_token(pair.proxy.url))
+        requests.get(pair.proxy.url + path, headers=headers, timeout=10)
+        assert "pagination_invariants" in pair.checks()
+
+
+def test_a_500_on_bad_input_is_reported():
+    with proxied("torrent", CrashesOnBadInput) as pair:
+        reply = requests.get(pair.proxy.url + TORRENT + "/message/?limit=many", headers=basic(), timeout=10)
+        assert reply.status_code == 500  # passed on as the upstream answered
+        assert pair.checks() == {"not_a_server_error", "request_parameters_conformance"}  # the client's too
+        assert [v.part for v in pair.violations if v.check == "not_a_server_error"] == ["response status"]
+
+
+def test_a_wrong_self_link_is_reported():
+    with proxied("torrent", WrongSelfLink) as pair:
+        requests.get(pair.proxy.url + TORRENT + "/message/23/", headers=basic(), timeout=10)
+        assert pair.checks() == {"self_link_matches"}
+        assert "resource_uri" in pair.violations[0].message
+
+
+@pytest.mark.parametrize(("api", "path"), [("torrent", TORRENT + "/message/23/"), ("hub", HUB + "/sites/1/")])
+def test_a_body_outside_the_schema_is_reported(api, path):
+    with proxied(api, BodyOutsideSchema) as pair:
+        headers = basic() if api == "torrent" else bearer(hub_token(pair.proxy.url))
+        requests.get(pair.proxy.url + path, headers=headers, timeout=10)
+        assert pair.checks() == {"response_schema_conformance"}
+        violation = pair.violations[0]
+        assert violation.part == "response body"
+        assert violation.message.startswith(("level:", "bandwidth:"))
+
+
+def test_a_foreign_error_envelope_is_reported():
+    with proxied("torrent", WrongErrorEnvelope) as pair:
+        requests.get(pair.proxy.url + TORRENT + "/message/?limit=many", headers=basic(), timeout=10)
+        assert "error_envelope" in pair.checks()
+
+
+def test_defaults_dropped_are_reported_on_the_next_read_of_the_created_object():
+    with proxied("torrent", DefaultsDropped) as pair:
+        created = requests.post(pair.proxy.url + TORRENT + "/message/", json={"body": "no status given"},
+                                headers=basic(), timeout=10)
+        assert created.status_code == 201
+        requests.get(created.headers["Location"], headers=basic(), timeout=10)
+        assert pair.checks() == {"defaults_applied"}
+
+
+def test_a_request_outside_the_contract_is_reported():
+    with proxied("hub") as pair:
+        headers = bearer(hub_token(pair.proxy.url))
+        requests.get(pair.proxy.url + HUB + "/sites/?page=first", headers=headers, timeout=10)
+        requests.delete(pair.proxy.url + HUB + "/features/", headers=headers, timeout=10)
+        found = {(v.check, v.part) for v in pair.violations}
+        assert ("request_parameters_conformance", "request query parameter 'page'") in found
+        assert ("operation_documented", "request line") in found
+        assert any(line.startswith("VIOLATION operation_documented on DELETE /api/features/") for line in pair.printed)
