@@ -112,10 +112,10 @@ def _add_proxy(sub) -> None:
 
 
 def _add_seed(sub) -> None:
-    from .proxy.main import add_seed_arguments
+    from .seedgen.recording import add_arguments
 
     seed = sub.add_parser("seed", help="turn a proxy recording into a seed directory for --seed-dir")
-    add_seed_arguments(seed)
+    add_arguments(seed)
     seed.set_defaults(run=run_seed)
 
 
@@ -163,9 +163,9 @@ def run_proxy(args: argparse.Namespace) -> int:
 
 
 def run_seed(args: argparse.Namespace) -> int:
-    from .proxy.main import run_seed as seed
+    from .seedgen.recording import build_seed
 
-    return seed(args)
+    return build_seed(args.from_recording, args.out, args.base)
 
 
 def run_routes(args: argparse.Namespace) -> int:

@@ -1,5 +1,5 @@
-"""The commands: ``mockserver proxy`` (serve until SIGINT/SIGTERM, then write the reports; exit 1 when any
-exchange broke the contract) and ``mockserver seed --from-recording``."""
+"""``mockserver proxy``: serve until SIGINT/SIGTERM, then write the reports; exit 1 when any exchange broke the
+contract. (``mockserver seed --from-recording`` is a build tool: :mod:`mockserver.seedgen.recording`.)"""
 from __future__ import annotations
 
 import argparse
@@ -34,15 +34,6 @@ def add_proxy_arguments(parser: argparse.ArgumentParser) -> None:
                         help="added to every forwarded request, on top of fault rules (default: 0)")
     parser.add_argument("--journal-limit", type=int, default=DEFAULT_LIMIT,
                         help=f"keep only the newest N journal entries (default: {DEFAULT_LIMIT})")
-
-
-def add_seed_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--from-recording", type=Path, required=True, metavar="DIR",
-                        help="a directory written by mockserver proxy --record")
-    parser.add_argument("--out", type=Path, required=True, metavar="SEED_DIR",
-                        help="where to write the seed directory (<api>/<resource>.json), for --seed-dir")
-    parser.add_argument("--base", type=Path, default=None, metavar="SEED_DIR",
-                        help="seed the recording did not cover comes from here (default: the shipped seed)")
 
 
 def run_proxy(args: argparse.Namespace) -> int:
@@ -87,9 +78,3 @@ def banner(proxy) -> str:
     if s.report_dir is not None:
         lines.append(f"  reports  {s.report_dir} (written on exit)")
     return "\n".join(lines)
-
-
-def run_seed(args: argparse.Namespace) -> int:
-    from .seed import build_seed
-
-    return build_seed(args.from_recording, args.out, args.base)
