@@ -25,6 +25,7 @@ from .state import MockState
 
 ADMIN_PREFIX = "/__mock__"
 DROPPED = "mockserver.dropped"  # environ flag: a fault rule closed this connection
+SOCKET = "mockserver.socket"  # environ: the client's socket, put there by the server (server.py)
 INTERNAL_ERROR = b'{"error": "internal error in the mock; see the server log"}'
 
 
@@ -133,7 +134,7 @@ def fault_response(binding: ApiBinding, decision: Decision) -> Response:
 
 def drop_connection(environ: dict) -> None:
     """Close the client's connection for real, so it sees a connection error, not an HTTP answer."""
-    sock = environ.get("werkzeug.socket")
+    sock = environ.get(SOCKET)
     if sock is not None:
         try:
             sock.shutdown(socket.SHUT_RDWR)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .config import API_NAMES, DEFAULT_JOURNAL_LIMIT, Settings
 from .errors import MockServerError
+from .logs import FORMATS
 
 EXIT_USAGE = 2
 
@@ -42,6 +43,13 @@ def _seconds(value: str) -> float:
         number = -1
     if not 0 <= number <= 86_400:
         raise argparse.ArgumentTypeError(f"takes seconds from 0 to 86400, not {value!r}")
+    return number
+
+
+def _timeout(value: str) -> float:
+    number = _seconds(value)
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"takes seconds above 0, not {value!r}")
     return number
 
 
@@ -76,7 +84,21 @@ def _add_serve(sub) -> None:
                             f"(default: {defaults.hub_job_start_delay:g})")
     serve.add_argument("--task-duration", type=_seconds, default=defaults.hub_task_duration, metavar="S",
                        help=f"Hub: seconds each task runs (default: {defaults.hub_task_duration:g})")
+    serve.add_argument("--threads", type=_positive, default=defaults.threads,
+                       help=f"worker threads answering requests (default: {defaults.threads}); "
+                            "open connections are not limited by it")
+    serve.add_argument("--request-timeout", type=_timeout, default=defaults.request_timeout, metavar="S",
+                       help="seconds a request may take to arrive whole (headers and body) before it is answered "
+                            f"408 (default: {defaults.request_timeout:g})")
+    serve.add_argument("--keepalive-timeout", type=_timeout, default=defaults.keepalive_timeout, metavar="S",
+                       help="seconds an idle kept-alive connection stays open "
+                            f"(default: {defaults.keepalive_timeout:g})")
+    serve.add_argument("--shutdown-timeout", type=_seconds, default=defaults.shutdown_timeout, metavar="S",
+                       help="on SIGINT/SIGTERM, seconds to let requests already received finish "
+                            f"(default: {defaults.shutdown_timeout:g})")
     serve.add_argument("--quiet", action="store_true", help="no access log line per request")
+    serve.add_argument("--log-format", choices=FORMATS, default="text",
+                       help="log lines as text (coloured only on a terminal) or one JSON object each (default: text)")
     add_api_options(serve)
     serve.set_defaults(run=run_serve)
 
@@ -180,12 +202,16 @@ def serve_settings(args: argparse.Namespace) -> Settings:
     return Settings(host=args.host, port=args.port, apis=args.apis, db=args.db, admin=not args.no_admin,
                     seed=args.seed, seed_dir=args.seed_dir, latency_ms=args.latency_ms,
                     journal_limit=args.journal_limit, hub_job_start_delay=args.job_start_delay,
-                    hub_task_duration=args.task_duration)
+                    hub_task_duration=args.task_duration, threads=args.threads,
+                    request_timeout=args.request_timeout, keepalive_timeout=args.keepalive_timeout,
+                    shutdown_timeout=args.shutdown_timeout)
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    from .logs import configure
     from .server import MockServer
 
+    configure(args.log_format)
     server = MockServer(serve_settings(args), access_log=not args.quiet).start()
     print(banner(server), flush=True)
     signal.signal(signal.SIGTERM, _interrupt)  # stop as cleanly on `kill` as on Ctrl-C
@@ -194,7 +220,8 @@ def run_serve(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        server.stop()
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second signal does not cut the drain short
+        server.stop()  # answers the requests already received first (--shutdown-timeout)
     return 0
 
 
@@ -215,6 +242,7 @@ def banner(server) -> str:
             lines.append(f"    user {user.username} / password {user.password}")
     lines.append(f"  admin              {server.url}/__mock__/" if s.admin else "  admin              off")
     lines.append(f"  data               {s.db if s.db else 'in memory'}")
+    lines.append(f"  serving            {s.threads} worker threads, request timeout {s.request_timeout:g} s")
     latency = s.latency_ms
     lines.append(f"  seed               {s.seed}" + (f"   latency {latency:g} ms per request" if latency else ""))
     return "\n".join(lines)

@@ -8,6 +8,7 @@ from pathlib import Path
 from .journal import DEFAULT_LIMIT as DEFAULT_JOURNAL_LIMIT
 
 API_NAMES = ("torrent", "hub")
+DEFAULT_THREADS = 8
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,10 @@ class Settings:
     hub_jwt_private_key: str | None = None  # PEM of the Hub's RS256 signing key; None: one generated per process
     hub_job_start_delay: float = 1.0  # seconds from a Hub job's (or settings task's) creation to its start (H77)
     hub_task_duration: float = 1.0  # seconds each Hub task runs (H77)
+    threads: int = DEFAULT_THREADS  # worker threads answering requests (--threads); connections are not capped by it
+    request_timeout: float = 30.0  # seconds for a request to arrive whole from its first byte, else 408
+    keepalive_timeout: float = 30.0  # seconds an idle kept-alive connection stays open
+    shutdown_timeout: float = 10.0  # seconds a stopping server waits for the requests it has received
 
     def __post_init__(self) -> None:
         if isinstance(self.torrent_plugin_keys, Mapping):  # frozen and hashable: keep the pairs, not the dict

@@ -1,94 +1,167 @@
-"""MockServer: the Flask app on a real port, in a background thread (port 0 picks a free one)."""
+"""MockServer: the app served by waitress on a real port, from a background thread (port 0 picks a free one).
+
+waitress reads every request (headers and body) on one event-loop thread and hands only complete requests to a
+fixed pool of ``Settings.threads`` workers, so a slow or idle client never holds a worker. On top of it:
+
+- a request must arrive whole within ``Settings.request_timeout`` seconds of its first byte, or it is answered
+  ``408`` and the connection closed (a client dribbling header bytes cannot keep a connection forever either);
+- a kept-alive connection idle for ``Settings.keepalive_timeout`` seconds is closed;
+- a fault rule's dropped connection is shut down for real (the app reads the socket from the environ);
+- :meth:`MockServer.stop` stops accepting, lets the requests already received finish and their answers go out
+  (up to ``Settings.shutdown_timeout`` seconds), then closes every connection.
+"""
 from __future__ import annotations
 
-import queue
+import json
+import logging
 import socket
 import threading
+import time
 
-from werkzeug.serving import BaseWSGIServer
+from waitress.adjustments import Adjustments
+from waitress.channel import ClientDisconnected, HTTPChannel
+from waitress.server import TcpWSGIServer
+from waitress.task import ThreadedTaskDispatcher, WSGITask
+from waitress.utilities import Error
 
-from .app import create_app, state_of
+from . import logs
+from .app import DROPPED, SOCKET, create_app, state_of
 from .config import Settings
 from .errors import MockServerError
-from .keepalive import KeepAliveRequestHandler
+
+BACKLOG = 1024
+CONNECTION_LIMIT = 1000  # open connections cost the event loop a little memory each, no thread
+HOP_BY_HOP = frozenset(("connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
+                        "transfer-encoding", "upgrade"))
+CLOSE = "mockserver.close"  # environ flag: the answer asked for Connection: close
 
 
-class QuietRequestHandler(KeepAliveRequestHandler):
-    """No access log line per request (the journal has them); errors are still logged."""
+class RequestTimeout(Error):
+    code = 408
+    reason = "Request Timeout"
 
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-
-class _Workers:
-    """Daemon threads that serve one connection at a time and then wait for the next. A new thread starts only
-    when none is free, so concurrency stays unbounded (a request waiting in a fault delay never holds up
-    another), while steady load reuses threads instead of starting one per connection. A thread left idle for
-    ``idle_seconds`` ends."""
-
-    def __init__(self, serve, name: str, idle_seconds: float = 30.0):
-        self._serve = serve
-        self._name = name
-        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
-        self._free = threading.Semaphore(0)  # waiting threads not yet promised a job
-        self._idle_seconds = idle_seconds
-
-    def submit(self, *job) -> None:
-        if not self._free.acquire(blocking=False):
-            threading.Thread(target=self._work, name=self._name, daemon=True).start()
-        self._jobs.put(job)
-
-    def _work(self) -> None:
-        while True:
-            try:
-                job = self._jobs.get(timeout=self._idle_seconds)
-            except queue.Empty:
-                if self._free.acquire(blocking=False):
-                    return  # one waiting thread fewer: this one
-                continue  # a job was promised to a waiting thread: stay for it
-            self._serve(*job)
-            self._free.release()
+    def to_response(self, ident=None):
+        body = json.dumps({"error": f"408 Request Timeout: {self.body}"}).encode()
+        return f"{self.code} {self.reason}", [("Content-Type", "application/json")], body
 
 
-class PooledWSGIServer(BaseWSGIServer):
-    """werkzeug's threaded server, with reused threads (see :class:`_Workers`); closing it also closes the
-    connections that are open (kept alive between requests), so a stopped mock answers nobody."""
+class _Task(WSGITask):
+    """Puts the connection's socket in the environ (for the drop fault) and writes the access log line."""
 
-    multithread = True
+    def get_environment(self):
+        environ = super().get_environment()
+        environ[SOCKET] = self.channel.socket
+        return environ
 
-    def __init__(self, *args, **kwargs):
-        self._open: set[socket.socket] = set()  # before super(), which may already call server_close()
-        self._open_lock = threading.Lock()
-        super().__init__(*args, **kwargs)
-        self._workers = _Workers(self._serve_connection, name=f"mockserver:{self.port}")
+    _bodiless = False  # while the head of a 204/304 answer is built
 
-    def process_request(self, request, client_address) -> None:
-        with self._open_lock:
-            self._open.add(request)
-        self._workers.submit(request, client_address)
-
-    def shutdown_request(self, request) -> None:
-        with self._open_lock:
-            self._open.discard(request)
-        super().shutdown_request(request)
-
-    def server_close(self) -> None:
-        super().server_close()
-        with self._open_lock:
-            still_open = list(self._open)
-        for connection in still_open:
-            try:
-                connection.shutdown(socket.SHUT_RDWR)  # its thread sees the end and closes it
-            except OSError:
-                pass
-
-    def _serve_connection(self, request, client_address) -> None:
+    def build_response_header(self):
+        if self.environ and self.environ.get(CLOSE):
+            self.set_close_on_finish()
+        # waitress closes after any answer without Content-Length; a 204 or 304 has no body to delimit (RFC 9112
+        # 6.3), so the connection goes on.
+        self._bodiless = not self.has_body and self.version == "1.1"
         try:
-            self.finish_request(request, client_address)
-        except Exception:
-            self.handle_error(request, client_address)
+            return super().build_response_header()
         finally:
-            self.shutdown_request(request)
+            self._bodiless = False
+
+    def set_close_on_finish(self):
+        asked = self.request.headers.get("CONNECTION", "").lower() == "close" or (
+            self.environ is not None and self.environ.get(CLOSE))
+        if not self._bodiless or asked:
+            super().set_close_on_finish()
+
+    def execute(self):
+        started = time.perf_counter()
+        try:
+            super().execute()
+        finally:
+            if self.channel.server.mock_access_log:
+                environ = self.environ or {}
+                logs.access(self.channel.addr[0] if self.channel.addr else "-", environ.get("REQUEST_METHOD", "-"),
+                            environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""), f"HTTP/{self.version}",
+                            int(self.status.split(" ", 1)[0]), (time.perf_counter() - started) * 1000)
+
+
+class _Channel(HTTPChannel):
+    task_class = _Task
+    request_started = 0.0  # monotonic time of the first byte of the request being read
+
+    def received(self, data):
+        if self.request is None and data:
+            self.request_started = time.monotonic()
+        return super().received(data)
+
+
+class _Dispatcher(ThreadedTaskDispatcher):
+    def __init__(self, name: str):
+        super().__init__()
+        self.name = name
+
+    def start_new_thread(self, target, thread_no):
+        threading.Thread(target=target, name=self.name, args=(thread_no,), daemon=True).start()
+
+    def busy(self) -> bool:
+        with self.lock:
+            return bool(self.queue) or self.active_count > 0
+
+
+class _Server(TcpWSGIServer):
+    channel_class = _Channel
+    mock_access_log = False
+    request_timeout = 30.0
+    keepalive_timeout = 30.0
+
+    def maintenance(self, now):
+        """Every tick of the event loop's clock: time out requests that are late and connections left idle."""
+        started_before = time.monotonic() - self.request_timeout
+        idle_since = now - self.keepalive_timeout
+        for channel in list(self.active_channels.values()):
+            if channel.request is not None and channel.request_started < started_before:
+                _answer_timeout(channel, self.request_timeout)
+            elif not channel.requests and channel.request is None and channel.last_activity < idle_since:
+                channel.will_close = True
+
+    def idle(self) -> bool:
+        """No request waits or runs and every answer has been sent."""
+        return not self.task_dispatcher.busy() and not any(
+            channel.requests or channel.total_outbufs_len for channel in list(self.active_channels.values()))
+
+
+def _answer_timeout(channel: _Channel, seconds: float) -> None:
+    """Hand the half-read request to a worker as a 408 (waitress's error path: the answer closes the connection);
+    while it waits the channel reads nothing more (one queued request is its look-ahead limit)."""
+    with channel.requests_lock:
+        request, channel.request = channel.request, None
+        request.error = RequestTimeout(f"the request did not arrive whole within {seconds:g} s")
+        request.completed = True
+        channel.requests.append(request)
+        if len(channel.requests) == 1:
+            channel.server.add_task(channel)
+
+
+def _quiet_drops(app):
+    """A dropped connection ends in ConnectionAbortedError (see app.py); waitress treats ClientDisconnected as
+    a client that went away (logged at info level, connection closed). Hop-by-hop headers a fault rule adds
+    are not the app's to send (PEP 3333): ``Connection: close`` closes after the answer, the rest are left out."""
+
+    def wsgi(environ, start_response):
+        def start(status, headers, exc_info=None):
+            kept = [(name, value) for name, value in headers if name.lower() not in HOP_BY_HOP]
+            if len(kept) != len(headers) and any(name.lower() == "connection" and value.lower() == "close"
+                                                 for name, value in headers):
+                environ[CLOSE] = True
+            return start_response(status, kept, exc_info)
+
+        try:
+            return app(environ, start)
+        except ConnectionAbortedError:
+            if environ.get(DROPPED):
+                raise ClientDisconnected("connection dropped by a fault rule") from None
+            raise
+
+    return wsgi
 
 
 class MockServer:
@@ -99,41 +172,59 @@ class MockServer:
         self.access_log = access_log
         self.app = create_app(self.settings)
         self.state = state_of(self.app)
-        self._server: BaseWSGIServer | None = None
+        self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
     def start(self) -> MockServer:
-        handler = KeepAliveRequestHandler if self.access_log else QuietRequestHandler
-        listening = _listen(self.settings.host, self.settings.port)
-        try:
-            self._server = PooledWSGIServer(self.settings.host, self.settings.port, self.app, handler=handler,
-                                            fd=listening.fileno())
-        finally:
-            listening.close()  # the server holds its own duplicate of the socket
-        # A short poll interval makes stop() quick (serve_forever checks for shutdown between polls).
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="mockserver", daemon=True)
+        s = self.settings
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # requests waiting for a worker are no news
+        listening = _listen(s.host, s.port)
+        port = listening.getsockname()[1]
+        adj = Adjustments(sockets=[listening], threads=s.threads, backlog=BACKLOG, connection_limit=CONNECTION_LIMIT,
+                          asyncore_use_poll=True, ident="mockserver", url_scheme="http")
+        # Set after parsing: waitress reads these as whole seconds, the tests use fractions.
+        tick = max(0.01, min(1.0, s.request_timeout / 4, s.keepalive_timeout / 4))
+        adj.cleanup_interval = adj.asyncore_loop_timeout = tick
+        server = _Server(_quiet_drops(self.app), map={}, _sock=listening, dispatcher=_Dispatcher(f"mockserver:{port}"),
+                         adj=adj, bind_socket=False, sockinfo=(listening.family, listening.type, 0,
+                                                               listening.getsockname()))
+        server.task_dispatcher.set_thread_count(s.threads)
+        server.mock_access_log = self.access_log
+        server.request_timeout, server.keepalive_timeout = s.request_timeout, s.keepalive_timeout
+        self._server = server
+        self._thread = threading.Thread(target=server.run, name="mockserver", daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._thread.join(timeout=5)
-            self._server = None
+        server, self._server = self._server, None
+        if server is not None:
+            self._drain(server)
         self.state.store.close()
+
+    def _drain(self, server: _Server) -> None:
+        """Stop accepting, let what was received be answered, then close every connection and the loop."""
+        server.trigger.pull_trigger(lambda: _stop_accepting(server))
+        deadline = time.monotonic() + self.settings.shutdown_timeout
+        while not server.idle() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        server.trigger.pull_trigger(lambda: _close_connections(server))
+        server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
+        # The trigger goes last: a worker pulls it after each request, and a closed pipe's number may be reused.
+        server.trigger.pull_trigger(server.trigger.close)  # the loop ends when nothing is left to watch
+        self._thread.join(timeout=5)
 
     def wait(self) -> None:
         """Block until the server stops (Ctrl-C raises KeyboardInterrupt here)."""
         if self._thread is not None:
-            self._thread.join()
+            while self._thread.is_alive():
+                self._thread.join(0.5)  # a timed join lets signal handlers run in the main thread
 
     @property
     def port(self) -> int:
         if self._server is None:
             raise RuntimeError("the server is not running; call start() first")
-        return self._server.port
+        return self._server.effective_port
 
     @property
     def url(self) -> str:
@@ -150,14 +241,29 @@ class MockServer:
         self.stop()
 
 
+def _stop_accepting(server: _Server) -> None:
+    server.accepting = False
+    server.del_channel()
+    server.socket.close()
+
+
+def _close_connections(server: _Server) -> None:
+    """In the event loop's thread: close every client connection."""
+    for channel in list(server.active_channels.values()):
+        try:
+            channel.socket.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # the client went first
+        channel.handle_close()
+
+
 def _listen(host: str, port: int) -> socket.socket:
-    """Bind here rather than in werkzeug, which prints and calls sys.exit() when the port is taken."""
+    """Bind here, so a taken port is one clear error rather than a traceback from the server library."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
-        sock.listen(BaseWSGIServer.request_queue_size)
     except OSError as exc:
         sock.close()
         raise MockServerError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; "

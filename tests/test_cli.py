@@ -46,6 +46,13 @@ def test_hub_timing_options_fill_the_settings():
     assert (settings.hub_job_start_delay, settings.hub_task_duration) == (0.5, 3.0)
 
 
+def test_serving_options_fill_the_settings():
+    settings = serve_settings(parse("--threads", "3", "--request-timeout", "2.5", "--keepalive-timeout", "4",
+                                    "--shutdown-timeout", "0"))
+    assert (settings.threads, settings.request_timeout, settings.keepalive_timeout, settings.shutdown_timeout) == (
+        3, 2.5, 4.0, 0.0)
+
+
 def test_plugin_keys_given_as_a_dict_are_kept_as_pairs_and_settings_stay_hashable():
     settings = Settings(torrent_plugin_keys={"7": "k"})
     assert settings.torrent_plugin_keys == (("7", "k"),) and settings == Settings(torrent_plugin_keys=(("7", "k"),))
@@ -55,6 +62,7 @@ def test_plugin_keys_given_as_a_dict_are_kept_as_pairs_and_settings_stay_hashabl
 @pytest.mark.parametrize("argv", [
     ["--latency-ms", "-1"], ["--latency-ms", "soon"], ["--journal-limit", "0"], ["--api", "ftp"],
     ["--port", "http"], ["--job-start-delay", "-1"], ["--task-duration", "later"],
+    ["--threads", "0"], ["--request-timeout", "0"], ["--keepalive-timeout", "soon"], ["--log-format", "xml"],
 ])
 def test_bad_options_are_usage_errors(argv, capsys):
     with pytest.raises(SystemExit) as exit_:

@@ -112,11 +112,12 @@ def test_requests_in_a_fault_delay_never_hold_up_each_other(stub_server):
     assert time.perf_counter() - started < 8  # 40 waits one after another would take 16 s
 
 
-def test_sequential_requests_reuse_one_handler_thread(stub_server):
+def test_sequential_requests_reuse_the_worker_threads(stub_server):
+    workers = {t for t in threading.enumerate() if t.name == f"mockserver:{stub_server.port}"}
     for _ in range(30):
         assert http_status(stub_server.url + "/rundb/api/v1/item/") == 200
-    workers = [t for t in threading.enumerate() if t.name == f"mockserver:{stub_server.port}"]
-    assert 1 <= len(workers) <= 3  # one, plus at most a couple still finishing a connection
+    assert {t for t in threading.enumerate() if t.name == f"mockserver:{stub_server.port}"} == workers
+    assert len(workers) == stub_server.settings.threads
 
 
 def http_status(url: str) -> int:

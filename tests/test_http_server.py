@@ -1,14 +1,21 @@
-"""HTTP/1.1 connections kept open between requests (mockserver/keepalive.py), over raw sockets."""
+"""The HTTP server under the mock (mockserver/server.py), over raw sockets: connections kept open between
+requests, bounded worker threads, request and idle timeouts, a real connection drop, a graceful stop."""
+import signal
 import socket
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
 import pytest
 import requests
 from stub_dialect import install, serve_stub
 
-from mockserver import keepalive
 from mockserver.config import Settings
-from mockserver.server import MockServer, PooledWSGIServer, QuietRequestHandler
+from mockserver.server import MockServer
+
+STUB = Path(__file__).with_name("stub_dialect.py")
 
 ECHO = "/rundb/api/v1/echo/"  # the stub API (tests/stub_dialect.py): reads the body, answers it back
 ITEMS = "/rundb/api/v1/item/"
@@ -112,11 +119,12 @@ def test_expect_100_continue(conn):
     assert status == 200 and b"hello" in body
 
 
-def test_a_chunked_body_is_read_and_the_connection_closed(conn):
+def test_a_chunked_body_is_read_and_the_connection_goes_on(conn):
     conn.send(b"POST " + ECHO.encode() + b" HTTP/1.1\r\nHost: mock\r\nTransfer-Encoding: chunked\r\n\r\n"
-              b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n")
+              b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n", get(ECHO))
     status, headers, body = conn.response()
-    assert status == 200 and b"hello world" in body and headers["connection"] == "close"
+    assert status == 200 and b"hello world" in body and "connection" not in headers
+    assert conn.response()[0] == 200
 
 
 def test_head_has_no_body_and_the_connection_goes_on(conn):
@@ -124,13 +132,6 @@ def test_head_has_no_body_and_the_connection_goes_on(conn):
     status, headers, _ = conn.response(head_only=True)
     assert status == 200 and int(headers["content-length"]) > 0
     assert conn.response()[0] == 200
-
-
-def test_an_unread_body_too_large_to_skip_closes(conn, monkeypatch):
-    monkeypatch.setattr(keepalive, "MAX_DRAIN", 10)
-    conn.send(post(NOSUCH, b"y" * 100_000))  # the journal keeps (reads) 64 KiB; the rest is not skipped
-    status, headers, _ = conn.response()
-    assert status == 404 and headers["connection"] == "close"
 
 
 def test_a_dropped_connection_is_closed_and_a_session_recovers(server):
@@ -153,23 +154,19 @@ def test_stopping_the_server_closes_kept_connections(monkeypatch, tmp_path):
     kept.close()
 
 
-def test_an_application_failure_is_a_500_and_closes():
+def test_an_application_failure_is_a_500_and_closes(monkeypatch, tmp_path):
     def failing(environ, start_response):
         raise RuntimeError("the application fails")
 
-    server = PooledWSGIServer("127.0.0.1", 0, failing, handler=QuietRequestHandler)
-    server.log = lambda *args: None  # the traceback is expected
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        conn = Connection(server.port)
+    mock = MockServer(Settings(port=0, apis=("torrent",), seed_dir=install(monkeypatch, tmp_path)))
+    mock.app = failing  # below the app's own error handling: the server's last resort
+    with mock:
+        conn = Connection(mock.port)
         conn.send(get("/"))
         status, headers, _ = conn.response()
         assert status == 500 and headers["connection"] == "close"
+        assert conn.closed_by_server()
         conn.close()
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_a_204_has_no_body_and_the_connection_goes_on(server, conn):
@@ -181,10 +178,95 @@ def test_a_204_has_no_body_and_the_connection_goes_on(server, conn):
     server.reset()
 
 
-def test_an_idle_connection_is_closed_after_the_timeout(server, monkeypatch):
-    monkeypatch.setattr(keepalive.KeepAliveRequestHandler, "timeout", 0.2)
-    idle = Connection(server.port)
-    idle.send(get(ECHO))
-    assert idle.response()[0] == 200
-    assert idle.closed_by_server()  # within the client's own 10 s timeout
-    idle.close()
+def test_an_idle_connection_is_closed_after_the_keepalive_timeout(monkeypatch, tmp_path):
+    settings = Settings(port=0, apis=("torrent",), seed_dir=install(monkeypatch, tmp_path), keepalive_timeout=0.2)
+    with MockServer(settings) as mock:
+        idle = Connection(mock.port)
+        idle.send(get(ECHO))
+        assert idle.response()[0] == 200
+        assert idle.closed_by_server()  # within the client's own 10 s timeout
+        idle.close()
+
+
+@pytest.fixture
+def short_timeouts(monkeypatch, tmp_path):
+    settings = Settings(port=0, apis=("torrent",), seed_dir=install(monkeypatch, tmp_path), threads=4,
+                        request_timeout=0.5)
+    with MockServer(settings) as mock:
+        yield mock
+
+
+def test_a_half_sent_body_is_answered_408_within_the_request_timeout(short_timeouts):
+    conn = Connection(short_timeouts.port)
+    conn.send(b"POST " + ECHO.encode() + b" HTTP/1.1\r\nHost: mock\r\nContent-Type: text/plain\r\n"
+              b"Content-Length: 1000\r\n\r\n" + b"x" * 10)
+    status, headers, body = conn.response()  # the client's own timeout is 10 s; the mock's is 0.5 s
+    assert status == 408 and headers["connection"] == "close" and b"408 Request Timeout" in body
+    assert conn.closed_by_server()
+    conn.close()
+    assert short_timeouts.state.journal.entries() == []  # the request never reached the API
+
+
+def test_a_client_dribbling_header_bytes_is_cut_off_at_the_request_timeout(short_timeouts):
+    conn = Connection(short_timeouts.port)
+    conn.sock.settimeout(0.1)
+    head = get(ECHO)
+    started = time.monotonic()
+    answer = b""
+    for byte in head[:-2]:  # never the final blank line: the head never ends
+        try:
+            conn.sock.sendall(bytes([byte]))
+            answer += conn.sock.recv(4096)
+        except TimeoutError:
+            continue
+        except ConnectionError:
+            break
+        if answer or time.monotonic() - started > 5:
+            break
+    conn.close()
+    assert answer.split(b"\r\n", 1)[0].split(b" ", 2)[1] == b"408", answer
+
+
+def test_300_concurrent_connections_are_all_answered_and_the_threads_stay_capped(short_timeouts):
+    short_timeouts.state.faults.add({"path": ECHO, "delay_ms": 20})  # requests pile up behind the 4 workers
+    cap = short_timeouts.settings.threads + 1  # the workers and the event loop's thread
+    before = threading.active_count() - cap
+    connections = [Connection(short_timeouts.port) for _ in range(300)]
+    try:
+        for conn in connections:
+            conn.send(get(ECHO))
+        most = 0
+        statuses = []
+        for conn in connections:
+            most = max(most, threading.active_count() - before)
+            statuses.append(conn.response()[0])
+    finally:
+        for conn in connections:
+            conn.close()
+    assert statuses == [200] * 300
+    assert most <= cap
+    assert len([t for t in threading.enumerate() if t.name == f"mockserver:{short_timeouts.port}"]) == 4
+
+
+def test_sigterm_lets_a_request_in_flight_finish_then_exits_0(tmp_path):
+    proc = subprocess.Popen([sys.executable, str(STUB), str(tmp_path), "--port", "0", "--quiet"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = proc.stdout.readline().split()[-1]
+        port = int(url.rsplit(":", 1)[1])
+        with requests.Session() as s:
+            s.trust_env = False
+            s.post(url + "/__mock__/faults", json={"path": ECHO, "delay_ms": 1500}, timeout=10)
+        conn = Connection(port)
+        conn.send(get(ECHO))
+        time.sleep(0.5)  # the request is read at once; its answer waits 1.5 s in the fault delay
+        proc.send_signal(signal.SIGTERM)
+        status, _, body = conn.response()
+        conn.close()
+        _, err = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert status == 200 and b'"method": "GET"' in body
+    assert proc.returncode == 0, err

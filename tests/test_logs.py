@@ -1,0 +1,83 @@
+"""Log lines (mockserver/logs.py): colour only on a terminal, --log-format text|json, through the real CLI."""
+import io
+import json
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+from mockserver import logs
+
+STUB = Path(__file__).with_name("stub_dialect.py")
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture
+def capture():
+    """Configure the log for a stream, then put the root logger back as it was."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield lambda log_format, stream: logs.configure(log_format, stream)
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def access_line():
+    logs.access("127.0.0.1", "GET", "/rundb/api/v1/item/", "limit=1", "HTTP/1.1", 404, 1.25)
+
+
+def test_text_written_to_a_file_or_pipe_has_no_colour_codes(capture):
+    stream = io.StringIO()
+    capture("text", stream)
+    access_line()
+    line = stream.getvalue()
+    assert '127.0.0.1 "GET /rundb/api/v1/item/?limit=1 HTTP/1.1" 404 1.2 ms' in line and "\x1b" not in line
+
+
+def test_text_on_a_terminal_colours_the_status(capture):
+    stream = Terminal()
+    capture("text", stream)
+    access_line()
+    assert '"GET /rundb/api/v1/item/?limit=1 HTTP/1.1" \x1b[33m404\x1b[0m 1.2 ms' in stream.getvalue()
+
+
+def test_json_is_one_object_a_line_with_the_access_fields(capture):
+    stream = Terminal()  # never coloured, even on a terminal
+    capture("json", stream)
+    access_line()
+    logging.getLogger("mockserver").warning("something to say")
+    first, second = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert {k: first[k] for k in ("level", "logger", "client", "method", "path", "query", "protocol", "status",
+                                  "duration_ms")} == {
+        "level": "INFO", "logger": "mockserver.access", "client": "127.0.0.1", "method": "GET",
+        "path": "/rundb/api/v1/item/", "query": "limit=1", "protocol": "HTTP/1.1", "status": 404,
+        "duration_ms": 1.25}
+    assert (second["level"], second["logger"], second["message"]) == ("WARNING", "mockserver", "something to say")
+    assert "\x1b" not in stream.getvalue()
+
+
+def test_the_cli_logs_json_to_stderr_without_colour(tmp_path):
+    proc = subprocess.Popen([sys.executable, str(STUB), str(tmp_path), "--port", "0", "--log-format", "json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = proc.stdout.readline().split()[-1]
+        with requests.Session() as s:
+            s.trust_env = False
+            assert s.get(url + "/rundb/api/v1/item/", timeout=10).status_code == 200
+        proc.terminate()
+        _, err = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0
+    entries = [json.loads(line) for line in err.splitlines()]
+    assert any(e.get("path") == "/rundb/api/v1/item/" and e.get("status") == 200 for e in entries), err
+    assert "\x1b" not in err
