@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from . import __version__, records
+from . import __version__, admin_guard, records
 from .clock import isoformat_z
 from .contract import load, operations
 from .faults import FaultSpecError
@@ -37,6 +37,16 @@ def _body() -> tuple[Any, Response | None]:
 
 def blueprint(state) -> Blueprint:
     bp = Blueprint("mockserver_admin", __name__)
+
+    @bp.before_request
+    def guard():  # admin_guard.py: Host, Origin, token, JSON-only writes
+        refused = admin_guard.refusal(request.method, request.scheme, request.host, request.headers,
+                                      request.content_length or 0, state.settings)
+        if refused is not None:
+            response = _error(refused.message, refused.status)
+            response.headers.extend(refused.headers)
+            return response
+        return None
 
     @bp.get("/health")
     def health():  # A1

@@ -42,18 +42,19 @@ class AdminError(Error):
 class HttpTransport:
     """One keep-alive connection to a mock's admin API, shared by threads under a lock."""
 
-    def __init__(self, url: str, timeout: float = 10.0):
+    def __init__(self, url: str, timeout: float = 10.0, token: str | None = None):
         parts = urlsplit(url)
         if parts.scheme != "http" or not parts.hostname:
             raise ValueError(f"expected http://host:port, not {url!r}")
         self._address = (parts.hostname, parts.port or 80)
         self._timeout = timeout
+        self._auth = {"Authorization": f"Bearer {token}"} if token else {}
         self._conn: http.client.HTTPConnection | None = None
         self._lock = threading.Lock()
 
     def __call__(self, method: str, path: str, body: Any = None, query: str = "") -> tuple[int, Any]:
         data = b"" if body is None else json.dumps(body).encode()
-        headers = {"Content-Type": "application/json", "Content-Length": str(len(data))}
+        headers = {"Content-Type": "application/json", "Content-Length": str(len(data)), **self._auth}
         target = path + ("?" + query if query else "")
         with self._lock:
             # One retry: the server may have closed an idle keep-alive connection.
@@ -82,13 +83,14 @@ class HttpTransport:
 class AppTransport:
     """The same admin requests, sent to a Flask app in process through its test client."""
 
-    def __init__(self, app: Flask):
+    def __init__(self, app: Flask, token: str | None = None):
         self._client = app.test_client(use_cookies=False)
+        self._auth = {"Authorization": f"Bearer {token}"} if token else {}
 
     def __call__(self, method: str, path: str, body: Any = None, query: str = "") -> tuple[int, Any]:
         response = self._client.open(path, method=method, query_string=query,
                                      data=b"" if body is None else json.dumps(body),
-                                     content_type="application/json")
+                                     content_type="application/json", headers=self._auth)
         return response.status_code, _parse(response.get_data())
 
     def close(self) -> None:
@@ -115,7 +117,7 @@ class MockHandle:
 
         self.url = url.rstrip("/")
         self.settings = settings or Settings()
-        self._send = transport or HttpTransport(self.url)
+        self._send = transport or HttpTransport(self.url, token=self.settings.admin_token)
         self.clock = ClockControl(self._call)
         self.journal = Journal(self._call)
         self.faults = Faults(self._call)
@@ -124,7 +126,7 @@ class MockHandle:
     @classmethod
     def connect(cls, url: str, settings: Settings | None = None) -> MockHandle:
         """A handle on a mock already serving at ``url`` (``settings`` only supply user names and passwords)."""
-        return cls(url, HttpTransport(url), settings)
+        return cls(url, HttpTransport(url, token=settings.admin_token if settings else None), settings)
 
     @property
     def torrent_url(self) -> str:

@@ -11,6 +11,7 @@ import signal
 import sys
 from pathlib import Path
 
+from .admin_guard import needs_token
 from .config import API_NAMES, DEFAULT_JOURNAL_LIMIT, Settings
 from .errors import MockServerError
 from .logs import FORMATS
@@ -73,6 +74,12 @@ def _add_serve(sub) -> None:
     serve.add_argument("--db", type=Path, default=None,
                        help="keep the data in this JSON file: every acknowledged write is on disk (default: memory)")
     serve.add_argument("--no-admin", action="store_true", help="do not serve the /__mock__/ controls")
+    serve.add_argument("--allowed-host", action="append", default=[], metavar="NAME", dest="allowed_hosts",
+                       help="a Host name the /__mock__/ controls answer besides IP addresses, localhost and --host "
+                            "(a container or CI service name; repeatable)")
+    serve.add_argument("--admin-token", default=None, metavar="TOKEN",
+                       help="Bearer token the /__mock__/ controls need when --host is not loopback "
+                            "(default: one generated at start and printed)")
     serve.add_argument("--seed", type=int, default=0,
                        help="seed for every random choice the mock makes, e.g. fault probabilities (default: 0)")
     serve.add_argument("--latency-ms", type=_milliseconds, default=0,
@@ -204,7 +211,8 @@ def serve_settings(args: argparse.Namespace) -> Settings:
                     journal_limit=args.journal_limit, hub_job_start_delay=args.job_start_delay,
                     hub_task_duration=args.task_duration, threads=args.threads,
                     request_timeout=args.request_timeout, keepalive_timeout=args.keepalive_timeout,
-                    shutdown_timeout=args.shutdown_timeout)
+                    shutdown_timeout=args.shutdown_timeout, allowed_hosts=tuple(args.allowed_hosts),
+                    admin_token=args.admin_token)
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -240,7 +248,14 @@ def banner(server) -> str:
         lines.append(f"  Ngenea Hub API     {server.url}/api/   (POST /api/auth/token/ for a JWT)")
         for user in s.hub_users:
             lines.append(f"    user {user.username} / password {user.password}")
-    lines.append(f"  admin              {server.url}/__mock__/" if s.admin else "  admin              off")
+    if not s.admin:
+        lines.append("  admin              off")
+    elif needs_token(s.host):
+        lines.append(f"  admin              {server.url}/__mock__/   (Authorization: Bearer {s.admin_token})")
+        lines.append(f"  WARNING            listening on {s.host}: anyone who can reach it can use the vendor APIs; "
+                     "the admin API needs the token above")
+    else:
+        lines.append(f"  admin              {server.url}/__mock__/")
     lines.append(f"  data               {s.db if s.db else 'in memory'}")
     lines.append(f"  serving            {s.threads} worker threads, request timeout {s.request_timeout:g} s")
     latency = s.latency_ms

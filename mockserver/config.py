@@ -60,6 +60,8 @@ class Settings:
     request_timeout: float = 30.0  # seconds for a request to arrive whole from its first byte, else 408
     keepalive_timeout: float = 30.0  # seconds an idle kept-alive connection stays open
     shutdown_timeout: float = 10.0  # seconds a stopping server waits for the requests it has received
+    allowed_hosts: tuple[str, ...] = ()  # more Host names the admin API answers (--allowed-host)
+    admin_token: str | None = None  # Bearer token of the admin API; needed (generated if None) beyond loopback
 
     def __post_init__(self) -> None:
         if isinstance(self.torrent_plugin_keys, Mapping):  # frozen and hashable: keep the pairs, not the dict

@@ -45,10 +45,10 @@ class _Mock:
         from .server import MockServer
 
         self.server = MockServer(settings)
-        self.settings = settings
+        self.settings = settings  # as asked for (the pool finds the mock by it); the server's may add a token
         self.state = self.server.state
-        self.transport = AppTransport(self.server.app)
-        self.admin = MockHandle("", self.transport, settings)  # in process: URLs relative to the app
+        self.transport = AppTransport(self.server.app, token=self.server.settings.admin_token)
+        self.admin = MockHandle("", self.transport, self.server.settings)  # in process: URLs relative to the app
         self._live: MockHandle | None = None
 
     def live(self) -> MockHandle:
@@ -56,7 +56,7 @@ class _Mock:
             from .admin_client import MockHandle
 
             self.server.start()
-            self._live = MockHandle(self.server.url, self.transport, self.settings)
+            self._live = MockHandle(self.server.url, self.transport, self.server.settings)
         return self._live
 
     def reset(self, records: Records | None) -> None:

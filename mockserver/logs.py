@@ -2,8 +2,8 @@
 
 Text is coloured (the status of an access line) only when the stream is a terminal, so a log redirected to a
 file or collected by CI holds no escape codes. JSON is one object per line: ``time``, ``level``, ``logger``,
-``message``, and for an access line ``client``, ``method``, ``path``, ``query``, ``protocol``, ``status``,
-``duration_ms``.
+``message``, and for an access line ``client``, ``method``, ``path``, ``query``, ``protocol``, ``status`` (a
+number, or ``"dropped"`` when a fault rule dropped the connection), ``duration_ms``.
 """
 from __future__ import annotations
 
@@ -76,7 +76,8 @@ def _is_terminal(stream: TextIO) -> bool:
         return False
 
 
-def access(client: str, method: str, path: str, query: str, protocol: str, status: int, duration_ms: float) -> None:
+def access(client: str, method: str, path: str, query: str, protocol: str, status: int | str,
+           duration_ms: float) -> None:
     """One access log line (a no-op unless a handler takes INFO from ``mockserver.access``)."""
     logger = logging.getLogger(ACCESS)
     if logger.isEnabledFor(logging.INFO):

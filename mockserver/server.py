@@ -25,6 +25,7 @@ from waitress.task import ThreadedTaskDispatcher, WSGITask
 from waitress.utilities import Error
 
 from . import logs
+from .admin_guard import needs_token, new_token
 from .app import DROPPED, SOCKET, create_app, state_of
 from .config import Settings
 from .errors import MockServerError
@@ -46,7 +47,8 @@ class RequestTimeout(Error):
 
 
 class _Task(WSGITask):
-    """Puts the connection's socket in the environ (for the drop fault) and writes the access log line."""
+    """Puts the connection's socket in the environ (for the drop fault), keeps a connection open after a 204 or
+    304, and writes the access log line."""
 
     def get_environment(self):
         environ = super().get_environment()
@@ -79,9 +81,10 @@ class _Task(WSGITask):
         finally:
             if self.channel.server.mock_access_log:
                 environ = self.environ or {}
+                status = "dropped" if environ.get(DROPPED) else int(self.status.split(" ", 1)[0])
                 logs.access(self.channel.addr[0] if self.channel.addr else "-", environ.get("REQUEST_METHOD", "-"),
                             environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""), f"HTTP/{self.version}",
-                            int(self.status.split(" ", 1)[0]), (time.perf_counter() - started) * 1000)
+                            status, (time.perf_counter() - started) * 1000)
 
 
 class _Channel(HTTPChannel):
@@ -115,12 +118,15 @@ class _Server(TcpWSGIServer):
 
     def maintenance(self, now):
         """Every tick of the event loop's clock: time out requests that are late and connections left idle."""
-        started_before = time.monotonic() - self.request_timeout
+        clock = time.monotonic()
         idle_since = now - self.keepalive_timeout
         for channel in list(self.active_channels.values()):
-            if channel.request is not None and channel.request_started < started_before:
-                _answer_timeout(channel, self.request_timeout)
-            elif not channel.requests and channel.request is None and channel.last_activity < idle_since:
+            if channel.requests:  # the mock is answering on this connection, so a client sending more is not late
+                channel.request_started = clock
+            elif channel.request is not None:
+                if channel.request_started < clock - self.request_timeout:
+                    _answer_timeout(channel, self.request_timeout)
+            elif channel.last_activity < idle_since:
                 channel.will_close = True
 
     def idle(self) -> bool:
@@ -141,7 +147,7 @@ def _answer_timeout(channel: _Channel, seconds: float) -> None:
             channel.server.add_task(channel)
 
 
-def _quiet_drops(app):
+def _served_app(app):
     """A dropped connection ends in ConnectionAbortedError (see app.py); waitress treats ClientDisconnected as
     a client that went away (logged at info level, connection closed). Hop-by-hop headers a fault rule adds
     are not the app's to send (PEP 3333): ``Connection: close`` closes after the answer, the rest are left out."""
@@ -168,7 +174,10 @@ class MockServer:
     """``with MockServer(Settings(port=0)) as mock: requests.get(mock.url + "/__mock__/health")``"""
 
     def __init__(self, settings: Settings | None = None, access_log: bool = False):
-        self.settings = settings or Settings(port=0)
+        settings = settings or Settings(port=0)
+        if settings.admin and settings.admin_token is None and needs_token(settings.host):
+            settings = settings.with_(admin_token=new_token())  # printed in the banner; the handle sends it
+        self.settings = settings
         self.access_log = access_log
         self.app = create_app(self.settings)
         self.state = state_of(self.app)
@@ -185,7 +194,7 @@ class MockServer:
         # Set after parsing: waitress reads these as whole seconds, the tests use fractions.
         tick = max(0.01, min(1.0, s.request_timeout / 4, s.keepalive_timeout / 4))
         adj.cleanup_interval = adj.asyncore_loop_timeout = tick
-        server = _Server(_quiet_drops(self.app), map={}, _sock=listening, dispatcher=_Dispatcher(f"mockserver:{port}"),
+        server = _Server(_served_app(self.app), map={}, _sock=listening, dispatcher=_Dispatcher(f"mockserver:{port}"),
                          adj=adj, bind_socket=False, sockinfo=(listening.family, listening.type, 0,
                                                                listening.getsockname()))
         server.task_dispatcher.set_thread_count(s.threads)

@@ -53,6 +53,11 @@ def test_serving_options_fill_the_settings():
         3, 2.5, 4.0, 0.0)
 
 
+def test_admin_safety_options_fill_the_settings():
+    settings = serve_settings(parse("--allowed-host", "mock", "--allowed-host", "mock.ci", "--admin-token", "t0k"))
+    assert (settings.allowed_hosts, settings.admin_token) == (("mock", "mock.ci"), "t0k")
+
+
 def test_plugin_keys_given_as_a_dict_are_kept_as_pairs_and_settings_stay_hashable():
     settings = Settings(torrent_plugin_keys={"7": "k"})
     assert settings.torrent_plugin_keys == (("7", "k"),) and settings == Settings(torrent_plugin_keys=(("7", "k"),))

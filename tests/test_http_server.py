@@ -270,3 +270,24 @@ def test_sigterm_lets_a_request_in_flight_finish_then_exits_0(tmp_path):
             proc.communicate()
     assert status == 200 and b'"method": "GET"' in body
     assert proc.returncode == 0, err
+
+
+def test_a_fault_rule_asking_for_connection_close_closes_after_its_answer(server, conn):
+    server.state.faults.add({"path": ITEMS, "status": 503, "headers": {"Connection": "close"}, "times": 1})
+    conn.send(get(ITEMS))
+    status, headers, _ = conn.response()
+    assert status == 503 and headers["connection"] == "close"
+    assert conn.closed_by_server()
+    server.reset()
+
+
+def test_a_pipelined_request_is_not_late_while_the_mock_answers_the_one_before(short_timeouts):
+    short_timeouts.state.faults.add({"path": ITEMS, "delay_ms": 1000, "times": 1})  # twice the request timeout
+    conn = Connection(short_timeouts.port)
+    second = post(ECHO, b"second")
+    conn.send(get(ITEMS), second[:20])
+    assert conn.response()[0] == 200
+    conn.send(second[20:])
+    status, _, body = conn.response()
+    conn.close()
+    assert status == 200 and b"second" in body
