@@ -46,3 +46,15 @@ def test_an_engine_module_importing_a_dialect_breaks_the_layers(copy, tmp_path):
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Layers: products -> dialects -> engine" in result.stdout
     assert "mockserver.engine.upward -> mockserver.dialects.tastypie" in result.stdout
+
+
+@pytest.mark.parametrize("package", ["dialects.drf", "dialects.tastypie", "engine", "hub", "torrent"])
+def test_sans_io_only_the_dialects_adapters_import_flask_or_werkzeug(copy, tmp_path, package):
+    planted = tmp_path / "planted"
+    shutil.copytree(copy, planted)
+    (planted / "mockserver" / Path(*package.split(".")) / "planted.py").write_text(
+        '"""A planted violation: only the adapter may see WSGI."""\nfrom werkzeug.datastructures import MultiDict\n')
+    result = lint_imports(planted)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Sans-IO: no Flask or werkzeug" in result.stdout
+    assert f"mockserver.{package}.planted -> werkzeug (l.2)" in result.stdout

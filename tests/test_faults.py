@@ -77,7 +77,7 @@ def test_a7_torrent_errors_use_the_tastypie_envelope(status, content_type, body)
 @pytest.mark.parametrize("status, body", [
     (400, b'{"detail":"Bad Request."}'),
     (403, b'{"detail":"Forbidden."}'),
-    (404, b'{"detail":"Not Found."}'),
+    (404, b'{"detail":"Not found."}'),  # DRF's NotFound
     (500, b'{"detail":"Internal Server Error."}'),
     (503, b'{"detail":"Service Unavailable."}'),
 ])

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from mockserver.config import Settings
-from mockserver.dialects.drf.http import QueryDict
+from mockserver.dialects.drf.request import Query
 from mockserver.errors import ApiError
 from mockserver.hub import HubCall, HubList, HubReply
 from mockserver.hub.binding import HUB
@@ -43,7 +43,7 @@ class Hub:
              key: dict | None = None, **params: Any) -> HubReply | HubList:
         pk = params.pop("pk", None)
         path_params = {} if pk is None else {"id": str(pk)}
-        query = QueryDict([(k, v) for k, vs in params.items() for v in (vs if isinstance(vs, list) else [vs])])
+        query = Query([(k, v) for k, vs in params.items() for v in (vs if isinstance(vs, list) else [vs])])
         return HANDLERS[op](HubCall(op, method, path_params, query, body, user or ADMIN, BASE, self.state, key))
 
     def body(self, op: str, **kwargs: Any) -> Any:

@@ -1,47 +1,23 @@
-"""The Hub binding: one request through the pipeline, in DRF's order (H23).
+"""A DRF API's binding (ApiBinding): WSGI in and out, seeds, admin records and fault-injection errors.
 
-route (H1–H3) → body size (H44) → negotiation (H5) → authentication (H22) → permission (H25) → method
-(H27–H30) → object lookup (H64, H66) → body parsing (H39–H42) → the operation: a domain module's handler,
-the dialect's own, or the generic CRUD path.
+The only module of the dialect that imports Flask or werkzeug: it reads the request into a plain
+:class:`~.request.Request` (the body up to the size limit), hands it to the :class:`~.pipeline.Pipeline` and
+writes the plain :class:`~.request.Reply` back. A product (the Hub) binds itself with ``DrfApi(state, product)``.
 """
 from __future__ import annotations
 
-import copy
-from http import HTTPStatus
 from typing import Any
 
-from flask import Request, Response
+from flask import Request as WsgiRequest
+from flask import Response
 
-from ...errors import ApiError, MockServerError
-from . import auth
-from .access import check_permission, lookup, options_body
 from .call import Call
-from .http import (
-    QueryDict,
-    empty_response,
-    error_response,
-    json_response,
-    negotiate,
-    not_found_page,
-    parse_json,
-    read_limited,
-    redirect_slash,
-    require_object,
-)
-from .lists import paginate
+from .http import fault_reply
+from .pipeline import PREFIX, Pipeline
 from .product import Product
 from .records import convert_seeds, insert_records, stored_records
-from .render import order_like
+from .request import Query, Reply, Request
 from .results import OperationList, OperationReply
-from .spec import load_spec
-from .views import create, destroy, list_view, retrieve, singleton_view, update
-from .world import World
-from .writes import clean_body
-
-PREFIX = "/api"
-PAGE_KEYS = ("count", "next", "previous", "results")
-NOT_PROVIDED = {"detail": "Authentication credentials were not provided."}
-WWW_AUTHENTICATE = {"WWW-Authenticate": 'Bearer realm="api"'}
 
 
 class DrfApi:
@@ -51,17 +27,14 @@ class DrfApi:
     def __init__(self, state, product: Product):
         self.state = state
         self.product = product
-        self.spec = load_spec()
-        self.domain = product.domain_handlers
-        if product.authenticator is None:
-            raise MockServerError(f"the {product.name} product registers no authenticator")
-        self.authenticator = product.authenticator
-        unserved = [op.op_id for op in self.spec.operations.values() if not self._served(op)]
-        if unserved:
-            raise MockServerError(f"the Hub contract's operations {', '.join(sorted(unserved))} have no handler: "
-                                  "register one (mockserver.hub) for each")
+        self.pipeline = Pipeline(state, product)
+        self.spec = self.pipeline.spec
+        self.authenticator = self.pipeline.authenticator
 
     # -- ApiBinding ----------------------------------------------------------------------------------------------
+
+    def handle(self, request: WsgiRequest) -> Response:
+        return _response(self.pipeline.handle(self._request(request)))
 
     def seed_tables(self, seeds: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
         # Seeded users carry no password: the product checks them against Settings.hub_users (D17).
@@ -70,7 +43,7 @@ class DrfApi:
         return tables
 
     def error_response(self, status: int, body: Any = None) -> Response:
-        return json_response(body if body is not None else {"detail": _reason(status)}, status)
+        return _response(fault_reply(status, body))
 
     def reset(self) -> None:
         self.authenticator.reset(self.state)
@@ -83,117 +56,37 @@ class DrfApi:
 
     def authenticate(self, headers: Any) -> Any:
         """The caller's Principal, None without credentials; 401 for bad ones."""
-        return auth.authenticate(headers, self.state, self.authenticator)
-
-    def _served(self, op) -> bool:
-        """Whether real code answers the operation: a registered handler, or the generic CRUD path for the
-        list, detail and singleton routes of the resources the dialect stores."""
-        if op.op_id in self.domain or op.op_id in self.product.handlers:
-            return True
-        route = self.spec.match(op.path)[0] if self.spec.match(op.path) else None
-        return (route is not None and route.kind != "action"
-                and not (route.resource in self.product.simulated and op.method in ("POST", "PATCH")))
-
-    # -- the pipeline ---------------------------------------------------------------------------------------------
-
-    def handle(self, request: Request) -> Response:
-        rest = request.path[len(PREFIX):]
-        matched = self.spec.match(rest)
-        if matched is None:
-            if not rest.endswith("/") and self.spec.match(rest + "/") is not None:
-                return redirect_slash(request.path, request.query_string)
-            return not_found_page()
-        route, params = matched
-        try:
-            response = self._serve(request, route, params)
-        except ApiError as exc:
-            response = error_response(exc)
-        response.headers["Allow"] = route.allow
-        response.headers["Vary"] = "Accept"
-        return response
-
-    def _serve(self, request: Request, route, params: dict[str, str]) -> Response:
-        raw = read_limited(request, self.state.settings.max_body_bytes)
-        args = QueryDict(request.args)
-        negotiate(request.headers.get("Accept"), args.get("format"))
-        method = request.method.upper()
-        public = all(op.public for op in route.operations.values())
-        principal = None if public else self.authenticate(request.headers)
-        if not public and principal is None:
-            raise ApiError(401, NOT_PROVIDED, headers=dict(WWW_AUTHENTICATE))
-        user = getattr(principal, "user", None)
-        check_permission(self.spec, route, method, user)
-        world = World(self.state, request.host_url.rstrip("/") + PREFIX, self.product)
-        if method == "OPTIONS":
-            return json_response(options_body(world, route, user))
-        op = route.operations.get("GET" if method == "HEAD" else method)
-        if op is None:
-            raise ApiError(405, {"detail": f'Method "{request.method}" not allowed.'})
-        query = request.query_string.decode("latin-1")
-        call = Call(world, route, op, params, args, request.url_root.rstrip("/") + request.path
-                    + ("?" + query if query else ""), user, getattr(principal, "client_key", None))
-        return self._reply(call, self.operate(call, raw, request.headers.get("Content-Type")))
+        return self.pipeline.authenticate(headers)
 
     def operate(self, call: Call, raw: bytes, content_type: str | None) -> OperationReply | OperationList:
-        """The routed, authenticated call from there on: object lookup (H64, H66), body parsing (H39–H42) and
-        validation, the operation."""
-        op = call.op
-        handler = self.domain.get(op.op_id) or self.product.handlers.get(op.op_id)
-        lookup(call, own=op.op_id not in self.domain)
-        if op.request is not None:
-            call.body = parse_json(raw, content_type)
-        if op.op_id in self.domain:
-            if op.request is not None and not op.public:  # the token endpoints check bodies in their own order
-                body = require_object(call.body)
-                # The handler reads what validation made of each field (trimmed, typed: "false" is False).
-                call.body = {**body, **clean_body(call.world, call.resource, op.request, body)}
-            return self.domain[op.op_id](call.operation_call())
-        return (handler or _generic(call))(call)
+        """Everything after authentication, for a routed call (see :meth:`.pipeline.Pipeline.operate`)."""
+        return self.pipeline.operate(call, raw, content_type)
 
-    def _reply(self, call: Call, reply: OperationReply | OperationList) -> Response:
-        if isinstance(reply, OperationList):
-            if _shape(call) == "arr":
-                return json_response(_ordered(call, list(reply.items)))
-            body = paginate(reply.items, call.query, call.url, _extras(call, reply.extra))
-            return json_response(_ordered(call, body))
-        if reply.body is None:
-            return empty_response(reply.status, reply.headers)
-        if isinstance(reply.body, (str, bytes)) and "Content-Type" in reply.headers:  # a download (CSV)
-            response = Response(reply.body, reply.status)
-            response.headers.update(reply.headers)
-            return response
-        return json_response(_ordered(call, reply.body), reply.status, reply.headers)
+    # -- edges ---------------------------------------------------------------------------------------------------
+
+    def _request(self, request: WsgiRequest) -> Request:
+        """The request as plain data. A body announced or sent over the limit is not kept (the pipeline answers
+        413 once the route is known: H44)."""
+        limit = self.state.settings.max_body_bytes
+        too_large = request.content_length is not None and request.content_length > limit
+        body = b"" if too_large else request.stream.read(limit + 1)
+        headers: dict[str, str] = {}
+        for name, value in request.headers.items():
+            headers.setdefault(name.lower(), value)
+        return Request(
+            method=request.method,
+            path=request.path,
+            query=Query(request.args.items(multi=True)),  # werkzeug's decoding (bad escapes stay escaped)
+            query_string=request.query_string.decode("latin-1"),
+            headers=headers,
+            body=b"" if len(body) > limit else body,
+            body_too_large=too_large or len(body) > limit,
+            origin=f"{request.scheme}://{request.host}",
+        )
 
 
-def _generic(call: Call):
-    """The CRUD view for this route and method (``DrfApi._served`` checked at start that there is one)."""
-    if call.route.kind == "list":
-        if call.resource_spec.get("list_shape") == "obj":
-            return singleton_view
-        return create if call.op.method == "POST" else list_view
-    return {"GET": retrieve, "PATCH": update, "DELETE": destroy}[call.op.method]
-
-
-def _shape(call: Call) -> str:
-    response = call.world.spec.resolve(call.op.response or {})
-    return "arr" if response.get("type") == "array" or "anyOf" in response else "env"
-
-
-def _extras(call: Call, extra: dict[str, Any]) -> dict[str, Any]:
-    """Envelope keys beyond the page that the contract requires (``stats`` of jobs/), from the example."""
-    response = call.world.spec.resolve(call.op.response or {})
-    envelope = next((o for o in response.get("oneOf", []) if o.get("type") == "object"), {})
-    missing = [k for k in envelope.get("required", []) if k not in PAGE_KEYS and k not in extra]
-    example = call.op.example if isinstance(call.op.example, dict) else {}
-    return {**extra, **{k: copy.deepcopy(example.get(k, {})) for k in missing}}
-
-
-def _ordered(call: Call, body: Any) -> Any:
-    return order_like(body, call.op.example) if call.op.example is not None else body
-
-
-def _reason(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase + "."
-    except ValueError:
-        return "Error."
+def _response(reply: Reply) -> Response:
+    response = Response(reply.body, reply.status, headers=reply.headers)
+    if not any(name.lower() == "content-type" for name in reply.headers):
+        del response.headers["Content-Type"]  # Django sends no type with an empty 204/301
+    return response

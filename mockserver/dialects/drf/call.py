@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .http import QueryDict
 from .product import Hooks
 from .render import Renderer
+from .request import Query
 from .results import OperationCall
 from .spec import Operation, Route
 from .world import Row, World
@@ -18,7 +18,7 @@ class Call:
     route: Route
     op: Operation
     path_params: dict[str, str]
-    query: QueryDict
+    query: Query
     url: str  # the absolute request URL, for pagination links
     user: Row | None
     client_key: Row | None

@@ -6,14 +6,13 @@ from __future__ import annotations
 import codecs
 import json
 import math
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 
-from flask import Request, Response
-from werkzeug.datastructures import MultiDict
-
 from ...errors import ApiError
 from .fields import SURROGATE
+from .request import Reply
 
 JSON = "application/json"
 NOT_FOUND_PAGE = """<!doctype html>
@@ -26,6 +25,8 @@ NOT_FOUND_PAGE = """<!doctype html>
 </body>
 </html>
 """
+# DRF's own default details where they differ from the status phrase (NotFound: "Not found.").
+DEFAULT_DETAIL = {404: "Not found."}
 # DRF's two renderers by ``format``: JSON, and the browsable API, which the mock answers as JSON (H5).
 RENDERERS = (("json", JSON), ("api", "text/html"))
 # Deeper bodies would exhaust the stack of the views that copy and render them (H59): Python's json refuses
@@ -43,38 +44,48 @@ def dumps(data: Any) -> bytes:
         return SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode("utf-8")
 
 
-def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    response = Response(dumps(data), status, content_type=JSON)
-    response.headers.update(headers or {})
-    return response
+def json_reply(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Reply:
+    return Reply(status, {"Content-Type": JSON, **(headers or {})}, dumps(data))
 
 
-def empty_response(status: int, headers: dict[str, str] | None = None) -> Response:
-    response = Response(b"", status)
-    del response.headers["Content-Type"]  # Django sends no type with an empty 204/301
-    response.headers.update(headers or {})
-    return response
+def empty_reply(status: int, headers: dict[str, str] | None = None) -> Reply:
+    """Django sends no type with an empty 204/301."""
+    return Reply(status, dict(headers or {}))
 
 
-def error_response(error: ApiError) -> Response:
+def error_reply(error: ApiError) -> Reply:
     if error.body is None:
-        return empty_response(error.status, error.headers)
+        return empty_reply(error.status, error.headers)
     if error.content_type != JSON:
-        response = Response(error.body, error.status, content_type=error.content_type)
-        response.headers.update(error.headers)
-        return response
-    return json_response(error.body, error.status, error.headers)
+        body = error.body.encode("utf-8") if isinstance(error.body, str) else error.body
+        return Reply(error.status, {"Content-Type": error.content_type, **error.headers}, body)
+    return json_reply(error.body, error.status, error.headers)
 
 
-def not_found_page() -> Response:
-    return Response(NOT_FOUND_PAGE, 404, content_type="text/html; charset=utf-8")
+def fault_reply(status: int, body: Any = None) -> Reply:
+    """A fault rule's answer: its body, else DRF's ``{"detail": ...}`` for the status (APIException's
+    default detail where DRF has one for it, else the status phrase)."""
+    return json_reply(body if body is not None else {"detail": _reason(status)}, status)
 
 
-def redirect_slash(path: str, query: bytes) -> Response:
+def _reason(status: int) -> str:
+    if status in DEFAULT_DETAIL:
+        return DEFAULT_DETAIL[status]
+    try:
+        return HTTPStatus(status).phrase + "."
+    except ValueError:
+        return "Error."
+
+
+def not_found_page() -> Reply:
+    return Reply(404, {"Content-Type": "text/html; charset=utf-8"}, NOT_FOUND_PAGE.encode("utf-8"))
+
+
+def redirect_slash(path: str, query_string: str) -> Reply:
     """Django's APPEND_SLASH: 301 to the slashed path (escaped as escape_uri_path does), a relative reference, the
     query kept (H2)."""
-    location = quote(path, safe="/:@&+$,-_.!~*'()") + "/" + ("?" + query.decode("latin-1") if query else "")
-    return empty_response(301, {"Location": location})
+    location = quote(path, safe="/:@&+$,-_.!~*'()") + "/" + ("?" + query_string if query_string else "")
+    return empty_reply(301, {"Location": location})
 
 
 def media_matches(concrete: str, wanted: str) -> bool:
@@ -88,20 +99,6 @@ def _media(text: str) -> tuple[str, str]:
     return main, sub
 
 
-class QueryDict(MultiDict):
-    """Django's QueryDict: the single value of a repeated parameter is the last one sent (``?page=1&page=2`` is
-    page 2); ``getlist`` and ``items(multi=True)`` still see every value."""
-
-    def __getitem__(self, key):
-        values = dict.get(self, key)
-        if not values:
-            raise KeyError(key)
-        return values[-1]
-
-    def items(self, multi: bool = False):
-        return super().items(multi=True) if multi else ((key, values[-1]) for key, values in dict.items(self))
-
-
 def negotiate(accept: str | None, format_param: str | None) -> None:
     """Raise 404/406 as DRF's DefaultContentNegotiation: ``format`` (when not empty) keeps the renderers of that
     format, then a media range of ``Accept`` (absent: ``*/*``) must match one of them (H5)."""
@@ -113,17 +110,7 @@ def negotiate(accept: str | None, format_param: str | None) -> None:
         raise ApiError(406, {"detail": "Could not satisfy the request Accept header."})
 
 
-def read_limited(request: Request, limit: int) -> bytes:
-    """The raw body, or 413 when it is over ``limit`` bytes (announced or actually sent)."""
-    if request.content_length is not None and request.content_length > limit:
-        raise _too_large(limit)
-    data = request.stream.read(limit + 1)
-    if len(data) > limit:
-        raise _too_large(limit)
-    return data
-
-
-def _too_large(limit: int) -> ApiError:
+def too_large(limit: int) -> ApiError:
     return ApiError(413, {"detail": f"Request body too large: the limit is {limit} bytes."})
 
 

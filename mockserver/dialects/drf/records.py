@@ -15,12 +15,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from werkzeug.datastructures import MultiDict
-
 from ...errors import ApiError
 from .call import Call
 from .relations import Ref, references
 from .render import Renderer
+from .request import Query
 from .spec import load_spec, table
 from .views import create
 from .world import World
@@ -135,7 +134,7 @@ def insert_records(binding: DrfApi, name: str, objects: list[dict[str, Any]]) ->
             elif key in binding.product.simulated:  # a job or a search: the simulation makes (and numbers) the row
                 if "id" in obj:
                     raise ApiError(400, {"id": [f"{spec.get('model')} ids are the simulation's: leave id out."]})
-                call = Call(world, route, post, {}, MultiDict(), world.base_url + route.path, None, None, body=obj)
+                call = Call(world, route, post, {}, Query(), world.base_url + route.path, None, None, body=obj)
                 cleaned = {**obj, **clean_body(world, key, post.request, obj)}
                 handler = binding.product.domain_handlers[post.op_id]
                 out.append(handler(replace(call.operation_call(), body=cleaned)).body)
@@ -145,7 +144,7 @@ def insert_records(binding: DrfApi, name: str, objects: list[dict[str, Any]]) ->
 
 
 def _create(world: World, route, post, key: str, spec: dict[str, Any], obj: dict[str, Any]) -> dict[str, Any]:
-    call = Call(world, route, post, {}, MultiDict(), world.base_url + route.path, None, None, body=obj)
+    call = Call(world, route, post, {}, Query(), world.base_url + route.path, None, None, body=obj)
     if spec.get("parent"):
         call.parent = world.get(spec["parent"]["resource"], obj.get(world.parent_field(key)))
         if call.parent is None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ...state import MockState
-    from .http import QueryDict
+    from .request import Query
 
 
 @dataclass
@@ -18,7 +18,7 @@ class OperationCall:
     operation_id: str
     method: str
     path_params: dict[str, str]
-    query: QueryDict  # a plain dict of lists, read as Django's QueryDict: .get() (the last value), .getlist()
+    query: Query  # the parameters in plain pairs, read as Django's QueryDict: .get() (the last value), .getlist()
     body: Any  # parsed JSON body (its fields as validation made them), or None
     user: dict[str, Any] | None  # the authenticated user's stored row; None for the public operations
     base_url: str  # scheme + host + "/api", for absolute links
