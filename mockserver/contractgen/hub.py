@@ -49,7 +49,9 @@ under ``/api/`` without slashes at the ends (``sites``, ``auth/clientkeys``,
       }                                  # of ids holds the value), "any_icontains" (a substring of any of
     }                                    # the comma-separated fields, ignoring case)
 
-Every operation also carries ``x-resource`` (its resource key).
+Every operation also carries ``x-resource`` (its resource key). A request schema whose fields name other
+resources without being a resource's stored fields (``FileWorkflowRequest``) carries ``x-references``, in the
+shape of ``references`` above (from hub_relations REQUEST_REFERENCES).
 """
 from __future__ import annotations
 
@@ -61,6 +63,7 @@ from . import hub_ops as ops_
 from . import hub_spec as spec
 from .hub_examples import EXAMPLES
 from .hub_parse import Operation, parse_reference
+from .hub_relations import request_references
 from .hub_resources import Resource, group, rename, x_resources
 from .hub_schema import REF, Registry, at, list_shape, object_schema, ref, rename_refs, replace_at
 
@@ -420,6 +423,7 @@ def build(source_dir: Path) -> tuple[dict, list[Drift]]:
     for where, says, rule, status, body, item_name in builder.pending:
         drifts.append(Drift("hub", where, says, f"{rule}: {status} {_shape_text(body, item_name, names)}"))
     rename(document["x-resources"], names)
+    request_references(document["components"]["schemas"], set(resources))
     return document, drifts
 
 

@@ -57,6 +57,16 @@ REFERENCES: dict[str, dict[str, dict[str, object]]] = {
     },
 }
 
+# References in request bodies that are no stored resource's fields (H56, 4.4): the workflow request of
+# ``POST file/workflow/`` and ``POST jobs/`` names its site, workflow and queue (a queue of that site) by name.
+# The contract puts them on the request schema (``x-references``), so the dialect's one validation resolves
+# them with the relation messages; a job row keeps its own copies of the names (H65), no reference.
+REQUEST_REFERENCES: dict[str, dict[str, dict[str, object]]] = {
+    "FileWorkflowRequest": {
+        "site": SITE_BY_NAME, "workflow": ref("workflows", "name"), "queue": ref("queues", "name", scope="site"),
+    },
+}
+
 # Deleting a row of the key deletes the rows that point at it through these fields (H65, H67). The sites'
 # settings go too, but they are a stored table, no resource (dialects/drf/models.py STORED_CASCADES).
 CASCADES: dict[str, list[tuple[str, str]]] = {
@@ -79,3 +89,13 @@ def relations(key: str, resources: set[str]) -> dict[str, object]:
         if REFERENCES.get(child, {}).get(field, {}).get("resource") != key:
             raise ValueError(f"{key}: cascades to {child}.{field}, which is no reference to it")
     return {"references": references, "cascade": cascade}
+
+
+def request_references(schemas: dict[str, dict], resources: set[str]) -> None:
+    """Put :data:`REQUEST_REFERENCES` on their component schemas; each names a property and a resource."""
+    for name, refs in REQUEST_REFERENCES.items():
+        properties = schemas[name]["properties"]
+        for path, entry in refs.items():
+            if path not in properties or entry["resource"] not in resources:
+                raise ValueError(f"{name}: reference {path} to {entry['resource']} names no property or resource")
+        schemas[name]["x-references"] = {path: dict(entry) for path, entry in refs.items()}

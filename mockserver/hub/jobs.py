@@ -16,64 +16,39 @@ DISCOVERIES = ("recursive", "snapdiff", None)
 DEFAULT_RULES = [{"type": "all", "state": "all", "action": [{"name": "dynamo.tasks.migrate"}]}]
 
 
-def by_name(state: Any, resource: str, field: str, body: dict, errors: dict) -> Row | None:
-    """H56: a required reference written by name; records the field's error and → None when it does not resolve."""
-    value = body.get(field)
-    if value is None:
-        errors[field] = ["This field may not be null." if field in body else "This field is required."]
-        return None
-    if isinstance(value, (dict, list)):
-        errors[field] = ["Invalid value."]
-        return None
-    text = str(value).strip()
-    if not text:
-        errors[field] = ["This field may not be blank."]
-        return None
-    found = ref(state, resource, text)
-    if found is None:
-        errors[field] = [f"Object with name={text} does not exist."]
-    return found
-
-
 def site_queue(state: Any, site: Row, name: str) -> Row | None:
     return next((q for q in rows(state, "queues") if q.get("name") == name
                  and (ref(state, "sites", q.get("site")) or {}).get("id") == site["id"]), None)
 
 
 def workflow_request(call: HubCall) -> dict[str, Any]:
-    """The body of H74, validated (all field errors at once, H58) and resolved to stored rows."""
-    body = call.body if isinstance(call.body, dict) else {}
-    errors: dict[str, list] = {}
-    site = by_name(call.state, "sites", "site", body, errors)
-    workflow = by_name(call.state, "workflows", "workflow", body, errors)
-    if workflow is not None and workflow.get("enabled") is False:
+    """The body of H74 as the dialect validated it against the contract (types, required fields, choices; the
+    site, workflow and queue resolved to their rows' ids with H56's messages), resolved to stored rows, with
+    the rules only the product knows: a workflow that may run, paths as strings or objects with one, the
+    default queue (all their errors at once, H58)."""
+    body = call.body
+    errors: dict[str, Any] = {}
+    site, workflow = ref(call.state, "sites", body["site"]), ref(call.state, "workflows", body["workflow"])
+    if workflow.get("enabled") is False:
         errors["workflow"] = ["Workflow is disabled."]
-    elif workflow is not None and workflow.get("schedule_only"):
+    elif workflow.get("schedule_only"):
         errors["workflow"] = ["Workflow can only run inside a schedule."]
     paths = body.get("paths")
     paths = [] if paths is None else paths  # H46: null for this optional list is accepted, as no paths
-    if not isinstance(paths, list):
-        errors["paths"] = [f'Expected a list of items but got type "{type(paths).__name__}".']
-    else:
-        bad = {str(i): ["Not a valid string."] for i, p in enumerate(paths)
-               if not isinstance(p, str) and not (isinstance(p, dict) and isinstance(p.get("path"), str))}
-        if bad:
-            errors["paths"] = bad
-    discovery = body["discovery"] if "discovery" in body else (workflow or {}).get("discovery")
-    if discovery not in DISCOVERIES:
+    bad = {str(i): ["Not a valid string."] for i, p in enumerate(paths)
+           if not isinstance(p, str) and not (isinstance(p, dict) and isinstance(p.get("path"), str))}
+    if bad:
+        errors["paths"] = bad
+    discovery = body["discovery"] if "discovery" in body else workflow.get("discovery")
+    if discovery not in DISCOVERIES:  # the workflow's own (the body's is a choice the dialect checked)
         errors["discovery"] = [f'"{discovery}" is not a valid choice.']
-    queue = None
-    if site is not None:
-        if body.get("queue") is not None:
-            queue = by_name(call.state, "queues", "queue", body, errors)
-            queue = queue and site_queue(call.state, site, queue["name"])
-            if queue is None and "queue" not in errors:
-                errors["queue"] = [f"Object with name={str(body['queue']).strip()} does not exist."]
-        else:
-            preferred = ref_name(call.state, "queues", (workflow or {}).get("preferred_queue"))
-            queue = (preferred and site_queue(call.state, site, preferred)) or site_queue(call.state, site, "default")
-            if queue is None:
-                errors["queue"] = ["Object with name=default does not exist."]
+    if body.get("queue") is not None:
+        queue = ref(call.state, "queues", body["queue"])
+    else:
+        preferred = ref_name(call.state, "queues", workflow.get("preferred_queue"))
+        queue = (preferred and site_queue(call.state, site, preferred)) or site_queue(call.state, site, "default")
+        if queue is None:
+            errors["queue"] = ["Object with name=default does not exist."]
     if errors:
         raise ApiError(400, errors)
     return {"site": site, "workflow": workflow, "queue": queue, "paths": paths, "discovery": discovery,

@@ -1,28 +1,31 @@
 """Shared by the Hub simulation tests: a MockState with the Hub seed in its stored form, on a frozen clock, and
-a way to call a domain handler as the dialect would (no HTTP). The ``hub`` fixture is in conftest.py.
+a way to call an operation through the dialect's request path after authentication (no HTTP). The ``hub``
+fixture is in conftest.py.
 
 Imported as ``sim_support`` (pytest puts this folder on ``sys.path``); the name is this folder's own, so it cannot
 clash with a module of another test folder.
 """
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from mockserver.config import Settings
+from mockserver.dialects.drf.call import Call
 from mockserver.dialects.drf.request import Query
+from mockserver.dialects.drf.spec import load_spec
+from mockserver.dialects.drf.world import World
 from mockserver.errors import ApiError
-from mockserver.hub import HubCall, HubList, HubReply
-from mockserver.hub.binding import HUB
+from mockserver.hub import HubList, HubReply
 from mockserver.products import bindings
 from mockserver.state import MockState
 
 T0 = datetime(2025, 7, 3, 12, 38, 44, tzinfo=UTC)
 BASE = "http://hub.test/api"
 ADMIN = {"id": 1, "username": "admin", "is_staff": True, "is_superuser": True}
-HANDLERS = HUB.domain_handlers
 
 
 def hub_state(seed: int = 0, **options: Any) -> MockState:
@@ -33,18 +36,26 @@ def hub_state(seed: int = 0, **options: Any) -> MockState:
 
 
 class Hub:
-    """Calls domain handlers by operationId (``pk`` = the path's id, other keywords = query parameters);
+    """Calls operations by operationId through the dialect's request path after authentication
+    (``DrfApi.operate``: object lookup, body parsing and validation, the handler) as ``user`` (default: the
+    admin); ``pk`` = the path's id, other keywords = query parameters (a list: the parameter repeated).
     ``items`` of a HubList come back as a list."""
 
     def __init__(self, state: MockState):
         self.state = state
+        self.binding = state.bindings["hub"]
 
     def call(self, op: str, method: str = "GET", body: Any = None, user: dict | None = None,
              key: dict | None = None, **params: Any) -> HubReply | HubList:
+        operation = load_spec().operations[op]  # it says the method; ``method`` only reads well in the tests
+        route = next(r for r in load_spec().routes if r.path == operation.path)
         pk = params.pop("pk", None)
-        path_params = {} if pk is None else {"id": str(pk)}
-        query = Query([(k, v) for k, vs in params.items() for v in (vs if isinstance(vs, list) else [vs])])
-        return HANDLERS[op](HubCall(op, method, path_params, query, body, user or ADMIN, BASE, self.state, key))
+        path_params = {} if pk is None else {route.lookup_param: str(pk)}
+        query = Query([(k, _text(v)) for k, vs in params.items() for v in (vs if isinstance(vs, list) else [vs])])
+        world = World(self.state, BASE, self.binding.product)
+        call = Call(world, route, operation, path_params, query, BASE + operation.path, user or ADMIN, key)
+        raw = b"" if body is None else json.dumps(body).encode()
+        return self.binding.operate(call, raw, "application/json")
 
     def body(self, op: str, **kwargs: Any) -> Any:
         reply = self.call(op, **kwargs)
@@ -69,6 +80,11 @@ class Hub:
 
     def file(self, path: str, site: str = "site1") -> dict:
         return self.body("file_retrieve", site=site, path=path)
+
+
+def _text(value: Any) -> str:
+    """A query value as a client writes it."""
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
 def assert_valid(path: str, method: str, body: Any, status: str = "200") -> None:

@@ -140,3 +140,44 @@ def test_h92_a_setting_key_sent_as_a_number_is_its_text(client: Client) -> None:
     answer = client.send("PATCH", "settings/", {"values": [{"key": 5, "value": "x"}]})
     assert answer.status_code == 202, answer.data
     assert {"desc": "", "id": 4, "key": "5", "value": "x"} in client.get("settings/").json
+
+
+@pytest.mark.parametrize("path", ["file/workflow/", "jobs/"])
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("site", {"name": "site1"}, "Invalid value."),
+    ("site", ["site1"], "Invalid value."),
+    ("site", 5, "Object with name=5 does not exist."),
+    ("site", True, "Object with name=True does not exist."),
+    ("site", "nosuch", "Object with name=nosuch does not exist."),
+    ("workflow", {"name": "migrate"}, "Invalid value."),
+    ("workflow", 5, "Object with name=5 does not exist."),
+    ("workflow", "nosuch", "Object with name=nosuch does not exist."),
+    ("queue", {"name": "default"}, "Invalid value."),
+    ("queue", [], "Invalid value."),
+    ("queue", 5, "Object with name=5 does not exist."),
+    ("queue", "nosuch", "Object with name=nosuch does not exist."),
+])
+def test_h56_workflow_requests_name_their_references(client: Client, path: str, field: str, value, message: str
+                                                     ) -> None:
+    """H56 over HTTP, H74/H75: the site, workflow and queue of a workflow request are by-name references."""
+    body = {"site": "site1", "workflow": "migrate", "queue": "default", field: value}
+    answer = client.send("POST", path, body)
+    assert (answer.status_code, answer.json) == (400, {field: [message]})
+    assert client.get("jobs/").json["count"] == 0
+
+
+def test_h56_h58_every_reference_error_at_once(client: Client) -> None:
+    answer = client.send("POST", "file/workflow/", {"site": "nosuch", "workflow": {}, "queue": [],
+                                                    "discovery": "all"})
+    assert (answer.status_code, answer.json) == (400, {
+        "discovery": ['"all" is not a valid choice.'], "queue": ["Invalid value."],
+        "site": ["Object with name=nosuch does not exist."], "workflow": ["Invalid value."]})
+
+
+def test_h56_a_queue_of_another_site_does_not_exist_for_this_one(client: Client) -> None:
+    added = client.http.post("/__mock__/records/hub/queues", json=[{"name": "fast", "site": "site2"}])
+    assert added.status_code == 201, added.json
+    answer = client.send("POST", "jobs/", {"site": "site1", "workflow": "migrate", "queue": "fast"})
+    assert (answer.status_code, answer.json) == (400, {"queue": ["Object with name=fast does not exist."]})
+    started = client.send("POST", "jobs/", {"site": "site2", "workflow": "migrate", "queue": "fast"})
+    assert (started.status_code, started.json["queue"], started.json["site"]) == (201, "fast", "site2")

@@ -12,7 +12,7 @@ from functools import cache
 from ...engine.relations import Ref, cascade_of, references_of
 from .spec import load_spec
 
-__all__ = ["Ref", "all_references", "cascades", "references"]
+__all__ = ["Ref", "all_references", "cascades", "references", "request_references"]
 
 
 @cache
@@ -23,6 +23,12 @@ def all_references() -> dict[str, dict[str, Ref]]:
 
 def references(resource: str | None) -> dict[str, Ref]:
     return all_references().get(resource or "", {})
+
+
+def request_references(schema: dict | None) -> dict[str, Ref]:
+    """References a request schema carries itself (``x-references``: fields that name rows of other
+    resources without being stored as such, as a workflow request's site, workflow and queue)."""
+    return references_of({"references": (schema or {}).get("x-references")})
 
 
 @cache

@@ -11,7 +11,7 @@ from ...engine import crud, relations
 from ...engine.fields import INVALID, UNIQUE, FieldError
 from ...errors import ApiError
 from .fields import Checks, Invalid, clean_object
-from .relations import references
+from .relations import references, request_references
 from .world import Row, World
 
 
@@ -29,10 +29,14 @@ def clean_body(world: World, resource: str | None, schema: dict[str, Any] | None
     """Validated, typed fields of a create (``existing`` None) or a partial update; 400 with every error."""
     spec = world.spec.resources.get(resource or "", {})
     create_schema = world.spec.schema(spec.get("write_schema")) or schema or {}
-    refs = references(resource)
+    refs = {**references(resource), **request_references(world.spec.resolve(schema or {}))}
     unique = spec.get("unique", {})
 
     def resolve(path: str, value: Any) -> Any:
+        if refs[path].scope:  # a name, looked up once the sibling it belongs to is known (resolve_scoped)
+            if isinstance(value, (dict, list)):
+                raise Invalid(["Invalid value."])
+            return str(value)
         try:
             return relations.resolve(world, path, refs[path], value)
         except FieldError as exc:
@@ -46,8 +50,8 @@ def clean_body(world: World, resource: str | None, schema: dict[str, Any] | None
                 raise Invalid([message(exc, unique)]) from None
         return value
 
-    checks = Checks(strict=set(create_schema.get("required", [])), is_reference=lambda p: p in refs and not
-                    refs[p].scope, resolve=resolve, after=after)
+    checks = Checks(strict=set(create_schema.get("required", [])), is_reference=lambda p: p in refs,
+                    resolve=resolve, after=after)
     try:
         cleaned = clean_object(world.spec.resolve(schema or {}), body, checks)
         relations.resolve_scoped(world, refs, cleaned, existing)
