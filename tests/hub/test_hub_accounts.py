@@ -1,25 +1,39 @@
-"""Hub account handlers (hub-api.md D4, D7, H11–H17, H100, H101, H104, H26): through the domain seam, then over HTTP."""
+"""Hub account handlers (hub-api.md D4, D7, H11–H17, H100, H101, H104, H26): through the dialect's request path
+after authentication, then over HTTP."""
 from __future__ import annotations
 
+import json
 import re
 
 import jwt
 import pytest
 from hub_support import BEARER, add_key, admin, alice, as_user, assert_401, bearer, deactivate, login, new_key
 
+from mockserver.dialects.drf.call import Call
+from mockserver.dialects.drf.pipeline import Pipeline
+from mockserver.dialects.drf.request import Query
+from mockserver.dialects.drf.world import World
 from mockserver.errors import ApiError
-from mockserver.hub import DOMAIN_HANDLERS, HubCall, HubReply, accounts, authenticator, credentials, tokens
+from mockserver.hub import DOMAIN_HANDLERS, HubReply, accounts, authenticator, credentials, tokens
+from mockserver.hub.binding import HUB
 from mockserver.state import MockState
 
 # Only this module's handlers: the other domain modules are not under test here.
 HANDLERS = {op: handler for op, handler in DOMAIN_HANDLERS.items() if handler.__module__ == accounts.__name__}
 NO_ACCOUNT = {"detail": "No active account found with the given credentials"}
 INVALID = {"detail": "Token is invalid or expired", "code": "token_not_valid"}
+BASE = "http://testserver/api"
 
 
 def call(state: MockState, op: str, body=None, user: dict | None = None) -> HubReply:
-    method = "GET" if op == "auth_token_publickey_retrieve" else "POST"
-    return HANDLERS[op](HubCall(op, method, {}, {}, body, user, "http://testserver/api", state))
+    """The operation through the dialect's request path after authentication (``Pipeline.operate``: body
+    parsing and validation, then this module's handler); ``body`` is sent as JSON (None: ``null``)."""
+    assert op in HANDLERS
+    pipeline = Pipeline(state, HUB)
+    operation = pipeline.spec.operations[op]
+    route = next(r for r in pipeline.spec.routes if r.path == operation.path)
+    call_ = Call(World(state, BASE, HUB), route, operation, {}, Query(), BASE + operation.path, user, None)
+    return pipeline.operate(call_, json.dumps(body).encode(), "application/json")
 
 
 def refusal(state: MockState, op: str, body=None, user: dict | None = None) -> ApiError:
