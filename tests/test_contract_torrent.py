@@ -238,13 +238,32 @@ def test_representation_quirks(document):
 
 def test_filtering_and_ordering(document):
     xr = document["x-resources"]
-    assert xr["PluginResultJob"]["ordering"] is None
-    assert xr["compositedatamanagement"]["ordering"] == ["id", "resultsName", "timeStamp", "diskusage", "expDir",
+    assert xr["PluginResultJob"]["orderable"] == []
+    assert "ordering" not in xr["PluginResultJob"]["schema_endpoint"]
+    assert xr["compositedatamanagement"]["orderable"] == ["id", "resultsName", "timeStamp", "diskusage", "expDir",
                                                           "expName"]
-    assert "referencegenome" in xr["filemonitor"]["filtering"]
-    assert set(xr["message"]["filtering"].values()) == {"ALL_WITH_RELATIONS"}
-    assert set(xr["compositedatamanagement"]["extra_filters"]) == {
-        "search_name", "sigproc_filter", "basecall_filter", "output_filter", "misc_filter"}
+    assert {e["table"] for e in xr.values()} == {"torrent/filemonitor", "torrent/compositedatamanagement",
+                                                  "torrent/PluginResultJob", "torrent/message"}
+    assert all(e["key"] == "id" and e["default_order"] == [["id", False]] for e in xr.values())
+    # Declared, but no field: in the published /schema/ body, never a filter param (T24).
+    assert "referencegenome" in xr["filemonitor"]["schema_endpoint"]["filtering"]
+    assert not any(p.startswith("referencegenome") for p in xr["filemonitor"]["filters"])
+    # ALL_WITH_RELATIONS: every lookup of the field is a param of its own, typed as the dialect reads it.
+    filters = xr["message"]["filters"]
+    assert filters["level"] == filters["level__exact"] == {"field": "level", "lookup": "exact", "type": "integer"}
+    assert filters["level__in"] == {"field": "level", "lookup": "in", "type": "list-of-integer"}
+    assert filters["time__year"] == {"field": "time", "lookup": "year", "type": "integer"}
+    assert filters["time__range"] == {"field": "time", "lookup": "range", "type": "list-of-date-time"}
+    assert filters["body__isnull"] == {"field": "body", "lookup": "isnull", "type": "boolean"}
+    assert filters["body__iregex"] == {"field": "body", "lookup": "iregex", "type": "pattern"}
+    assert "body__year" not in filters and "body__search" not in filters
+    assert xr["filemonitor"]["filters"]["size__gt"]["type"] == "integer"  # an integer rendered as text
+    own = {p: f for p, f in xr["compositedatamanagement"]["filters"].items() if "__" not in p
+           and f["field"] not in xr["compositedatamanagement"]["orderable"]}
+    assert own == {
+        "search_name": {"field": "expName,resultsName", "lookup": "any_iregex", "type": "pattern"},
+        **{f"{p}_filter": {"field": f"filesets.{p}", "lookup": "fileset_state", "type": "list-of-string"}
+           for p in ("sigproc", "basecall", "output", "misc")}}
     list_params = document["paths"]["/rundb/api/v1/PluginResultJob/"]["get"]["parameters"]
     assert "order_by" not in [p.get("name") for p in list_params]
     message_params = {p.get("name"): p for p in document["paths"]["/rundb/api/v1/message/"]["get"]["parameters"]}

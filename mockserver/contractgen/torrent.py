@@ -20,9 +20,11 @@ The document carries a top-level ``x-resources`` extension that the mock's engin
         model_name: <Django model name, used for permissions>
         list_allowed_methods: [get, post, put, delete, patch]
         detail_allowed_methods: [get, post, put, delete, patch]
-        filtering: {<key>: ALL_WITH_RELATIONS, ...}   # keys as the server declares them, non-fields included
-        ordering: [<key>, ...] or null                # null: the resource has no ordering at all
-        extra_filters: {<query param>: <meaning>}     # params outside `filtering` that still filter
+        table: torrent/<r>                    # the rows' table in the store
+        key: id                               # the field a detail path names
+        default_order: [[id, false]]          # [field, descending] pairs, most significant first
+        orderable: [<field>, ...]             # what order_by may name (T27); [] when none
+        filters: {<param>: {field, lookup, type}}   # every filter param (T23-T26, T68): see torrent_filters
         example: <the documented example object>
         example_meta: <the documented meta>
         total_count: <documented meta.total_count>
@@ -70,7 +72,7 @@ def build(source_dir: Path) -> tuple[dict, list[Drift]]:
         "tags": [{"name": "api"}] + [{"name": ref.resource, "description": ref.title} for ref in refs],
         "paths": paths,
         "components": {"schemas": {**schemas, **SHARED_SCHEMAS}, **components()},
-        "x-resources": {ref.resource: x_resource(ref, SPEC[ref.resource]) for ref in refs},
+        "x-resources": {ref.resource: x_resource(ref, SPEC[ref.resource], schemas) for ref in refs},
         "x-group-permissions": GROUP_PERMISSIONS,
     }
     # A JSON round trip unshares repeated objects, which YAML would otherwise write as anchors and aliases.

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .torrent_filters import filters
 from .torrent_parse import Reference
 from .torrent_schema import schema_name, tastypie_schema
 from .torrent_spec import API_ROOT, NO_DEFAULT, ResourceFacts
-
-LOOKUP_LEVEL = "ALL_WITH_RELATIONS"  # tastypie's value 2: every filter key in these resources has it
 
 
 def _ref(kind: str, name: str) -> dict:
@@ -262,7 +261,7 @@ def components() -> dict:
     }
 
 
-def x_resource(ref: Reference, facts: ResourceFacts) -> dict:
+def x_resource(ref: Reference, facts: ResourceFacts, schemas: dict[str, dict]) -> dict:
     r = ref.resource
     name = schema_name(r)
     product = {}  # Torrent Suite's own rules, read by mockserver.torrent
@@ -281,9 +280,11 @@ def x_resource(ref: Reference, facts: ResourceFacts) -> dict:
         "model_name": facts.model_name,
         "list_allowed_methods": ref.allowed_methods,
         "detail_allowed_methods": ref.allowed_methods,
-        "filtering": {key: LOOKUP_LEVEL for key in facts.filtering},
-        "ordering": facts.ordering,
-        "extra_filters": facts.extra_filters,
+        "table": f"torrent/{r}",
+        "key": "id",
+        "default_order": [["id", False]],
+        "orderable": [key for key in facts.ordering or [] if key in {row.name for row in ref.rows}],
+        "filters": filters(ref, facts, schemas),
         "example": ref.example,
         "example_meta": ref.example_meta,
         "total_count": ref.example_meta["total_count"],

@@ -7,12 +7,14 @@ come from the contract (``x-resources.compositedatamanagement.file_sets``).
 """
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from typing import Any
 
+from ..contract import load, resources
 from ..dialects.tastypie import Behaviour
 from ..dialects.tastypie.hooks import Row
+from ..engine.query import register_lookup
+
+API = "torrent"
 
 
 class FileSets(Behaviour):
@@ -23,7 +25,6 @@ class FileSets(Behaviour):
         self.missing: str = facts["missing"]  # the label of a set that does not exist
         self.disposed = frozenset(facts["disposed"])  # keep renders null
         self.in_process = frozenset(facts["in_process"])
-        self.in_progress_filter = tuple(facts["in_progress_filter"])  # what the "P" filter code stands for
 
     def represent(self, row: Row, obj: dict[str, Any]) -> None:
         sets = row.get("filesets") or {}
@@ -56,24 +57,6 @@ class FileSets(Behaviour):
         row.setdefault("expName", "")
         row.setdefault("filesets", {})
 
-    def extra_filter(self, query) -> Callable[[Row], bool] | None:
-        tests: list[Callable[[Row], bool]] = []
-        name = query.get("search_name")
-        if name is not None:
-            try:
-                pattern = re.compile(name, re.IGNORECASE)
-            except re.error as exc:
-                raise ValueError(f"Invalid regular expression for 'search_name': {exc}") from None
-            tests.append(lambda r: bool(pattern.search(r.get("expName") or "")
-                                        or pattern.search(r.get("resultsName") or "")))
-        for prefix in self.prefixes:
-            codes = query.get(f"{prefix}_filter")
-            if codes:
-                tests.append(self._state_filter(prefix, codes.split(",")))
-        if not tests:
-            return None
-        return lambda row: all(test(row) for test in tests)
-
     def _file_set(self, obj: dict[str, Any], prefix: str) -> dict[str, Any] | None:
         label = obj.get(f"{prefix}_state", self.missing)
         if label == self.missing:
@@ -89,17 +72,25 @@ class FileSets(Behaviour):
             raise ValueError(f"The '{prefix}_diskspace' field takes a number of MB or null, not {space!r}.")
         return {"state": self.codes[label], "keep": bool(keep), "diskspace": space}
 
-    def _state_filter(self, prefix: str, codes: list[str]) -> Callable[[Row], bool]:
-        """T68: the set exists; kept if K is listed; its state among the other codes (P adds the busy ones)."""
-        kept = "K" in codes
-        states = {c for c in codes if c not in ("K", "P")}
-        if "P" in codes:
-            states.update(self.in_progress_filter)
 
-        def test(row: Row) -> bool:
-            fs = (row.get("filesets") or {}).get(prefix)
-            if fs is None or (kept and not fs["keep"]):
-                return False
-            return not states or fs["state"] in states
+def _in_progress() -> frozenset[str]:
+    """The codes the "P" filter code stands for (every resource with file sets declares the same)."""
+    return frozenset(code for facts in resources(load(API)).values() if "file_sets" in facts
+                     for code in facts["file_sets"]["in_progress_filter"])
 
-        return test
+
+def fileset_state(row: Row, field: str, codes: list[str]) -> bool:
+    """T68, the contract's ``fileset_state`` lookup on ``filesets.<prefix>``: the set exists; kept if K is
+    listed; its state among the other codes (P adds the busy ones)."""
+    kept = "K" in codes
+    states = {c for c in codes if c not in ("K", "P")}
+    if "P" in codes:
+        states.update(IN_PROGRESS)
+    fs = (row.get("filesets") or {}).get(field.partition(".")[2])
+    if fs is None or (kept and not fs["keep"]):
+        return False
+    return not states or fs["state"] in states
+
+
+IN_PROGRESS = _in_progress()
+register_lookup("fileset_state", fileset_state)

@@ -46,10 +46,6 @@ class Behaviour:
     def on_update(self, old: Row, new: Row, now: str) -> None:
         """Side effects of changing an existing row (in place on ``new``)."""
 
-    def extra_filter(self, query: Query) -> Callable[[Row], bool] | None:
-        """A predicate from the resource's extra query params, or None. ValueError(message) for a bad value."""
-        return None
-
 
 class ObjectField(Protocol):
     """How the product stores a field the contract types as an object (tastypie itself has no such column: the

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote_plus
 
-from ...engine import matches
+from ...engine.query import SKIP, Condition, FilterSpec, QueryProblem, check_order, condition
+from ...engine.query import Query as Q
 from . import datetimes
 from .render import py2_list_repr
 from .request import Query
@@ -21,10 +22,7 @@ from .values import INTEGER_TEXT
 QUERY_TERMS = frozenset({"exact", "iexact", "contains", "icontains", "gt", "gte", "lt", "lte", "in", "startswith",
                          "istartswith", "endswith", "iendswith", "range", "year", "month", "day", "week_day", "hour",
                          "minute", "second", "isnull", "search", "regex", "iregex"})
-DATE_PARTS = frozenset({"year", "month", "day", "week_day", "hour", "minute", "second"})
-TEXT_LOOKUPS = frozenset({"iexact", "contains", "icontains", "startswith", "istartswith", "endswith", "iendswith"})
 MISMATCHED = "Invalid resource lookup data provided (mismatched type)."
-NUMERIC = ("integer", "integer_text")
 
 
 class QueryError(ValueError):
@@ -32,62 +30,88 @@ class QueryError(ValueError):
 
 
 def where(resource: Resource, query: Query) -> Callable[[dict], bool] | None:
-    """The predicate of every filter param (AND), plus the resource's own extra params; None: no filter.
+    """The predicate of every filter param (AND); None: no filter. The params are the contract's ``filters``
+    (one per field and lookup, plus the resource's own); tastypie's syntax only explains the refusals.
 
     Two passes, as tastypie checks every param's name (build_filters) before Django reads any value: a
-    field that may not be filtered wins over a bad value in an earlier param (T26)."""
-    filters = [f for f in (_filter(resource, param) for param in query.keys()) if f is not None]
-    conditions = [_condition(resource, query, *f) for f in filters]
+    field that may not be filtered wins over a bad value in an earlier param (T26). The resource's own params
+    (not named after a field) are read last, as its apply_filters does."""
     try:
-        extra = resource.behaviour.extra_filter(query)
-    except ValueError as exc:
-        raise QueryError(str(exc)) from None
-    if not conditions and extra is None:
-        return None
-    return lambda row: matches(row, conditions) and (extra is None or extra(row))
+        return Q(conditions=_conditions(resource, query)).predicate()
+    except QueryProblem as problem:
+        raise QueryError(message(problem)) from None
 
 
-def _filter(resource: Resource, param: str) -> tuple[str, str, str] | None:
-    """(param, field, lookup) of a filter param; None for a param that names no field (T24)."""
+def _conditions(resource: Resource, query: Query) -> tuple[Condition, ...]:
+    steps: list[FilterSpec | QueryProblem] = []
+    for param in query.keys():
+        spec = resource.filters.get(param)
+        if spec is not None and spec.field in resource.fields:
+            steps.append(spec)
+        elif spec is None:
+            refusal = _refusal(resource, param)
+            if refusal is not None:
+                steps.append(refusal)
+    own = [spec for param, spec in resource.filters.items() if spec.field not in resource.fields and param in query]
+    found = []
+    for step in [*steps, *own]:
+        if isinstance(step, QueryProblem):
+            raise step
+        made = condition(step, query.getlist(step.param), read_value)
+        if made is not None:
+            found.append(made)
+    return tuple(found)
+
+
+def _refusal(resource: Resource, param: str) -> QueryProblem | None:
+    """Why a param outside the filters is refused: now for its name (not filterable, relations), or later, in
+    its turn among the values, for a lookup the field does not support. None: it names no field (T24)."""
     bits = param.split("__")
     name = bits.pop(0)
     if name not in resource.schema_fields or name not in resource.fields:
         return None  # not a field: format, limit, username, typos, reverse relations (T24)
     lookup = bits.pop() if bits and bits[-1] in QUERY_TERMS else "exact"
     if name not in resource.filtering:
-        raise QueryError(f"The '{name}' field does not allow filtering.")
+        raise QueryProblem(param, "not_filterable", name)
     if bits:
-        raise QueryError(f"The '{name}' field does not support relations.")
-    return param, name, lookup
+        raise QueryProblem(param, "relations", name)
+    return QueryProblem(param, "unsupported_lookup", (lookup, name))
 
 
-def _condition(resource: Resource, query: Query, param: str, name: str, lookup: str) -> tuple[str, str, Any]:
-    kind = resource.fields[name].kind
-    if lookup == "search" or (lookup in DATE_PARTS and kind != "datetime"):
-        raise QueryError(f"The '{lookup}' lookup is not supported on the '{name}' field.")
-    if lookup in ("in", "range"):
-        values = [part for raw in query.getlist(param) for part in raw.split(",")]
-        if lookup == "range" and len(values) != 2:
-            raise QueryError(f"The 'range' lookup on the '{name}' field needs exactly two comma-separated values.")
-        return name, lookup, [_convert(kind, v) for v in values]
-    value = _simple(query.get(param))
+def read_value(spec: FilterSpec, raws: list[str]) -> Any:
+    """A param's value as Django 1.6 prepares it for the column (T25): tastypie's true/false/none words first,
+    then the type. SKIP: the resource's own param is empty."""
+    if spec.lookup not in QUERY_TERMS:  # the resource's own param: its last value, as given
+        raw = raws[-1]
+        if raw == "":
+            return SKIP
+        if spec.type == "pattern":
+            _pattern(spec.param, raw)
+        return raw.split(",") if spec.many else raw
+    if spec.lookup in ("in", "range"):
+        values = [part for raw in raws for part in raw.split(",")]
+        if spec.lookup == "range" and len(values) != 2:
+            raise QueryProblem(spec.param, "range_arity", spec.field)
+        return [_convert(spec.param, spec.item_type, v) for v in values]
+    value = _simple(raws[-1])
     if value is None:
-        if lookup != "exact":
-            raise QueryError(MISMATCHED)  # Django: "Cannot use None as a query value" (isnull=None too)
-        return name, lookup, None
-    if lookup == "isnull":
-        return name, lookup, bool(value)  # Django tests the value's truth: "isnull=" is IS NOT NULL
-    if lookup in DATE_PARTS:
-        return name, lookup, _integer(value)
-    if lookup in ("regex", "iregex"):
-        try:
-            re.compile(str(value))
-        except re.error as exc:
-            raise QueryError(f"Invalid regular expression for '{param}': {exc}") from None
-        return name, lookup, str(value)
-    if lookup in TEXT_LOOKUPS:
-        return name, lookup, str(value)
-    return name, lookup, _convert(kind, value)
+        if spec.lookup != "exact":
+            raise QueryProblem(spec.param, "mismatched")  # Django: "Cannot use None as a query value"
+        return None
+    if spec.lookup == "isnull":
+        return bool(value)  # Django tests the value's truth: "isnull=" is IS NOT NULL
+    if spec.type == "pattern":
+        _pattern(spec.param, str(value))
+    if spec.type in ("pattern", "string"):
+        return str(value)
+    return _convert(spec.param, spec.type, value)
+
+
+def _pattern(param: str, text: str) -> None:
+    try:
+        re.compile(text)
+    except re.error as exc:
+        raise QueryProblem(param, "pattern", str(exc)) from None
 
 
 def _simple(value: str | None) -> Any:
@@ -101,55 +125,75 @@ def _simple(value: str | None) -> Any:
     return value
 
 
-def _integer(value: Any) -> int:
+def _integer(param: str, value: Any) -> int:
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, str) and INTEGER_TEXT.match(value):
         return int(value)
-    raise QueryError(MISMATCHED)
+    raise QueryProblem(param, "mismatched")
 
 
-def _convert(kind: str, value: Any) -> Any:
+def _convert(param: str, kind: str, value: Any) -> Any:
     """A value for an exact/comparison/in/range lookup, prepared as the column type wants it."""
-    if kind in NUMERIC:
-        return _integer(value)
-    if kind == "datetime":
+    if kind == "integer":
+        return _integer(param, value)
+    if kind == "date-time":
         try:
             return datetimes.parse_filter(str(value))
         except ValueError as exc:
-            raise QueryError(py2_list_repr(str(exc))) from None
+            raise QueryProblem(param, "invalid", str(exc)) from None
     if kind == "boolean":
         if isinstance(value, bool):
             return value
-        raise QueryError(MISMATCHED)
+        raise QueryProblem(param, "mismatched")
     return str(value)
+
+
+def message(problem: QueryProblem) -> str:
+    """tastypie's words for a refused param."""
+    detail = problem.detail
+    return {
+        "not_filterable": lambda: f"The '{detail}' field does not allow filtering.",
+        "relations": lambda: f"The '{detail}' field does not support relations.",
+        "unsupported_lookup": lambda: f"The '{detail[0]}' lookup is not supported on the '{detail[1]}' field.",
+        "range_arity": lambda: f"The 'range' lookup on the '{detail}' field needs exactly two comma-separated "
+                               "values.",
+        "mismatched": lambda: MISMATCHED,
+        "invalid": lambda: py2_list_repr(detail),
+        "pattern": lambda: f"Invalid regular expression for '{problem.param}': {detail}",
+        "no_field": lambda: f"No matching '{detail}' field for ordering on.",
+        "not_orderable": lambda: f"The '{detail}' field does not allow ordering.",
+    }[problem.problem]()
 
 
 # -- ordering ------------------------------------------------------------------------------------------------------
 
 
-def ordering(resource: Resource, query: Query, pk: str = "id") -> list[tuple[str, bool]]:
-    """``order_by`` (repeatable; ``sort_by`` when it is absent) → [(field, descending), …], ties by ascending id."""
+def ordering(resource: Resource, query: Query) -> list[tuple[str, bool]]:
+    """``order_by`` (repeatable; ``sort_by`` when it is absent) → [(field, descending), …], then the default
+    order (ties by ascending id)."""
     if "order_by" in query:
-        params = query.getlist("order_by")
+        param, values = "order_by", query.getlist("order_by")
     elif "sort_by" in query:
-        params = query.getlist("sort_by")
+        param, values = "sort_by", query.getlist("sort_by")
     else:
-        return [(pk, False)]
+        return list(resource.default_order)
     keys = []
-    for param in params:
-        bits = param.split("__")
-        name, descending = bits[0], bits[0].startswith("-")
-        if descending:
-            name = name[1:]
-        if name not in resource.schema_fields:
-            raise QueryError(f"No matching '{name}' field for ordering on.")
-        if name not in resource.ordering:
-            raise QueryError(f"The '{name}' field does not allow ordering.")
-        if len(bits) > 1:
-            raise QueryError(f"The '{name}' field does not support relations.")
-        keys.append((name, descending))
-    return [*keys, (pk, False)]
+    try:
+        for value in values:
+            bits = value.split("__")
+            name, descending = bits[0], bits[0].startswith("-")
+            if descending:
+                name = name[1:]
+            if name not in resource.schema_fields:
+                raise QueryProblem(param, "no_field", name)
+            check_order([(name, descending)], resource.orderable, param)
+            if len(bits) > 1:
+                raise QueryProblem(param, "relations", name)
+            keys.append((name, descending))
+    except QueryProblem as problem:
+        raise QueryError(message(problem)) from None
+    return [*keys, *resource.default_order]
 
 
 # -- paging -----------------------------------------------------------------------------------------------------------

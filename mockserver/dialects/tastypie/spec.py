@@ -18,6 +18,7 @@ from ...contract import load, resources
 from ...engine import Collection
 from ...engine.crud import Table
 from ...engine.fields import FieldRule, resource_rules
+from ...engine.query import FilterSpec, filter_specs
 from ...errors import MockServerError
 from . import datetimes
 from .hooks import Behaviour, ObjectField, Product
@@ -39,14 +40,19 @@ class Resource:
     model: str  # the Django model name the permissions are granted on
     fields: dict[str, Field]  # every key of the representation, in contract order
     schema_fields: frozenset[str]  # the resource's fields as /schema/ lists them: what filters/order_by know
-    filtering: frozenset[str]
-    ordering: tuple[str, ...]
-    extra_filters: frozenset[str]  # query params a resource reads beyond its fields (never rejected)
+    filters: dict[str, FilterSpec]  # every filter param, field lookups and the resource's own (x-resources)
+    orderable: tuple[str, ...]
+    default_order: tuple[tuple[str, bool], ...]
     schema_body: dict[str, Any]
     list_methods: tuple[str, ...]
     detail_methods: tuple[str, ...]
     behaviour: Behaviour
     facts: dict[str, Any]  # the whole x-resources entry: a product reads its own keys from it
+
+    @property
+    def filtering(self) -> frozenset[str]:
+        """The fields some filter param reads (tastypie's ``filtering`` keys that are fields)."""
+        return frozenset(spec.field for spec in self.filters.values())
 
     def uri(self, pk: int) -> str:
         return f"{self.list_path}{pk}/"
@@ -81,14 +87,14 @@ def load_resources(product: Product) -> dict[str, Resource]:
         write = schemas[facts["write_schema"]]
         served[name] = Resource(
             name=name,
-            table=f"{api}/{name}",
+            table=facts["table"],
             list_path=facts["list_path"],
             model=facts["model_name"],
             fields=_fields(read, write, product),
             schema_fields=frozenset(facts["schema_endpoint"]["fields"]),
-            filtering=frozenset(facts.get("filtering") or ()),
-            ordering=tuple(facts.get("ordering") or ()),
-            extra_filters=frozenset(facts.get("extra_filters") or ()),
+            filters=filter_specs(facts),
+            orderable=tuple(facts["orderable"]),
+            default_order=tuple((field, bool(descending)) for field, descending in facts["default_order"]),
             schema_body=facts["schema_endpoint"],
             list_methods=tuple(m.upper() for m in facts["list_allowed_methods"]),
             detail_methods=tuple(m.upper() for m in facts["detail_allowed_methods"]),

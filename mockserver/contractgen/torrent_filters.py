@@ -1,0 +1,86 @@
+"""The Torrent resources' query filters in the shared vocabulary: ``filters: {param: {field, lookup, type}}``.
+
+tastypie declares filtering per field (``ALL_WITH_RELATIONS`` here: every Django lookup) and reads params as
+``<field>__<lookup>``. Each allowed lookup becomes one param of its own, so the engine looks params up without
+knowing tastypie's syntax and the contract test can try every one; the dialect only refuses the names outside
+the table (T24-T26). ``search`` is left out (Django 1.6 refuses it on these columns), and the date parts exist
+on datetime fields only. An explicit lookup list in a ``filtering`` entry would list just those params.
+
+The type is what the dialect parses the text to (T25): ``integer`` for integer columns (rendered as text or
+not), ``date-time`` for datetimes, ``string`` for everything else, including JSON and float columns, whose
+values Django 1.6 compares as given. The resource's own params (``extra_filters``) name a lookup of their own.
+"""
+from __future__ import annotations
+
+from .torrent_parse import Reference
+from .torrent_schema import schema_name
+from .torrent_spec import ResourceFacts
+
+VALUE_LOOKUPS = ("exact", "gt", "gte", "lt", "lte")
+TEXT_LOOKUPS = ("iexact", "contains", "icontains", "startswith", "istartswith", "endswith", "iendswith")
+DATE_PARTS = ("year", "month", "day", "week_day", "hour", "minute", "second")
+# Django 1.6's order of query terms, which the params follow.
+LOOKUP_ORDER = ("exact", "iexact", "contains", "icontains", "gt", "gte", "lt", "lte", "in", "startswith",
+                "istartswith", "endswith", "iendswith", "range", *DATE_PARTS, "isnull", "regex", "iregex")
+
+# The resources' own filter params: param → (field, lookup, type). fileset_state is the Torrent product's lookup
+# (T68); any_iregex is the engine's.
+EXTRA: dict[str, dict[str, tuple[str, str, str]]] = {
+    "compositedatamanagement": {
+        "search_name": ("expName,resultsName", "any_iregex", "pattern"),
+        **{f"{p}_filter": (f"filesets.{p}", "fileset_state", "list-of-string")
+           for p in ("sigproc", "basecall", "output", "misc")},
+    },
+}
+
+
+def value_type(read: dict, write: dict | None) -> str:
+    """A field's filter value type from its read and write schemas (as the dialect's field kinds read them)."""
+    kind = read.get("type")
+    if kind == "integer" or (kind == "string" and write is not None and write.get("type") == "integer"):
+        return "integer"
+    if kind == "string" and read.get("format") == "date-time":
+        return "date-time"
+    if kind == "boolean":
+        return "boolean"
+    return "string"
+
+
+def lookup_type(lookup: str, base: str) -> str | None:
+    """The type a ``<field>__<lookup>`` param parses to; None when the lookup does not apply to the field."""
+    if lookup in VALUE_LOOKUPS:
+        return base
+    if lookup in ("in", "range"):
+        return f"list-of-{base}"
+    if lookup in TEXT_LOOKUPS:
+        return "string"
+    if lookup in DATE_PARTS:
+        return "integer" if base == "date-time" else None
+    if lookup == "isnull":
+        return "boolean"
+    return "pattern"  # regex, iregex
+
+
+def filters(ref: Reference, facts: ResourceFacts, schemas: dict[str, dict]) -> dict[str, dict[str, str]]:
+    read = schemas[schema_name(ref.resource)]["properties"]
+    write = schemas[f"{schema_name(ref.resource)}Write"].get("properties", {})
+    fields = {row.name for row in ref.rows}
+    found: dict[str, dict[str, str]] = {}
+    for name in facts.filtering:
+        if name not in fields or name not in read:
+            continue  # declared, but no field: tastypie ignores such params (T24)
+        base = value_type(read[name], write.get(name))
+        for lookup in LOOKUP_ORDER:
+            kind = lookup_type(lookup, base)
+            if kind is None:
+                continue
+            entry = {"field": name, "lookup": lookup, "type": kind}
+            if lookup == "exact":
+                found[name] = entry
+            found[f"{name}__{lookup}"] = entry
+    extra = EXTRA.get(ref.resource, {})
+    if sorted(extra) != sorted(facts.extra_filters):
+        raise ValueError(f"{ref.resource}: extra filters {sorted(facts.extra_filters)}, meanings for {sorted(extra)}")
+    for param, (name, lookup, kind) in extra.items():
+        found[param] = {"field": name, "lookup": lookup, "type": kind}
+    return found
