@@ -576,20 +576,25 @@ def test_references_and_cascades_are_in_the_contract_and_the_dialect_reads_them(
     assert HUB.hooks_for("sites").cascades == (("site_settings", "site"),)
 
 
-def test_list_ordering_and_filter_meanings_are_in_the_contract_and_the_dialect_reads_them(doc):
-    from mockserver.contractgen.hub_lists import FILTERS, ORDERING
-    from mockserver.dialects.drf.lists import filter_fields, ordering
+def test_h37_h38_lists_speak_the_shared_vocabulary_and_the_dialect_reads_it(doc):
+    from mockserver.dialects.drf.lists import filters, ordering
     entries = doc["x-resources"]
-    assert {key: [tuple(pair) for pair in entry["ordering"]] for key, entry in entries.items() if entry["ordering"]} \
-        == ORDERING == {"filestatustypes": [("key", False)], "tags": [("name", False)]}
-    for key, entry in entries.items():  # every documented filter, and only those, says what it reads
-        assert list(entry["filter_fields"]) == entry["filters"], key
-    special = {key: {name: (m["field"], m["lookup"]) for name, m in entry["filter_fields"].items()
-                     if (m["field"], m["lookup"]) != (name, "exact")} for key, entry in entries.items()}
-    assert {key: found for key, found in special.items() if found} == FILTERS
-    assert filter_fields("spaces")["site_id"] == ("sites", "has")
-    assert filter_fields("alerts")["severity"] == ("severity", "exact")
-    assert ordering("tags") == (("name", False),) and ordering("sites") == ()
+    ordered = {key: entry["default_order"] for key, entry in entries.items()}
+    assert {key: order for key, order in ordered.items() if order != [["id", False]]} == {
+        "filestatustypes": [["key", False], ["id", False]], "tags": [["name", False], ["id", False]],
+        "jobs": [["created", True], ["id", True]]}
+    assert all(entry["orderable"] == [] for entry in entries.values())  # the Hub takes no ordering param
+    assert entries["spaces"]["filters"] == {
+        "site_id": {"field": "sites", "lookup": "has", "type": "integer"},
+        "search_keyword": {"field": "name,mountpoint", "lookup": "any_icontains", "type": "string"}}
+    assert entries["alerts"]["filters"]["timestamp"] == {"field": "timestamp", "lookup": "exact", "type": "date-time"}
+    assert entries["jobs"]["filters"]["owner_ids"] == {"field": "owner", "lookup": "owner_in",
+                                                       "type": "list-of-integer"}
+    assert entries["jobs"]["filters"]["created_time_from"] == {"field": "created", "lookup": "gte",
+                                                               "type": "date-time", "unless": "created"}
+    assert (entries["users"]["table"], entries["auth/clientkeys"]["table"]) == ("hub/users", "hub/clientkeys")
+    assert (filters("spaces")["site_id"].field, filters("spaces")["site_id"].lookup) == ("sites", "has")
+    assert ordering("tags") == (("name", False), ("id", False)) and ordering("sites") == (("id", False),)
 
 
 def test_h65_table_holds_every_single_reference_a_delete_leaves_null(doc, drifts):
@@ -667,13 +672,13 @@ def test_every_operation_belongs_to_exactly_one_resource(doc):
 ])
 def test_lookups_follow_d13(doc, resource, lookup, pattern):
     entry = doc["x-resources"][resource]
-    assert (entry["lookup"], entry["lookup_pattern"]) == (lookup, pattern)
+    assert (entry["key"], entry["lookup_pattern"]) == (lookup, pattern)
 
 
 def test_every_detail_route_other_than_features_filestatustypes_users_is_looked_up_by_id(doc):
     for key, entry in doc["x-resources"].items():
         if entry["detail_path"] and key not in ("features", "filestatustypes", "users"):
-            assert entry["lookup"] == "id", key
+            assert entry["key"] == "id", key
 
 
 UNIQUE = {
@@ -728,10 +733,11 @@ def test_models_and_filters(doc):
     assert resources["schedules/{parent_lookup_schedule}/workflows"]["model"] == "ScheduleWorkflow"
     assert resources["schedules/{parent_lookup_schedule}/workflows"]["parent"] == {
         "param": "parent_lookup_schedule", "resource": "schedules", "pattern": "[^/.]+"}
-    assert resources["schedules"]["filters"] == ["site_id", "space_id"]
-    assert resources["spaces"]["filters"] == ["site_id", "search_keyword"]
-    assert resources["external_targets"]["filters"] == ["bucket"]
-    assert resources["tasks"]["filters"] == ["tasktype", "task_id", "state", "job_id", "internal"]
+    assert list(resources["schedules"]["filters"]) == ["site_id", "space_id"]
+    assert list(resources["spaces"]["filters"]) == ["site_id", "search_keyword"]
+    assert list(resources["external_targets"]["filters"]) == ["bucket"]
+    # ``internal`` is documented, but filters nothing: an argument, not in ``filters``.
+    assert list(resources["tasks"]["filters"]) == ["tasktype", "task_id", "state", "job_id"]
 
 
 def test_change_password_is_open_to_every_user(doc):

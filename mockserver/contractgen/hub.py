@@ -15,14 +15,13 @@ under ``/api/`` without slashes at the ends (``sites``, ``auth/clientkeys``,
       "model": "Site" | null,            # the name in 404 texts (H64); null when there is no model
       "list_path": "/sites/",            # relative to the server url /api
       "detail_path": "/sites/{id}/" | null,
-      "lookup": "id" | "name" | "key" | "username" | null,
+      "key": "id" | "name" | "key" | "username" | null,   # the field a detail path names (D13)
       "lookup_pattern": "[^/.]+" | "[^/]+" | null,   # router regex of the lookup (H3), unanchored
       "parent": {"param": "parent_lookup_schedule", "resource": "schedules", "pattern": "[^/.]+"} | null,
       "table": "hub/sites",              # the store table of its rows (and, without "hub/", its seed file)
       "list_shape": "env" | "arr" | "obj" | null,    # the collection GET: envelope, bare array, one object
       "staff_writes": true,              # H25: non-GET requests need a staff user
       "unique": {"name": "site with this name already exists."},
-      "filters": ["site_id", ...],       # documented query parameters of the collection GET (not page/page_size)
       "schema": "Site" | null,           # components/schemas name of one item (detail representation)
       "list_schema": "SiteListItem" | null,          # of a collection GET item
       "write_schema": "SiteCreate" | null,           # POST body (else the PATCH body)
@@ -40,14 +39,15 @@ under ``/api/`` without slashes at the ends (``sites``, ``auth/clientkeys``,
                                          # whose row the target must belong to
       "cascade": [["nodes", "site"], ...],  # H65, H67: deleting a row deletes the [resource, field] rows
                                          # pointing at it; other references to it go null / leave lists
-      "ordering": [["name", false], ...],  # H37, from hub_lists: default list order, [field, descending];
-                                         # ties (and an empty list) ascend by id
-      "filter_fields": {                 # H38, from hub_lists: every name of "filters" → what it reads
-        "site_id": {"field": "sites", "lookup": "has"},   # field: the stored field (a dotted path reads the
-        "search_keyword": {"field": "name,mountpoint", "lookup": "any_icontains"},  # referenced row's)
-        "name": {"field": "name", "lookup": "exact"}, ...  # lookup: mockserver.engine.LOOKUPS, "has" (a list
-      }                                  # of ids holds the value), "any_icontains" (a substring of any of
-    }                                    # the comma-separated fields, ignoring case)
+      "default_order": [["name", false], ["id", false]],  # H37, from hub_lists: [field, descending], id last
+      "orderable": [],                   # fields an ordering param may name: none in the Hub
+      "filters": {                       # H38, H82-H88, from hub_lists: every query param that filters rows
+        "site_id": {"field": "sites", "lookup": "has", "type": "integer"},  # field: a dotted path reads the
+        "search_keyword": {"field": "name,mountpoint", "lookup": "any_icontains", "type": "string"},  # referenced
+        "state": {"field": "state", "lookup": "in", "type": "list-of-string", "choices": [...]},  # row's field
+        "created_time_from": {"field": "created", "lookup": "gte", "type": "date-time", "unless": "created"}, ...
+      }                                  # lookup and type: see mockserver.engine.query
+    }
 
 Every operation also carries ``x-resource`` (its resource key). A request schema whose fields name other
 resources without being a resource's stored fields (``FileWorkflowRequest``) carries ``x-references``, in the

@@ -56,8 +56,17 @@ def group(operations: list[Operation]) -> dict[str, Resource]:
 
 def x_resources(resources: dict[str, Resource], paths: dict) -> dict:
     entries = {key: _entry(resource, paths) for key, resource in resources.items()}
-    return {key: {**entry, **relations(key, set(resources)), **lists(key, entry["filters"], set(resources))}
+    return {key: {**{k: v for k, v in entry.items() if k != "lookup"}, **relations(key, set(resources)),
+                  **lists(key, entry, _query_params(resources[key], paths), set(resources))}
             for key, entry in entries.items()}
+
+
+def _query_params(resource: Resource, paths: dict) -> dict[str, dict]:
+    """The collection GET's documented query parameters (page and page_size aside) → their schemas."""
+    operation = paths.get(resource.list_path, {}).get("get") if any(
+        (op.method, op.path) == ("GET", resource.list_path) for op in resource.operations) else None
+    return {p["name"]: p.get("schema", {}) for p in (operation or {}).get("parameters", [])
+            if p.get("in") == "query" and p["name"] not in PAGINATION}
 
 
 def _entry(resource: Resource, paths: dict) -> dict:
@@ -86,7 +95,6 @@ def _entry(resource: Resource, paths: dict) -> dict:
         "list_shape": shape,
         "staff_writes": resource.staff_writes,
         "unique": spec.UNIQUE.get(resource.key, {}),
-        "filters": [f.name for f in (list_get.query if list_get else []) if f.name not in PAGINATION],
         "schema": _item_name(ops.get(("GET", resource.detail_path))) or _item_name(list_op),
         "list_schema": _item_name(list_op),
         "write_schema": _request_of(ops.get(("POST", resource.list_path))) or _request_of(update_op),

@@ -105,14 +105,15 @@ class Query:
 
 
 def read_value(spec: FilterSpec, raws: list[str]) -> Any:
-    """django-filter's reading of a param's values (the last one for a single value): SKIP means "no filter"
-    (an empty value, a boolean word it does not know). QueryProblem for a value of the wrong type."""
+    """django-filter's reading of a param's values: a list param's repeated and comma-separated values, a single
+    one's first value. SKIP means "no filter" (an empty value, a boolean word it does not know). QueryProblem for
+    a value of the wrong type or outside the choices."""
     if spec.many:
         items = [part.strip() for raw in raws for part in raw.split(",") if part.strip()]
         values = [_typed(spec, spec.item_type, item) for item in items]
         values = [v for v in values if v is not SKIP]
         return values or SKIP
-    raw = raws[-1] if raws else ""
+    raw = raws[0] if raws else ""
     if raw == "":
         return SKIP
     return _typed(spec, spec.item_type, raw)
@@ -149,26 +150,26 @@ def _typed(spec: FilterSpec, kind: str, raw: str) -> Any:
 Reader = Callable[[FilterSpec, list[str]], Any]
 
 
-def condition(spec: FilterSpec, raws: list[str], read: Reader = read_value,
-              prepare: Mapping[str, Callable[[Any], Any]] | None = None) -> Condition | None:
+def condition(spec: FilterSpec, raws: list[str], read: Reader = read_value, context: Any = None
+              ) -> Condition | None:
     """One param's condition; None when its value filters nothing. ``read``: the dialect's reading of values
-    (default django-filter's); ``prepare``: per lookup, a last step that turns the typed value into what the
-    lookup compares (a period → an instant), which may raise QueryProblem."""
+    (default django-filter's). A registered lookup may prepare the typed value with the request's ``context``
+    (a period → an instant since now), or refuse it with a QueryProblem."""
     value = read(spec, raws)
-    if value is SKIP:
-        return None
-    step = (prepare or {}).get(spec.lookup)
-    return Condition(spec.param, spec.field, spec.lookup, step(value) if step else value)
+    prepare = PREPARE.get(spec.lookup)
+    if value is not SKIP and prepare is not None:
+        value = prepare(spec, value, context)
+    return None if value is SKIP else Condition(spec.param, spec.field, spec.lookup, value)
 
 
 def build_filters(specs: Mapping[str, FilterSpec], params: Mapping[str, list[str]], read: Reader = read_value,
-                  prepare: Mapping[str, Callable[[Any], Any]] | None = None) -> tuple[Condition, ...]:
+                  context: Any = None) -> tuple[Condition, ...]:
     """The conditions of the params present, checked in the contract's order; params outside ``specs`` are no
-    filter, and a param whose ``unless`` param gave a condition is dropped."""
-    found = {}
+    filter, and a param whose ``unless`` param gave a condition is neither read nor applied."""
+    found: dict[str, Condition] = {}
     for param, spec in specs.items():
-        if param in params:
-            made = condition(spec, params[param], read, prepare)
+        if param in params and spec.unless not in found:
+            made = condition(spec, params[param], read, context)
             if made is not None:
                 found[param] = made
     return tuple(c for c in found.values() if specs[c.param].unless not in found)
@@ -188,13 +189,17 @@ def check_order(keys: Iterable[tuple[str, bool]], orderable: Iterable[str], para
 # -- lookups over whole rows --------------------------------------------------------------------------------------
 
 ROW_LOOKUPS: dict[str, RowLookup] = {}
+Prepare = Callable[[FilterSpec, Any, Any], Any]  # (spec, typed value, context) → value to compare, or SKIP
+PREPARE: dict[str, Prepare] = {}
 
 
-def register_lookup(name: str, check: RowLookup) -> None:
+def register_lookup(name: str, check: RowLookup, prepare: Prepare | None = None) -> None:
     """A product's own lookup, under the name its contract's filters use. Names are global: one meaning each."""
     if name in LOOKUPS or ROW_LOOKUPS.get(name, check) is not check:
         raise ValueError(f"lookup {name!r} is already registered")
     ROW_LOOKUPS[name] = check
+    if prepare is not None:
+        PREPARE[name] = prepare
 
 
 def _get(row: Row, name: str) -> Any:
@@ -208,8 +213,8 @@ def _items(value: Any) -> list[Any]:
 def _row_lookup(name: str, read: ValueOf) -> RowLookup:
     if name in ROW_LOOKUPS:
         return ROW_LOOKUPS[name]
-    if name == "has":  # a list field holds any of the values
-        return lambda row, f, values: any(v in _items(read(row, f)) for v in values)
+    if name == "has":  # a list field holds the value (any of the values)
+        return lambda row, f, wanted: any(v in _items(read(row, f)) for v in _items(wanted))
     if name == "any_icontains":  # any item of any of the comma-separated fields holds the text, any case
         return lambda row, f, text: any(LOOKUPS["icontains"](item, text)
                                         for n in f.split(",") for item in _items(read(row, n)))

@@ -63,7 +63,7 @@ def lookup(call: Call, own: bool) -> None:
     if param is None or call.route.kind == "list":
         return
     raw = call.path_params[param]
-    field = spec.get("lookup") or "id"
+    field = spec.get("key") or "id"
     if call.resource in call.world.product.simulated and not own:
         if field == "id":
             as_id(raw)

@@ -86,7 +86,7 @@ class Renderer:
         if kind == "object" and "properties" in schema:
             return self.row(linked.resource, row, schema)
         if kind == "string":
-            lookup = self.spec.resources.get(linked.resource, {}).get("lookup")
+            lookup = self.spec.resources.get(linked.resource, {}).get("key")
             return row.get(lookup if lookup and lookup != "id" else "name")
         return row.get("id")
 

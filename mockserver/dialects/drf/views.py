@@ -13,7 +13,7 @@ from .lists import Listing, ordering, row_filter
 from .product import Hooks
 from .relations import all_references, cascades
 from .results import OperationList, OperationReply
-from .world import BY_ID, Row, World
+from .world import Row, World
 from .writes import apply_reverse, clean_body, create_defaults, number_nested, without_reverse
 
 
@@ -49,7 +49,7 @@ def visible(call: Call, resource: str) -> Callable[[Row], bool] | None:
 def list_view(call: Call) -> OperationList:
     """Only the page asked for is rendered (``lists.Listing``); ties of the resource's order keep id order."""
     schema, resource = item_schema(call), call.resource or ""
-    order = [*ordering(resource), *BY_ID]
+    order = list(ordering(resource))  # ends with the id: ties keep id order
     listing = Listing(call.world, resource, visible(call, resource), order, lambda row: call.render(row, schema))
     return OperationList(listing)
 

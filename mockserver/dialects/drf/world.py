@@ -144,7 +144,7 @@ class World:
         path = spec.get("detail_path")
         if not path:
             return None
-        lookup = spec.get("lookup") or "id"
+        lookup = spec.get("key") or "id"
         value = row.get(lookup if lookup != "id" else "id")
         path = path.replace("{" + lookup + "}", str(value)).replace("{id}", str(row.get("id")))
         parent = spec.get("parent")
