@@ -1,5 +1,5 @@
 """Helpers shared by the Hub domain modules: time on the mock's clock, seeded identifiers, DRF-shaped refusals,
-query parameters, and lookups of stored rows whose reference fields may hold an id, a name or an object."""
+and lookups of stored rows whose reference fields may hold an id, a name or an object."""
 from __future__ import annotations
 
 import random
@@ -15,8 +15,6 @@ if TYPE_CHECKING:
 
 Row = dict[str, Any]
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-TRUE_WORDS = {"true", "True", "1"}
-FALSE_WORDS = {"false", "False", "0"}
 
 # -- time: integer microseconds keep the arithmetic of schedules exact ----------------------------------------
 
@@ -91,36 +89,6 @@ def field_error(field: str, message: str, status: int = 400) -> ApiError:
 
 def choice_error(field: str, value: Any) -> ApiError:
     return field_error(field, f"Select a valid choice. {value} is not one of the available choices.")
-
-
-# -- query parameters (H38) -----------------------------------------------------------------------------------
-
-
-def q_int(query: Any, name: str) -> int | None:
-    raw = query.get(name) if query is not None else None
-    if raw in (None, ""):
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise field_error(name, "Enter a whole number.") from None
-
-
-def q_bool(query: Any, name: str) -> bool | None:
-    """django-filter's boolean: anything but a true/false word means "no filtering"."""
-    raw = query.get(name) if query is not None else None
-    return True if raw in TRUE_WORDS else False if raw in FALSE_WORDS else None
-
-
-def q_list(query: Any, name: str) -> list[str]:
-    """Array params: repeated and comma-separated values alike."""
-    values = query.getlist(name) if query is not None else []
-    return [part.strip() for value in values for part in str(value).split(",") if part.strip()]
-
-
-def q_str(query: Any, name: str) -> str | None:
-    raw = query.get(name) if query is not None else None
-    return None if raw in (None, "") else str(raw)
 
 
 # -- stored rows ----------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import io
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from ..dialects.drf.lists import paginate
 from ..errors import ApiError
 from . import HubCall, HubList, HubReply, domain, remote  # noqa: F401  (remote registers its handler)
 from .common import (
@@ -17,18 +18,13 @@ from .common import (
     iso_z,
     not_found,
     now_us,
-    q_bool,
-    q_int,
-    q_str,
     ref,
     rows,
 )
 from .lifecycle import file_systems
-from .paging import paginate
+from .queries import argument, matching, row_filter
 from .sitefs import FileSystems, SiteFS
 from .vfs import STATUSES, Node, normalize, site_ids_of
-
-TYPES = ("file", "directory", "symlink")
 
 
 def request_url(call: HubCall, route: str) -> str:
@@ -61,30 +57,28 @@ def describe(call: HubCall, fs: SiteFS, node: Node, url: str, shown_path: str | 
 
 def file_object(call: HubCall, fs: SiteFS, path: str, shown_path: str, route: str) -> dict[str, Any]:
     """The file object of H69 with its ``children`` envelope; ``route`` is the answering route's path."""
-    q_int(call.query, "cache_ttl")
-    q_int(call.query, "custom_timeout")
+    argument(call.query, "cache_ttl", "integer")
+    argument(call.query, "custom_timeout", "integer")
     node = fs.node(path)
     if node is None:
         raise not_found()
-    kind = q_str(call.query, "type")
-    if kind is not None and kind not in TYPES:
-        raise choice_error("type", kind)
+    accept = row_filter(call, "file")  # the children as listed: ``type`` (H69)
     body = describe(call, fs, node, request_url(call, route), shown_path)
     children = None
     if node.type == "directory":
-        entries = [c for c in fs.children(node.path) if (q_bool(call.query, "restricted") or not c.restricted)
-                   and (kind is None or c.type == kind)]
-        if q_bool(call.query, "details"):
+        shown = argument(call.query, "restricted", "boolean")
+        entries = [c for c in fs.children(node.path) if (shown or not c.restricted) and accept({"type": c.type})]
+        if argument(call.query, "details", "boolean"):
             items = [describe(call, fs, c, file_url(call, fs.site["name"], c.path)) for c in entries]
         else:
             items = [{"name": c.name, "path": c.path, "type": c.type,
                       "url": file_url(call, fs.site["name"], c.path)} for c in entries]
-        children = paginate(items, call.query, f"{call.base_url}{route}")
+        children = paginate(items, call.query, request_url(call, route))
     return {**dict(list(body.items())[:8]), "children": children, **dict(list(body.items())[8:])}
 
 
 def required(call: HubCall, *names: str) -> dict[str, str]:
-    values = {name: q_str(call.query, name) for name in names}
+    values = {name: argument(call.query, name) for name in names}
     missing = {name: ["This field is required."] for name, value in values.items() if value is None}
     if missing:
         raise ApiError(400, missing)
@@ -115,14 +109,14 @@ def file_retrieve(call: HubCall) -> HubReply:
 def spaces_files_retrieve(call: HubCall) -> HubReply:
     space = detail_row(call.state, "spaces", call.path_params.get("id"), "Space")
     for name in ("custom_refresh_period", "custom_timeout"):
-        q_int(call.query, name)
+        argument(call.query, name, "integer")
     site_ids = site_ids_of(space, rows(call.state, "sites"))
-    name = q_str(call.query, "site")
+    name = argument(call.query, "site")
     site = ref(call.state, "sites", name) if name else ref(call.state, "sites", site_ids[0] if site_ids else None)
     if site is None or site["id"] not in site_ids:
         raise field_error("site", "Site is not part of this space.")
     mountpoint = normalize(space["mountpoint"])
-    shown = q_str(call.query, "path") or space["mountpoint"]
+    shown = argument(call.query, "path") or space["mountpoint"]
     path = normalize(shown)
     if path != mountpoint and not path.startswith(mountpoint.rstrip("/") + "/"):
         raise field_error("path", "Path is not inside this space.")
@@ -132,13 +126,10 @@ def spaces_files_retrieve(call: HubCall) -> HubReply:
 
 @domain("filesets_list")
 def filesets_list(call: HubCall) -> HubList:
-    name = q_str(call.query, "site")
-    sites = rows(call.state, "sites")
-    if name is not None:
-        sites = [s for s in sites if s.get("name") == name]
-    spaces = rows(call.state, "spaces")
-    return HubList([{"name": space["name"], "path": space["mountpoint"], "site": site["name"]}
-                    for site in sites for space in spaces if site["id"] in site_ids_of(space, sites)])
+    sites, spaces = rows(call.state, "sites"), rows(call.state, "spaces")
+    return HubList(matching(call, "filesets", [
+        {"name": space["name"], "path": space["mountpoint"], "site": site["name"]}
+        for site in sites for space in spaces if site["id"] in site_ids_of(space, sites)]))
 
 
 def analytics_entry(fs: SiteFS, node: Node) -> dict[str, Any]:
@@ -153,18 +144,18 @@ def analytics_entry(fs: SiteFS, node: Node) -> dict[str, Any]:
 
 @domain("analytics_list")
 def analytics_list(call: HubCall) -> HubList | HubReply:
-    download = q_str(call.query, "download")
+    download = argument(call.query, "download")
     if download is not None and download != "csv":
         raise choice_error("download", download)
     for name in ("cache_ttl", "custom_timeout"):
-        q_int(call.query, name)
+        argument(call.query, name, "integer")
     wanted = required(call, "site", "path")
     fs = site_fs(call, wanted["site"])
     node = fs.node(wanted["path"])
     if node is None:
         raise not_found()
     nodes = [node]
-    if q_bool(call.query, "children"):
+    if argument(call.query, "children", "boolean"):
         nodes += [c for c in fs.children(node.path) if c.type == "directory"]
     items = [analytics_entry(fs, n) for n in nodes]
     if download is None:

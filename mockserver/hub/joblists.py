@@ -2,107 +2,34 @@
 ``jobs/jobtype_choices/`` (H84) and the per-job views ``progress/``, ``statistics/``, ``files/`` (H85)."""
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 from . import HubCall, HubList, HubReply, domain
-from .common import (
-    Row,
-    choice_error,
-    detail_row,
-    field_error,
-    iso_z,
-    now_us,
-    parse_time,
-    q_bool,
-    q_int,
-    q_list,
-    q_str,
-    rows,
-    table,
-)
+from .common import Row, choice_error, detail_row, iso_z, now_us, rows, table, to_dt
 from .lifecycle import JobPhase, job_phase, phase_of, task_phase, tasks_by_job
+from .queries import argument, row_filter
 from .tasks import job_body, jobstat_body, jobstat_state
 
-STATES = ("PENDING", "STARTED", "PAUSED", "SUCCESS", "FAILURE", "CANCELLED", "NEW", "ERROR", "SKIPPED",
-          "CANCELLING", "PAUSING", "DEQUEUING", "UNKNOWN", "FAILING")
-PERIOD = re.compile(r"^(\d+)([mhdw])$")
-UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
 CATEGORIES = {"processed": ("SUCCESS",), "failures": ("FAILURE",), "skipped": ("SKIPPED",),
               "aborted": ("CANCELLED",), "inprogress": ("PENDING", "STARTED")}
 
 
-def q_ints(call: HubCall, name: str) -> set[int]:
-    try:
-        return {int(v) for v in q_list(call.query, name)}
-    except ValueError:
-        raise field_error(name, "Enter a whole number.") from None
-
-
-def q_time(call: HubCall, name: str) -> int | None:
-    raw = q_str(call.query, name)
-    if raw is None:
-        return None
-    value = parse_time(raw)
-    if value is None:
-        raise field_error(name, "Enter a valid date/time.")
-    return value
-
-
 def job_filter(call: HubCall) -> Callable[[Row, JobPhase], bool]:
-    """The filters of H82, validated up front (a bad value → 400 naming the parameter)."""
-    now, checks = now_us(call.state), []
-    created = q_str(call.query, "created")
-    if created not in (None, "null"):
-        match = PERIOD.match(created)
-        if match is None:
-            raise field_error("created", f'Invalid time period "{created}".')
-        since = now - int(match[1]) * UNIT_SECONDS[match[2]] * 1_000_000
-        checks.append(lambda j, p: j.get("created_us", 0) >= since)
-    else:
-        low, high = q_time(call, "created_time_from"), q_time(call, "created_time_to")
-        checks.append(lambda j, p: (low is None or j.get("created_us", 0) >= low)
-                      and (high is None or j.get("created_us", 0) <= high))
-    low_c, high_c = q_time(call, "completed_time_from"), q_time(call, "completed_time_to")
-    if low_c is not None or high_c is not None:
-        checks.append(lambda j, p: p.completed is not None and (low_c is None or p.completed >= low_c)
-                      and (high_c is None or p.completed <= high_c))
-    states = q_list(call.query, "state")
-    for state in states:
-        if state not in STATES:
-            raise choice_error("state", state)
-    if states:
-        checks.append(lambda j, p: p.state in states)
-    owners, keys, schedules = q_ints(call, "owner_ids"), q_ints(call, "clientkey_ids"), q_ints(call, "schedule_ids")
-    if owners:
-        checks.append(lambda j, p: j.get("owner") in owners
-                      or (-1 in owners and j.get("owner") is None and not (j.get("schedule") or j.get("policy")))
-                      or (-2 in owners and bool(j.get("schedule") or j.get("policy"))))
-    if keys:
-        checks.append(lambda j, p: j.get("clientkey") in keys)
-    if schedules:
-        checks.append(lambda j, p: j.get("schedule") in schedules)
-    for param, key in (("workflow", "workflow"), ("site", "site"), ("queue", "queue")):
-        wanted = q_str(call.query, param)
-        if wanted is not None:
-            checks.append(lambda j, p, key=key, wanted=wanted: j.get(key) == wanted)
-    for param, key in (("site_id", "site_id"), ("queue_id", "queue_id")):
-        number = q_int(call.query, param)
-        if number is not None:
-            checks.append(lambda j, p, key=key, number=number: j.get(key) == number)
-    prefix = q_str(call.query, "input_paths_prefix")
-    if prefix is not None:
-        checks.append(lambda j, p: any(str(x).startswith(prefix) for x in input_paths(j)))
-    keyword = (q_str(call.query, "search_keyword") or "").lower()
-    if keyword:
-        names = {u["id"]: u.get("username", "") for u in rows(call.state, "users")}
-        checks.append(lambda j, p: any(keyword in str(text).lower() for text in (
-            j.get("workflow"), j.get("site"), names.get(j.get("owner"), ""), *input_paths(j))))
-    if q_bool(call.query, "hide_noop"):
-        checks.append(lambda j, p: not (p.state == "SUCCESS" and not processed(p)))
-    return lambda job, phase: all(check(job, phase) for check in checks)
+    """The contract's filters of ``GET jobs/`` (H82), checked up front (a bad value → 400 naming the param), on
+    the job as listed: its stored fields with the computed ``created``, ``completed``, ``state``, ``owner_name``
+    and ``noop``."""
+    accept = row_filter(call, "jobs", {"now": to_dt(now_us(call.state))})
+    names = {u["id"]: u.get("username", "") for u in rows(call.state, "users")}
+
+    def listed(job: Row, phase: JobPhase) -> Row:
+        return {**job, "created": to_dt(job.get("created_us", 0)),
+                "completed": None if phase.completed is None else to_dt(phase.completed), "state": phase.state,
+                "owner_name": names.get(job.get("owner"), ""), "paths": input_paths(job),
+                "noop": phase.state == "SUCCESS" and not processed(phase)}
+
+    return lambda job, phase: accept(listed(job, phase))
 
 
 def input_paths(job: Row) -> list[str]:
@@ -184,7 +111,7 @@ def jobs_statistics_retrieve(call: HubCall) -> HubReply:
 @domain("jobs_files_list")
 def jobs_files_list(call: HubCall) -> HubList:
     job = job_of(call)
-    category = q_str(call.query, "category")
+    category = argument(call.query, "category")
     if category is not None and category not in CATEGORIES:
         raise choice_error("category", category)
     items = []

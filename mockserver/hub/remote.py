@@ -10,8 +10,9 @@ import posixpath
 from typing import Any
 
 from . import HubCall, HubReply, domain
-from .common import configuration, detail_row, q_int, q_str, ref
+from .common import configuration, detail_row, ref
 from .lifecycle import file_systems
+from .queries import argument
 from .vfs import normalize
 
 GLOB = set("*?[")
@@ -56,10 +57,10 @@ def entries(files: dict[str, int]) -> dict[str, dict[str, Any]]:
 def external_targets_files(call: HubCall) -> HubReply:
     target = detail_row(call.state, "external_targets", call.path_params.get("id"), "ExternalTarget")
     # Below 1 counts as unset, for the parameter and then for the configuration (an empty page has no marker).
-    wanted = (q_int(call.query, "max_items"), configuration(call.state, "maximum_external_results", 100))
+    wanted = (argument(call.query, "max_items", "integer"), configuration(call.state, "maximum_external_results", 100))
     limit = next((n for n in wanted if isinstance(n, int) and n >= 1), 100)
-    marker = q_str(call.query, "marker") or ""
-    path = (q_str(call.query, "path") or "").strip("/")
+    marker = argument(call.query, "marker") or ""
+    path = (argument(call.query, "path") or "").strip("/")
     every = entries(remote_files(call, target))
     if GLOB & set(path):
         level = posixpath.dirname(path)
@@ -70,7 +71,7 @@ def external_targets_files(call: HubCall) -> HubReply:
     page = listed[:limit]
     shown = [{**e, "size": str(e["size"])} for e in page]
     return HubReply(200, {
-        "path": q_str(call.query, "path") or "",
+        "path": argument(call.query, "path") or "",
         "directories": [e for e in shown if e["type"] == "directory"],
         "files": [e for e in shown if e["type"] == "file"],
         "marker": marker,

@@ -14,14 +14,13 @@ from .common import (
     iso_z,
     not_found,
     now_us,
-    q_bool,
-    q_str,
     ref,
     rows,
     table,
 )
 from .files import file_url
 from .lifecycle import file_systems, settle
+from .queries import argument
 from .sitefs import FileSystems
 from .vfs import Node
 
@@ -104,7 +103,7 @@ def search_of(call: HubCall) -> Row:
 
 
 def sort_keys(call: HubCall) -> list[tuple[str, bool]]:
-    raw = q_str(call.query, "sort")
+    raw = argument(call.query, "sort")
     if raw is None:
         return [("path", False), ("site", False)]
     keys = []
@@ -136,7 +135,7 @@ def search_retrieve(call: HubCall) -> HubList:
         hits.sort(key=lambda h, key=key: h[key], reverse=descending)
     systems, sites = file_systems(call.state), {}
     items = [result_item(call, hit, systems, sites) for hit in hits]
-    if not q_bool(call.query, "group_by_name"):
+    if not argument(call.query, "group_by_name", "boolean"):
         return HubList(items)
     groups: dict[str, list] = {}
     for item in items:

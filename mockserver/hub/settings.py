@@ -19,10 +19,6 @@ from .common import (
     new_uuid,
     now_us,
     parse_time,
-    q_bool,
-    q_int,
-    q_list,
-    q_str,
     ref,
     rng,
     rows,
@@ -31,6 +27,7 @@ from .common import (
     task_duration_us,
 )
 from .lifecycle import settle
+from .queries import argument, row_filter
 from .sitefs import FileSystems
 from .tasks import runtime
 
@@ -89,11 +86,10 @@ def settingstask_body(base: str, row: Row, now: int, listed: bool) -> dict[str, 
 @domain("settingstasks_list")
 def settingstasks_list(call: HubCall) -> HubList:
     now = now_us(call.state)
-    tasktype, states, job = q_str(call.query, "tasktype"), q_list(call.query, "state"), q_int(call.query, "job_id")
-    found = table(call.state, "settingstasks").list(lambda r: job is None or r.get("job") == job)[1]
-    items = [settingstask_body(call.base_url, row, now, listed=True) for row in found]
-    return HubList([i for i in items if (tasktype is None or i["tasktype"] == tasktype)
-                    and (not states or i["state"] in states)])
+    accept = row_filter(call, "settingstasks")  # on the task as listed, with its stored job
+    found = table(call.state, "settingstasks").list()[1]
+    items = [(row, settingstask_body(call.base_url, row, now, listed=True)) for row in found]
+    return HubList([item for row, item in items if accept({**item, "job": row.get("job")})])
 
 
 @domain("settingstasks_retrieve")
@@ -184,7 +180,7 @@ def settings_partial_update(call: HubCall) -> HubReply:
 @domain("settings_sync_create")
 def settings_sync_create(call: HubCall) -> HubReply:
     with call.state.store.atomic():
-        name = q_str(call.query, "site")
+        name = argument(call.query, "site")
         sites = rows(call.state, "sites")
         if name is not None:
             sites = [s for s in sites if s.get("name") == name]
@@ -203,7 +199,7 @@ def site_of(call: HubCall) -> Row:
 @domain("sites_settings_list")
 def sites_settings_list(call: HubCall) -> HubList | HubReply:
     found = sorted(site_rows(call, site_of(call)), key=lambda r: r["id"])
-    if q_bool(call.query, "flat"):
+    if argument(call.query, "flat", "boolean"):
         return HubReply(200, {r.get("key"): r.get("value") for r in found})
     return HubList([setting_body(r) for r in found])
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from . import HubCall, HubList, HubReply, domain
-from .common import Row, detail_row, iso_z, now_us, q_int, q_list, q_str, seconds, table
+from .common import Row, detail_row, iso_z, now_us, seconds, table
 from .lifecycle import JobPhase, Phase, task_phase
 from .plans import result
+from .queries import argument, row_filter
 
 JOBSTAT_STATES = {"processed": "SUCCESS", "failures": "FAILURE", "skipped": "SKIPPED"}
 TASK_LIST_FIELDS = ("url", "id", "task_id", "tasktype", "state", "started", "job", "site", "parents",
@@ -80,14 +81,11 @@ def phases(call: HubCall, tasks: list[Row]) -> dict[int, Phase]:
 
 @domain("tasks_list")
 def tasks_list(call: HubCall) -> HubList:
-    tasktype, task_id = q_str(call.query, "tasktype"), q_str(call.query, "task_id")
-    states, job = q_list(call.query, "state"), q_int(call.query, "job_id")
-    found = table(call.state, "tasks").list(lambda r: (tasktype is None or r.get("tasktype") == tasktype)
-                                            and (task_id is None or r.get("task_id") == task_id)
-                                            and (job is None or r.get("job") == job))[1]
+    accept = row_filter(call, "tasks")  # on the task as listed: its phase's state (H86)
+    found = table(call.state, "tasks").list()[1]
     now_of = phases(call, found)
     return HubList([task_body(call.base_url, t, now_of[t["id"]], listed=True) for t in found
-                    if not states or now_of[t["id"]].state in states])
+                    if accept({**t, "state": now_of[t["id"]].state})])
 
 
 def task_of(call: HubCall) -> tuple[Row, Phase]:
@@ -105,7 +103,7 @@ def tasks_retrieve(call: HubCall) -> HubReply:
 def tasks_files_list(call: HubCall) -> HubList:
     """H88: the task's per-path entries, each in its outcome's category once the task has finished."""
     task, phase = task_of(call)
-    state, kind, site = q_str(call.query, "state"), q_str(call.query, "type"), q_str(call.query, "site")
+    state, kind, site = (argument(call.query, name) for name in ("state", "type", "site"))
     if site is not None and site != task.get("site"):
         return HubList([])
     items = [{"path": e["path"], "type": e["type"], "size": e["size"], "state": entry_state(e["kind"], phase)}
@@ -122,10 +120,10 @@ def jobstat_rows(call: HubCall, found: list[Row], listed: bool) -> list[dict]:
 
 @domain("jobstats_list")
 def jobstats_list(call: HubCall) -> HubList:
-    states, job, path = q_list(call.query, "state"), q_int(call.query, "job"), q_str(call.query, "path")
-    found = table(call.state, "jobstats").list(lambda r: (job is None or r.get("job") == job)
-                                               and (path is None or r.get("path") == path))[1]
-    return HubList([s for s in jobstat_rows(call, found, listed=True) if not states or s["state"] in states])
+    accept = row_filter(call, "jobstats")  # on the stat as listed: its state (H87)
+    found = table(call.state, "jobstats").list()[1]
+    return HubList([body for row, body in zip(found, jobstat_rows(call, found, listed=True), strict=True)
+                    if accept({**row, "state": body["state"]})])
 
 
 @domain("jobstats_retrieve", "jobstats_history_retrieve")

@@ -25,7 +25,7 @@ from ...engine.query import (
 )
 from ...errors import ApiError
 from .fields import Invalid, parse_datetime
-from .render import stored_refs
+from .relations import references
 from .spec import load_spec, table
 from .world import Row, World
 
@@ -180,7 +180,7 @@ def conditions(resource: str, query: Any, only: Iterable[str] | None = None, rea
     if only is not None:
         wanted = set(only)
         specs = {name: spec for name, spec in specs.items() if name in wanted}
-    params = {name: query.getlist(name) for name in specs if query is not None and name in query}
+    params = {name: [str(v) for v in query.getlist(name)] for name in specs if query is not None and name in query}
     try:
         return build_filters(specs, params, read, context)
     except QueryProblem as problem:
@@ -207,13 +207,19 @@ def row_filter(world: World, resource: str, params: dict[str, dict[str, Any]], q
     return Query(conditions=found).predicate(_value_of(world, resource))
 
 
+@cache
+def _reference_at(resource: str, field: str) -> Any:
+    """The reference stored in the row's ``field``, or None."""
+    return next((ref for path, ref in references(resource).items() if ref.field(path) == field), None)
+
+
 def _value_of(world: World, resource: str) -> Callable[[Row, str], Any]:
     """A row's field; a dotted path reads the referenced row's field."""
     def value_of(row: Row, name: str) -> Any:
         head, _, attribute = name.partition(".")
         if not attribute:
             return row.get(head)
-        ref = stored_refs(resource).get(head, (None, None))[1]
+        ref = _reference_at(resource, head)
         target = world.get(ref.target, row.get(head)) if ref else None
         return target.get(attribute) if target else None
 
