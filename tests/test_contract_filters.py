@@ -1,13 +1,17 @@
 """Every filter param the contracts declare is honoured by the running mock: generated from ``x-resources``
-``filters``, one test per param. For each, rows are stored that match and rows that do not (admin records API,
-A9), the list is asked with the param, and exactly the matching rows come back.
+``filters``, one test per param of both APIs. For each, rows are made that match and rows that do not (through
+the API, or the admin records API, A9), the list is asked over HTTP with the param, and exactly the matching
+rows come back.
 
-The expected rows are chosen by hand per lookup and value type (the tables below), never computed by the mock's
-own lookups; a filter whose lookup or type has no case here fails, so a new filter in a contract needs one.
+The expected rows are chosen by hand: for Torrent per lookup and value type (every allowed lookup of a field is
+a param of its own), for the Hub per param (``HUB_CASES``: jobs made through file/workflow, schedules and client
+keys, the clock moved through the admin API). They are never computed by the mock's own lookups; a filter with
+no case here fails, so a new filter in a contract needs one.
 """
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -200,3 +204,316 @@ def test_every_torrent_filter_is_honoured(torrent, resource, param):
         assert response.status_code == 200, (query, response.get_json())
         found = {row["id"] for row in response.get_json()["objects"]} & set(ids)
         assert found == {ids[i] for i in expected}, (param, query)
+
+
+# -- Hub --------------------------------------------------------------------------------------------------------------
+
+HUB = load("hub")
+OUTPUT = "/mmfs1/data/space01/output.mov"  # a seeded file: a migrate of it processes one file
+
+
+class HubWorld:
+    """The mock serving the Hub, reset, its clock at 2025-07-03T12:00:00Z, spoken to as admin over HTTP."""
+
+    def __init__(self, app):
+        self.app, self.http = app, app.test_client()
+        state_of(app).reset()
+        self.clock(set="2025-07-03T12:00:00Z")
+
+    def clock(self, **change: Any) -> None:
+        """Move the clock; admin logs in again, as the access token may have expired."""
+        assert self.http.post("/__mock__/clock", json=change).status_code == 200
+        self.admin = self.login("admin")
+
+    def login(self, username: str) -> dict[str, str]:
+        tokens = self.http.post("/api/auth/token/", json={"username": username, "password": username}).json
+        return {"Authorization": f"Bearer {tokens['access']}"}
+
+    def records(self, resource: str, objs: list[dict[str, Any]]) -> list[int]:
+        made = self.http.post(f"/__mock__/records/hub/{resource}", json=objs)
+        assert made.status_code == 201, made.get_json()
+        return [row.get("id") for row in made.get_json()]
+
+    def send(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
+        answer = self.http.open(f"/api/{path}", method=method, json=body, headers=headers or self.admin)
+        assert answer.status_code in (200, 201, 202), answer.get_json()
+        return answer.get_json()
+
+    def run(self, workflow: str, paths: list[str], site: str = "site1", headers: dict[str, str] | None = None,
+            **extra: Any) -> int:
+        body = {"site": site, "workflow": workflow, "paths": paths, **extra}
+        return self.send("POST", "file/workflow/", body, headers)["job"]
+
+    def listed(self, path: str, query: dict[str, str], key: str = "id") -> list[Any]:
+        answer = self.http.get(f"/api/{path}", query_string={**query, "page_size": "0"}, headers=self.admin)
+        assert answer.status_code == 200, (path, query, answer.get_json())
+        return [item[key] for item in answer.get_json()]
+
+
+# A Hub case: (list path, the ids made, [(query, the ids it must return)][, the items' key]); only the made rows
+# are compared.
+HubCase = tuple[Any, ...]
+
+
+def _two_jobs(world: HubWorld) -> tuple[int, int]:
+    """A: admin's migrate of OUTPUT on site1 at 12:00 (succeeds, one file processed); B: alice's recall of /x on
+    site2 a day later (fails: no such file). Both finished."""
+    a = world.run("migrate", [OUTPUT])
+    world.clock(advance=86400)
+    b = world.run("recall", ["/x"], site="site2", headers=world.login("alice"))
+    world.clock(advance=10)
+    return a, b
+
+
+def _jobs_created(world: HubWorld) -> HubCase:
+    a = world.run("migrate", [OUTPUT])
+    world.clock(advance=7200)
+    b = world.run("recall", ["/x"])
+    return "jobs/", [a, b], [({"created": "1h"}, {b}), ({"created": "3h"}, {a, b}), ({"created": "null"}, {a, b})]
+
+
+def _jobs_plain(param: str) -> Callable[[HubWorld], HubCase]:
+    def case(world: HubWorld) -> HubCase:
+        a, b = _two_jobs(world)
+        queries = {
+            "created_time_from": [({"created_time_from": "2025-07-04T00:00:00Z"}, {b})],
+            "created_time_to": [({"created_time_to": "2025-07-04T00:00:00Z"}, {a}),
+                                ({"created": "1h", "created_time_to": "2025-07-04T00:00:00Z"}, {b})],
+            "completed_time_from": [({"completed_time_from": "2025-07-04T00:00:00"}, {b})],
+            "completed_time_to": [({"completed_time_to": "2025-07-04T00:00:00+00:00"}, {a})],
+            "workflow": [({"workflow": "recall"}, {b})],
+            "state": [({"state": "FAILURE"}, {b}), ({"state": "SUCCESS,FAILURE"}, {a, b})],
+            "site": [({"site": "site2"}, {b})],
+            "site_id": [({"site_id": "1"}, {a})],
+            "input_paths_prefix": [({"input_paths_prefix": "/mmfs1/"}, {a})],
+            "search_keyword": [({"search_keyword": "ALICE"}, {b}), ({"search_keyword": "output.MOV"}, {a})],
+        }[param]
+        return "jobs/", [a, b], queries
+    return case
+
+
+def _jobs_owners(world: HubWorld) -> HubCase:
+    a, b = _two_jobs(world)
+    (c,) = world.records("jobs", [{"workflow": "migrate", "site": "site1", "paths": []}])  # nobody's
+    world.records("schedules", [{"name": "nightly", "site": "site1", "space": "space01"}])
+    world.records("schedule_workflows", [{"schedule": 1, "site": "site1", "workflow": "migrate", "queue": "default"}])
+    world.send("POST", "schedules/1/run/")
+    d = max(world.listed("jobs/", {}))  # the schedule's
+    return "jobs/", [a, b, c, d], [({"owner_ids": "2"}, {b}), ({"owner_ids": "1,2"}, {a, b}),
+                                   ({"owner_ids": "-1"}, {c}), ({"owner_ids": "-2"}, {d}),
+                                   ({"owner_ids": "2,-2"}, {b, d})]
+
+
+def _jobs_schedules(world: HubWorld) -> HubCase:
+    a = world.run("migrate", [OUTPUT])
+    world.records("schedules", [{"name": "nightly", "site": "site1", "space": "space01"}])
+    world.records("schedule_workflows", [{"schedule": 1, "site": "site1", "workflow": "migrate", "queue": "default"}])
+    world.send("POST", "schedules/1/run/")
+    d = max(world.listed("jobs/", {}))
+    return "jobs/", [a, d], [({"schedule_ids": "1"}, {d}), ({"schedule_ids": "2"}, set())]
+
+
+def _jobs_clientkeys(world: HubWorld) -> HubCase:
+    key = world.send("POST", "auth/clientkeys/", {"name": "k1"})
+    a = world.run("migrate", [OUTPUT])
+    b = world.run("migrate", [OUTPUT], headers={"Authorization": f"Api-Key {key['api_key']}"})
+    return "jobs/", [a, b], [({"clientkey_ids": str(key["id"])}, {b})]
+
+
+def _jobs_queues(world: HubWorld) -> HubCase:
+    (fast,) = world.records("queues", [{"name": "fast", "site": "site1", "label": "Fast"}])
+    a = world.run("migrate", [OUTPUT])
+    b = world.run("migrate", [OUTPUT], queue="fast")
+    return "jobs/", [a, b], [({"queue": "fast"}, {b}), ({"queue_id": str(fast)}, {b}), ({"queue": "default"}, {a})]
+
+
+def _jobs_noop(world: HubWorld) -> HubCase:
+    a, b = _two_jobs(world)
+    n = world.run("migrate", [])  # succeeds having processed nothing
+    world.clock(advance=10)
+    return "jobs/", [a, b, n], [({"hide_noop": "true"}, {a, b}), ({"hide_noop": "false"}, {a, b, n})]
+
+
+def _tasks(param: str) -> Callable[[HubWorld], HubCase]:
+    def case(world: HubWorld) -> HubCase:
+        a, b = _two_jobs(world)
+        tasks = {t["job"]: t for t in world.http.get("/api/tasks/?page_size=0", headers=world.admin).get_json()}
+        ta, tb = tasks[a], tasks[b]
+        queries = {
+            "tasktype": [({"tasktype": "dynamo.tasks.recall"}, {tb["id"]})],
+            "task_id": [({"task_id": ta["task_id"]}, {ta["id"]})],
+            "state": [({"state": "FAILURE"}, {tb["id"]}), ({"state": "FAILURE,SUCCESS"}, {ta["id"], tb["id"]})],
+            "job_id": [({"job_id": str(a)}, {ta["id"]})],
+        }[param]
+        return "tasks/", [ta["id"], tb["id"]], queries
+    return case
+
+
+def _jobstats(param: str) -> Callable[[HubWorld], HubCase]:
+    def case(world: HubWorld) -> HubCase:
+        a, b = _two_jobs(world)
+        stats = {s["job"]: s for s in world.http.get("/api/jobstats/?page_size=0", headers=world.admin).get_json()}
+        sa, sb = stats[a], stats[b]
+        queries = {
+            "state": [({"state": "FAILURE"}, {sb["id"]}), ({"state": "SUCCESS,FAILURE"}, {sa["id"], sb["id"]})],
+            "job": [({"job": str(a)}, {sa["id"]})],
+            "path": [({"path": "/x"}, {sb["id"]})],
+        }[param]
+        return "jobstats/", [sa["id"], sb["id"]], queries
+    return case
+
+
+def _settingstasks(param: str) -> Callable[[HubWorld], HubCase]:
+    def case(world: HubWorld) -> HubCase:
+        world.send("POST", "settings/sync/?site=site1")  # a settings task of no job
+        world.clock(advance=3600)
+        world.records("policies", [{"name": "p1", "site": 1, "spaces": [1]}])
+        job = world.send("POST", "policies/1/run/")  # a policy task of a job
+        made = {t["tasktype"]: t for t in world.http.get("/api/settingstasks/?page_size=0",
+                                                          headers=world.admin).get_json()}
+        apply, policy = made["dynamo.tasks.settings.apply"], made["dynamo.tasks.policy.run"]
+        queries = {
+            "tasktype": [({"tasktype": "dynamo.tasks.policy.run"}, {policy["id"]})],
+            "state": [({"state": "SUCCESS"}, {apply["id"]}),
+                      ({"state": "PENDING,SUCCESS"}, {apply["id"], policy["id"]})],
+            "job_id": [({"job_id": str(policy["job"])}, {policy["id"]})],
+        }[param]
+        assert policy["job"] is not None and job is not None
+        return "settingstasks/", [apply["id"], policy["id"]], queries
+    return case
+
+
+def _generic(resource: str, param: str, objs: list[dict[str, Any]], queries: list[tuple[str, set[int]]],
+             before: Callable[[HubWorld], None] | None = None, key: str = "id") -> Callable[[HubWorld], HubCase]:
+    """Rows stored through the records API; ``key``: the field the list items are told apart by."""
+    def case(world: HubWorld) -> HubCase:
+        if before is not None:
+            before(world)
+        ids = world.records(HUB["x-resources"][resource]["table"].removeprefix("hub/"), objs)
+        made = ids if key == "id" else [obj[key] for obj in objs]
+        return (HUB["x-resources"][resource]["list_path"].lstrip("/"), made,
+                [({param: query}, {made[i] for i in expected}) for query, expected in queries], key)
+    return case
+
+
+def _alert(**fields: Any) -> dict[str, Any]:
+    return {"name": "Disk", "node": "n1", "site": "site1", "severity": "INFO", "summary": "full",
+            "timestamp": "2025-07-01T10:00:00Z", "suppressed": False, **fields}
+
+
+def _space(name: str, mountpoint: str, site: str = "site1") -> dict[str, Any]:
+    return {"name": name, "mountpoint": mountpoint, "sites": [{"name": site, "label": site}]}
+
+
+def _datastores(world: HubWorld) -> None:
+    world.records("datastores", [{"name": "ds1", "type": "s3"}, {"name": "ds2", "type": "s3"}])
+
+
+def _buckets(world: HubWorld) -> None:
+    world.records("buckets", [{"name": "b1", "storage_type": "s3"}, {"name": "b2", "storage_type": "s3"}])
+
+
+HUB_CASES: dict[tuple[str, str], Callable[[HubWorld], HubCase]] = {
+    ("alerts", "name"): _generic("alerts", "name", [_alert(name="Disk"), _alert(name="Net")], [("Net", {1})]),
+    ("alerts", "node"): _generic("alerts", "node", [_alert(node="n1"), _alert(node="n2")], [("n2", {1})]),
+    ("alerts", "site"): _generic("alerts", "site", [_alert(site="site1"), _alert(site="site2")], [("site2", {1})]),
+    ("alerts", "severity"): _generic("alerts", "severity", [_alert(severity="INFO"), _alert(severity="ERROR")],
+                                     [("ERROR", {1})]),
+    ("alerts", "summary"): _generic("alerts", "summary", [_alert(summary="a"), _alert(summary="b")], [("b", {1})]),
+    ("alerts", "timestamp"): _generic("alerts", "timestamp", [_alert(timestamp="2025-07-01T10:00:00Z"),
+                                                              _alert(timestamp="2025-07-02T10:00:00Z")],
+                                      [("2025-07-02T10:00:00Z", {1}), ("2025-07-02T11:00:00+01:00", {1})]),
+    ("alerts", "suppressed"): _generic("alerts", "suppressed", [_alert(suppressed=False), _alert(suppressed=True)],
+                                       [("true", {1}), ("False", {0}), ("maybe", {0, 1})]),
+    ("external_targets", "bucket"): _generic(
+        "external_targets", "bucket", [{"name": "t1", "local_file_regex": ".*", "bucket_instance": 1},
+                                       {"name": "t2", "local_file_regex": ".*", "bucket_instance": 2}],
+        [("b2", {1})], _buckets),
+    ("ipaddresses", "datastore_id"): _generic(
+        "ipaddresses", "datastore_id", [{"datastore": 1, "ipaddr": "10.0.0.1"}, {"datastore": 2, "ipaddr": "10.0.0.2"}],
+        [("2", {1})], _datastores),
+    ("schedules", "site_id"): _generic("schedules", "site_id", [{"name": "s1", "site": "site1"},
+                                                                {"name": "s2", "site": "site2"}], [("2", {1})]),
+    ("schedules", "space_id"): _generic("schedules", "space_id", [{"name": "s1", "site": "site1", "space": "space01"},
+                                                                  {"name": "s2", "site": "site1", "space": "default"}],
+                                        [("1", {0})]),
+    ("sitelinks", "site_id"): _generic(
+        "sitelinks", "site_id", [{"site": "site1", "datastore": "ds1", "site_path": "/a", "datastore_path": "/a"},
+                                 {"site": "site2", "datastore": "ds2", "site_path": "/b", "datastore_path": "/b"}],
+        [("2", {1})], _datastores),
+    ("sitelinks", "datastore_id"): _generic(
+        "sitelinks", "datastore_id", [{"site": "site1", "datastore": "ds1", "site_path": "/a", "datastore_path": "/a"},
+                                      {"site": "site2", "datastore": "ds2", "site_path": "/b", "datastore_path": "/b"}],
+        [("1", {0})], _datastores),
+    ("spaces", "site_id"): _generic("spaces", "site_id", [_space("one", "/mmfs1/data/one", "site1"),
+                                                          _space("two", "/mmfs1/data/two", "site2")], [("2", {1})]),
+    ("spaces", "search_keyword"): _generic(
+        "spaces", "search_keyword", [_space("Alpha", "/mmfs1/data/a"), _space("beta", "/mmfs1/data/ALPHAx"),
+                                     _space("gamma", "/mmfs1/data/g")], [("alpha", {0, 1})]),
+    ("tags", "filter"): _generic("tags", "filter", [{"name": "Zebra"}, {"name": "yak"}], [("zEB", {0})],
+                                 key="name"),
+    ("jobs", "created"): _jobs_created,
+    **{("jobs", p): _jobs_plain(p) for p in ("created_time_from", "created_time_to", "completed_time_from",
+                                             "completed_time_to", "workflow", "state", "site", "site_id",
+                                             "input_paths_prefix", "search_keyword")},
+    ("jobs", "owner_ids"): _jobs_owners,
+    ("jobs", "clientkey_ids"): _jobs_clientkeys,
+    ("jobs", "schedule_ids"): _jobs_schedules,
+    ("jobs", "queue"): _jobs_queues,
+    ("jobs", "queue_id"): _jobs_queues,
+    ("jobs", "hide_noop"): _jobs_noop,
+    **{("tasks", p): _tasks(p) for p in ("tasktype", "task_id", "state", "job_id")},
+    **{("jobstats", p): _jobstats(p) for p in ("state", "job", "path")},
+    **{("settingstasks", p): _settingstasks(p) for p in ("tasktype", "state", "job_id")},
+}
+
+
+def _filesets(world: HubWorld) -> list[tuple[dict[str, str], set[Any]]]:
+    """No ids: the answer's (name, site) pairs; the seeded spaces: space01 on site1 and site2, default on site1."""
+    def pairs(query: dict[str, str]) -> set[tuple[str, str]]:
+        answer = world.http.get("/api/filesets/", query_string=query, headers=world.admin).get_json()
+        return {(f["name"], f["site"]) for f in answer}
+
+    assert pairs({}) == {("space01", "site1"), ("default", "site1"), ("space01", "site2")}
+    assert pairs({"site": "site2"}) == {("space01", "site2")}
+    return []
+
+
+def _file_children(world: HubWorld) -> list[tuple[dict[str, str], set[Any]]]:
+    """The seeded directory /mmfs1/data/space01 holds files and directories; ``type`` keeps one kind."""
+    def kinds(query: dict[str, str]) -> set[str]:
+        answer = world.http.get("/api/file/", query_string={"site": "site1", "path": "/mmfs1/data/space01",
+                                                            "page_size": "0", **query}, headers=world.admin)
+        assert answer.status_code == 200, answer.get_json()
+        return {child["type"] for child in answer.get_json()["children"]}
+
+    assert kinds({}) >= {"file", "directory"}
+    assert kinds({"type": "file"}) == {"file"} and kinds({"type": "directory"}) == {"directory"}
+    return []
+
+
+HUB_OWN_ANSWERS = {("filesets", "site"): _filesets, ("file", "type"): _file_children}
+
+
+def _hub_params():
+    for resource, entry in HUB["x-resources"].items():
+        for param in entry["filters"]:
+            yield pytest.param(resource, param, id=f"hub-{resource}-{param}")
+
+
+@pytest.fixture(scope="module")
+def hub_app():
+    return create_app(Settings(apis=("hub",)))
+
+
+@pytest.mark.parametrize(("resource", "param"), list(_hub_params()))
+def test_every_hub_filter_is_honoured(hub_app, resource, param):
+    world = HubWorld(hub_app)
+    if (resource, param) in HUB_OWN_ANSWERS:
+        HUB_OWN_ANSWERS[resource, param](world)
+        return
+    path, made, queries, *key = HUB_CASES[resource, param](world)
+    assert len(set(made)) == len(made)
+    for query, expected in queries:
+        found = set(world.listed(path, query, *key)) & set(made)
+        assert found == expected, (param, query)
