@@ -6,6 +6,7 @@ from typing import Any
 
 from ..store import Row, Store
 from .ordering import order_rows
+from .query import Query
 
 SEQUENCES = "__meta__/sequences"
 
@@ -24,6 +25,10 @@ class Collection:
         ``nulls_last``: PostgreSQL's null placement (last ascending, first descending)."""
         keys = order or [(self.pk, False)]
         return self.store.select(self.table, where, lambda rows: order_rows(rows, keys, nulls_last), offset, limit)
+
+    def select(self, query: Query, nulls_last: bool = False) -> tuple[int, list[Row]]:
+        """A query's rows: its filters, its order (default ascending pk), its window → (matching rows, window)."""
+        return self.list(query.predicate(), list(query.order), query.window.offset, query.window.limit, nulls_last)
 
     def get(self, pk: int) -> Row | None:
         return self.store.get(self.table, pk)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote_plus
 
-from ...engine.query import SKIP, Condition, FilterSpec, QueryProblem, check_order, condition
+from ...engine.query import SKIP, Condition, FilterSpec, QueryProblem, Window, check_order, condition
 from ...engine.query import Query as Q
 from . import datetimes
 from .render import py2_list_repr
@@ -40,6 +40,17 @@ def where(resource: Resource, query: Query) -> Callable[[dict], bool] | None:
         return Q(conditions=_conditions(resource, query)).predicate()
     except QueryProblem as problem:
         raise QueryError(message(problem)) from None
+
+
+def list_query(resource: Resource, query: Query) -> Q:
+    """A GET list's whole query in tastypie's get_list order: filters, then ordering, then limit and offset."""
+    try:
+        found = _conditions(resource, query)
+    except QueryProblem as problem:
+        raise QueryError(message(problem)) from None
+    keys = ordering(resource, query)
+    limit, offset = window(query)
+    return Q(found, tuple(keys), Window(offset, limit))
 
 
 def _conditions(resource: Resource, query: Query) -> tuple[Condition, ...]:

@@ -12,7 +12,7 @@ from ...errors import ApiError
 from . import auth, handlers, negotiate
 from .datetimes import to_stored
 from .hooks import Product
-from .query import QueryError, meta, ordering, where, window
+from .query import QueryError, list_query, meta, where
 from .render import (
     HTML,
     VARY_ERROR,
@@ -110,13 +110,12 @@ class Pipeline:
 
     def query_list(self, resource: Resource, call: Call) -> dict[str, Any]:
         """GET list: filters, then ordering, then limit and offset (tastypie's get_list order)."""
-        predicate = self.where(resource, call)
         try:
-            keys = ordering(resource, call.query)
-            limit, offset = window(call.query)
+            query = list_query(resource, call.query)
         except QueryError as exc:
             raise bad_request(str(exc)) from None
-        total, rows = self.collection(resource).list(predicate, keys, offset, limit, nulls_last=True)
+        total, rows = self.collection(resource).select(query, nulls_last=True)
+        limit, offset = query.window.limit or 0, query.window.offset
         return {"meta": meta(resource.list_path, call.query, limit, offset, total),
                 "objects": [represent(resource, row) for row in rows]}
 
