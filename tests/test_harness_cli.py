@@ -120,3 +120,52 @@ def test_a_run_narrowed_to_operations_without_links_skips_the_state_machine(tmp_
     assert "skipped Stateful tests" in capsys.readouterr().out
     markdown = (tmp_path / "contract-torrent.md").read_text()
     assert "0 error(s)" in markdown and "note: Stateful tests: skipped" in markdown
+
+
+@pytest.mark.parametrize(("api", "operation", "root"), [
+    ("torrent", "message_list", ""),
+    ("torrent", "message_list", "/"),
+    ("torrent", "message_list", "/rundb/api/v1"),
+    ("torrent", "message_list", "/rundb/api/v1/"),
+    ("hub", "sites_list", ""),
+    ("hub", "sites_list", "/api"),
+    ("hub", "sites_list", "/api/"),
+], ids=["torrent-host", "torrent-host-slash", "torrent-api-root", "torrent-api-root-slash", "hub-host",
+        "hub-api-root", "hub-api-root-slash"])
+def test_base_url_takes_the_host_root_or_the_api_root(tmp_path, server, api, operation, root, capsys):
+    since = requests.get(server.url + "/__mock__/journal", timeout=10).json()
+    since = since[-1]["seq"] if since else 0
+    args = ["--api", api, "--base-url", server.url + root, "--operation", operation, *QUICK]
+    assert contract(tmp_path, *args) == 0
+    assert "passed: 0 failing check(s)" in capsys.readouterr().out
+    paths = {entry["path"] for entry in
+             requests.get(server.url + f"/__mock__/journal?since={since}", timeout=10).json()}
+    listed = "/rundb/api/v1/message/" if api == "torrent" else "/api/sites/"
+    prefix = "/rundb/api/v1" if api == "torrent" else "/api"
+    assert listed in paths and not [path for path in paths if path.startswith(prefix * 2)], paths
+
+
+def test_base_url_keeps_a_path_before_the_api_root(tmp_path, capsys):
+    from mockserver.harness.target import split_base_url
+
+    assert split_base_url("http://host/ts/rundb/api/v1/", "", "/rundb/api/v1") == ("http://host/ts",) * 2
+    assert split_base_url("http://host/proxy/api", "/api", "/api") == ("http://host/proxy", "http://host/proxy/api")
+
+
+def test_an_unknown_operation_exits_2_naming_the_known_ids(tmp_path, capsys):
+    assert contract(tmp_path, "--api", "torrent", "--operation", "message_lst") == 2
+    err = capsys.readouterr().err
+    assert "the torrent contract has no operation message_lst (did you mean " in err
+    assert "message_list" in err.split("did you mean")[1].split(")")[0]
+    assert "its operation ids are:" in err and " message_create " in err and " filemonitor_retrieve " in err
+    assert not (tmp_path / "contract-torrent.md").exists()
+
+
+def test_an_operation_of_the_other_api_exits_2(tmp_path, capsys):
+    assert contract(tmp_path, "--api", "hub", "--operation", "message_list") == 2
+    assert "the hub contract has no operation message_list" in capsys.readouterr().err
+
+
+def test_read_only_with_only_writing_operations_exits_2(tmp_path, capsys):
+    assert contract(tmp_path, "--api", "torrent", "--read-only", "--operation", "message_create") == 2
+    assert "--read-only leaves none of --operation message_create" in capsys.readouterr().err

@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import takewhile
 from typing import Any
+
+from ..contract import operations
 
 PARAM = re.compile(r"\{([^}]+)\}")
 
@@ -79,6 +82,21 @@ class ApiFacts:
         self.api = api
         self.document = document
         self.base_path = document.get("servers", [{"url": "/"}])[0]["url"].rstrip("/")
+
+    @cached_property
+    def api_root(self) -> str:
+        """The path every operation lives under: the server URL and the paths' common leading segments
+        (``/rundb/api/v1`` for Torrent, whose server URL is ``/``; ``/api`` for the Hub)."""
+        common: list[str] | None = None
+        for path in self.document.get("paths", {}):
+            segments = list(takewhile(lambda s: not s.startswith("{"), path.strip("/").split("/")))
+            common = segments if common is None else [a for a, _ in takewhile(lambda p: p[0] == p[1],
+                                                                               zip(common, segments))]
+        return self.base_path + "".join("/" + segment for segment in common or [])
+
+    @cached_property
+    def operation_ids(self) -> list[str]:
+        return [op["operation_id"] for op in operations(self.document) if op["operation_id"]]
 
     @cached_property
     def resources(self) -> list[Resource]:

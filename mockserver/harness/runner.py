@@ -10,14 +10,16 @@ import os
 import sys
 import time
 from dataclasses import dataclass
+from difflib import get_close_matches
 from pathlib import Path
 from typing import TextIO
 
 from .auth import Credentials, CredentialsError, default_credentials
+from .facts import ApiFacts
 from .options import PHASES
 from .report import write_reports
 from .results import NO_LINKS_SELECTED, Results
-from .suite import Options, Suite, build
+from .suite import READ_METHODS, Options, Suite, build
 from .target import InProcessTarget, RemoteTarget, split_base_url
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -55,9 +57,27 @@ def plan_from_args(args) -> Plan:
     unknown = [p for p in phases if p not in PHASES]
     if unknown:
         raise UsageError(f"--phases takes {','.join(PHASES)}, not {','.join(unknown)}")
+    operation_ids = tuple(args.operation or ())
+    _check_operations(args.api, operation_ids, args.read_only)
     options = Options(read_only=args.read_only, max_examples=args.max_examples, seed=args.seed, phases=phases,
-                      operation_ids=tuple(args.operation or ()))
+                      operation_ids=operation_ids)
     return Plan(args.api, base_url, given, options, Path(args.report_dir))
+
+
+def _check_operations(api: str, wanted: tuple[str, ...], read_only: bool) -> None:
+    """``--operation`` ids the contract does not have are a usage error (a typo would otherwise pass with no
+    case run), and so is a selection ``--read-only`` leaves empty."""
+    from ..contract import load, operations
+
+    known = {op["operation_id"]: op["method"] for op in operations(load(api)) if op["operation_id"]}
+    unknown = [name for name in wanted if name not in known]
+    if unknown:
+        close = sorted({match for name in unknown for match in get_close_matches(name, known, n=3)})
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise UsageError(f"the {api} contract has no operation {', '.join(unknown)}{hint}; its operation ids are: "
+                         + " ".join(sorted(known)))
+    if wanted and read_only and all(known[name] not in READ_METHODS for name in wanted):
+        raise UsageError(f"--read-only leaves none of --operation {', '.join(wanted)} (they write)")
 
 
 def make_suite(plan: Plan) -> Suite:
@@ -69,9 +89,9 @@ def make_suite(plan: Plan) -> Suite:
 
         target = InProcessTarget(create_app(Settings(apis=(plan.api,))))
         return build(plan.api, target, plan.credentials, plan.options)
-    base_path = load(plan.api).get("servers", [{"url": "/"}])[0]["url"].rstrip("/")
+    facts = ApiFacts(plan.api, load(plan.api))
     try:
-        origin, api_base = split_base_url(plan.base_url, base_path)
+        origin, api_base = split_base_url(plan.base_url, facts.base_path, facts.api_root)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     import requests

@@ -193,13 +193,19 @@ class RemoteTarget(Target):
                      response.content, headers, body)
 
 
-def split_base_url(base_url: str, base_path: str) -> tuple[str, str]:
-    """``(origin, API base URL)`` for a user's ``--base-url``: the server root, or the API root itself."""
-    parts = urlsplit(base_url.rstrip("/"))
+def split_base_url(base_url: str, base_path: str, api_root: str | None = None) -> tuple[str, str]:
+    """``(origin, API base URL)`` for a user's ``--base-url``: the server root (``http://host:8000``), or the API
+    root itself (``http://host:8000/rundb/api/v1/``, ``http://host:8000/api``) as schemathesis users write it.
+    ``base_path`` is the contract's server URL (what its paths are relative to); ``api_root`` the path every
+    operation lives under (the server URL and the paths' common prefix). A path before either is kept: a server
+    behind a reverse proxy at ``http://host/ts/``."""
+    parts = urlsplit(base_url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError(f"--base-url must be an http(s) URL such as http://127.0.0.1:8000, not {base_url!r}")
     path = parts.path.rstrip("/")
-    if base_path and path.endswith(base_path):
-        path = path[: -len(base_path)]
+    for suffix in (api_root or base_path, base_path):
+        if suffix and (path == suffix or path.endswith(suffix)):
+            path = path[: -len(suffix)]
+            break
     origin = urlunsplit((parts.scheme, parts.netloc, path, "", ""))
     return origin, origin + base_path
