@@ -16,8 +16,9 @@ from werkzeug.wrappers import Request, Response
 from mockserver.app import create_app
 from mockserver.config import Settings
 from mockserver.harness.auth import default_credentials
+from mockserver.harness.progress import Progress
 from mockserver.harness.results import Results
-from mockserver.harness.runner import Progress, walk_links
+from mockserver.harness.runner import walk_links
 from mockserver.harness.suite import Options, build
 from mockserver.harness.target import InProcessTarget
 
@@ -39,7 +40,7 @@ def run_contract(app, api: str, operation_ids: tuple[str, ...], phases=("fuzzing
     for event in from_schema(suite.schema).execute():
         results.handle(event)
     if "stateful" in phases:
-        walk_links(suite, results, Progress(io.StringIO()))
+        walk_links(suite, results, Progress(io.StringIO(), results, suite.options.stateful_examples))
     return results
 
 

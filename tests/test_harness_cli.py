@@ -1,4 +1,5 @@
 """``mockserver contract``: exit codes, reports, and the same suites over real HTTP with each way to log in."""
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -169,3 +170,44 @@ def test_an_operation_of_the_other_api_exits_2(tmp_path, capsys):
 def test_read_only_with_only_writing_operations_exits_2(tmp_path, capsys):
     assert contract(tmp_path, "--api", "torrent", "--read-only", "--operation", "message_create") == 2
     assert "--read-only leaves none of --operation message_create" in capsys.readouterr().err
+
+
+def test_phases_left_out_are_shown_as_skipped_in_the_output_and_the_report(tmp_path, capsys):
+    assert contract(tmp_path, "--api", "torrent", "--operation", "message_list", *QUICK) == 0
+    out = capsys.readouterr().out
+    for phase in ("examples", "coverage", "stateful"):
+        assert f"── {phase}: skipped, not selected (--phases)" in out
+    assert "── fuzzing\n" in out and "0 ✓" not in out
+    assert "[########################] 1/1 operations" in out
+    markdown = (tmp_path / "contract-torrent.md").read_text()
+    assert "coverage skipped: not selected (--phases)" in markdown and "fuzzing success" in markdown
+
+
+def test_operations_without_examples_are_shown_as_skipped_not_as_passed(tmp_path, capsys):
+    assert contract(tmp_path, "--api", "torrent", "--operation", "message_list", "--phases", "examples") == 0
+    out = capsys.readouterr().out
+    assert "GET /rundb/api/v1/message/" in out and "skipped: No examples in schema" in out
+    assert "examples skipped: no case to send" in out and "0 ✓" not in out
+
+
+def test_the_stateful_phase_shows_a_progress_bar_of_scenarios_and_links(tmp_path, monkeypatch, capsys):
+    from functools import partial
+
+    import mockserver.harness.runner as runner
+
+    monkeypatch.setattr(runner, "Options", partial(runner.Options, stateful_examples=4))
+    args = ["--api", "torrent", "--operation", "message_create", "--operation", "message_retrieve",
+            "--max-examples", "2", "--phases", "stateful"]
+    assert contract(tmp_path, *args) == 0
+    out = capsys.readouterr().out
+    assert "── stateful\n" in out
+    assert re.search(r"\[#+\.*\] \d+(/4 scenarios| scenarios \(4 planned\)), 1/1 links followed  0:\d\d", out), out
+
+
+def test_the_progress_bar_counts_operations_done_of_the_total_and_the_elapsed_time():
+    from mockserver.harness.progress import bar
+
+    assert bar(12, 48, 75, "operations") == "   [######..................] 12/48 operations  1:15"
+    assert bar(5, 5, 3, "links") == "   [########################] 5/5 links  0:03"
+    assert bar(231, 200, 61, "scenarios", "7/9 links followed") == (
+        "   [########################] 231 scenarios (200 planned), 7/9 links followed  1:01")

@@ -31,6 +31,22 @@ class CheckTally:
 # schemathesis raises this when --operation/--read-only leave no link to follow: a narrow run, not an error.
 NO_LINKS_SELECTED = "All link definitions required for stateful testing are excluded by filters"
 
+# Why schemathesis skipped a phase, in the words of this command.
+SKIP_REASONS = {
+    "disabled": "not selected (--phases)",
+    "not_supported": "not supported by this contract",
+    "not_applicable": "no links between the selected operations",
+    "nothing_to_test": "nothing to test",
+    "failure_limit_reached": "failure limit reached",
+    "server_unavailable": "the server stopped answering",
+    "no_checks_ran": "no check applied",
+}
+
+
+def skip_reason(phase) -> str:
+    reason = phase.skip_reason
+    return SKIP_REASONS.get(reason.value, reason.value.replace("_", " ")) if reason is not None else "no case to send"
+
 
 @dataclass
 class Results:
@@ -55,6 +71,9 @@ class Results:
                 self.notes.append(f"{event.label}: skipped, the selected operations have no links between them")
             else:
                 self.errors.append((event.label, message))
+        elif isinstance(event, events.PhaseFinished) and event.status.value == "skip":
+            self.phases.append((event.phase.name.value, f"skipped: {skip_reason(event.phase)}",
+                                time.monotonic() - self.started))
         elif isinstance(event, events.PhaseFinished):
             self.phases.append((event.phase.name.value, event.status.value, time.monotonic() - self.started))
         elif isinstance(event, events.EngineFinished):

@@ -17,8 +17,9 @@ from typing import TextIO
 from .auth import Credentials, CredentialsError, default_credentials
 from .facts import ApiFacts
 from .options import PHASES
+from .progress import Progress
 from .report import write_reports
-from .results import NO_LINKS_SELECTED, Results
+from .results import Results
 from .suite import READ_METHODS, Options, Suite, build
 from .target import InProcessTarget, RemoteTarget, split_base_url
 
@@ -119,48 +120,22 @@ def preflight(suite: Suite) -> None:
         raise UsageError(str(exc)) from None
 
 
-class Progress:
-    """One line per operation and phase, a running count in the stateful phase, phase boundaries."""
-
-    def __init__(self, out: TextIO):
-        self.out = out
-        self.scenarios = 0
-
-    def handle(self, event, results: Results) -> None:
-        from schemathesis.engine import events
-
-        if isinstance(event, events.PhaseStarted) and event.phase.name.value in PHASES:
-            self.print(f"── {event.phase.name.value}")
-        elif isinstance(event, events.ScenarioFinished) and event.recorder.label and event.phase.value != "stateful":
-            failed = [name for checks in event.recorder.checks.values() for name in
-                      {c.name for c in checks if c.status.value == "failure"}]
-            mark = "✗ " + ", ".join(sorted(set(failed))) if failed else "✓"
-            self.print(f"   {event.recorder.label:60} {len(event.recorder.interactions):4}  {mark}")
-        elif isinstance(event, events.ScenarioFinished):
-            self.scenarios += 1
-            if self.scenarios % 50 == 0:
-                self.print(f"   {self.scenarios} scenarios, {len(results.transitions)} links followed")
-        elif isinstance(event, events.NonFatalError):
-            first_line = str(event.info.message).splitlines()[0]
-            kind = "skipped" if NO_LINKS_SELECTED in str(event.info.message) else "error in"
-            self.print(f"   {kind} {event.label}: {first_line}")
-
-    def print(self, line: str) -> None:
-        print(line, file=self.out, flush=True)
-
-
 def walk_links(suite: Suite, results: Results, progress: Progress) -> None:
     """Follow every link the state machine did not (see :mod:`.walk`)."""
     from .walk import Walker, contract_links
 
     links = [link for link in contract_links(suite) if link.label not in results.transitions]
     progress.print(f"── links: {len(links)} not followed by the state machine")
+    if links:
+        progress.start("links", len(links), "links")
     for step in Walker(suite, results.succeeded).walk(links):
         results.record_step(step)
         failed = sorted({name for name, failure in step.results if failure is not None})
         mark = (f"error: {step.error}" if step.error else f"skipped: {step.skipped}" if step.skipped
                 else "✗ " + ", ".join(failed) if failed else "✓")
         progress.print(f"   {step.link.label}  {mark}")
+        progress.step()
+    progress.finish()
     results.phases.append(("links", "success", time.monotonic() - results.started))
 
 
@@ -175,7 +150,7 @@ def run(plan: Plan, out: TextIO | None = None) -> int:
     print(f"{title}: {plan.credentials.style} credentials, max {plan.options.max_examples} examples, "
           f"seed {plan.options.seed}", file=out, flush=True)
     results = Results(suite)
-    progress = Progress(out)
+    progress = Progress(out, results, plan.options.stateful_examples)
     protector = suite.protector
     if protector is not None:
         protector.announce = progress.print
@@ -184,7 +159,7 @@ def run(plan: Plan, out: TextIO | None = None) -> int:
     try:
         for event in from_schema(suite.schema).execute():
             results.handle(event)
-            progress.handle(event, results)
+            progress.handle(event)
         if "stateful" in plan.options.phases:
             walk_links(suite, results, progress)
     finally:
