@@ -211,3 +211,45 @@ def test_the_progress_bar_counts_operations_done_of_the_total_and_the_elapsed_ti
     assert bar(5, 5, 3, "links") == "   [########################] 5/5 links  0:03"
     assert bar(231, 200, 61, "scenarios", "7/9 links followed") == (
         "   [########################] 231 scenarios (200 planned), 7/9 links followed  1:01")
+
+
+def test_workers_run_cases_in_parallel_each_worker_with_a_mock_of_its_own(tmp_path, monkeypatch, capsys):
+    import threading
+
+    create_app = mockserver.app.create_app
+    made: list[str] = []
+
+    def counted(settings=None):
+        made.append(threading.current_thread().name)
+        return create_app(settings)
+
+    monkeypatch.setattr(mockserver.app, "create_app", counted)
+    args = ["--api", "hub", "--workers", "2", "--operation", "sites_list", "--operation", "sites_create",
+            "--operation", "sites_retrieve", "--operation", "sites_partial_update", "--max-examples", "3",
+            "--phases", "coverage,fuzzing"]
+    assert contract(tmp_path, *args) == 0
+    out = capsys.readouterr().out
+    assert "2 workers" in out and "passed: 0 failing check(s), 0 error(s)" in out
+    # the main thread's mock, then one per worker thread of each phase (schemathesis starts them per phase)
+    assert made[0] == "MainThread"
+    assert sorted(made[1:]) == ["schemathesis_unit_tests_0"] * 2 + ["schemathesis_unit_tests_1"] * 2
+    assert "operations exercised: 4 of 4" in (tmp_path / "contract-hub.md").read_text()
+
+
+def test_workers_against_a_server_need_read_only(tmp_path, server, capsys):
+    assert contract(tmp_path, "--api", "torrent", "--base-url", server.url, "--workers", "2") == 2
+    assert "--workers above 1 against --base-url needs --read-only" in capsys.readouterr().err
+
+
+def test_workers_read_only_against_a_server_over_http(tmp_path, server, capsys):
+    args = ["--api", "torrent", "--base-url", server.url + "/rundb/api/v1/", "--read-only", "--workers", "2",
+            "--max-examples", "1", "--phases", "fuzzing"]
+    assert contract(tmp_path, *args) == 0
+    assert "operations exercised: 17 of 17" in (tmp_path / "contract-torrent.md").read_text()
+
+
+@pytest.mark.parametrize("value", ["0", "two"])
+def test_workers_take_a_whole_number_of_at_least_1(tmp_path, value, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        contract(tmp_path, "--api", "torrent", "--workers", value)
+    assert exit_.value.code == 2 and "--workers" in capsys.readouterr().err

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 import time
 from dataclasses import dataclass
 
@@ -96,8 +97,7 @@ class HubAuthenticator(Authenticator):
         super().__init__(target, credentials)
         if credentials.style == "password" and not credentials.username:
             raise CredentialsError("--password for the Hub API needs --username")
-        self._access: str | None = None
-        self._refresh: str | None = None
+        self._tokens = threading.local()  # per thread: with --workers in process, each worker logs in to its mock
 
     def headers(self) -> dict[str, str]:
         c = self.credentials
@@ -113,23 +113,25 @@ class HubAuthenticator(Authenticator):
         return {"Authorization": "Bearer contract.harness.invalid-token"}
 
     def forget(self) -> None:
-        self._access = self._refresh = None
+        self._tokens.access = self._tokens.refresh = None
 
     def _token(self) -> str:
-        if self._access and _seconds_left(self._access) > EARLY_REFRESH_S:
-            return self._access
-        if self._refresh and _seconds_left(self._refresh) > EARLY_REFRESH_S:
-            reply = self.target.send("POST", HUB_REFRESH, json={"refresh": self._refresh}, auth=False)
+        tokens = self._tokens
+        access, refresh = getattr(tokens, "access", None), getattr(tokens, "refresh", None)
+        if access and _seconds_left(access) > EARLY_REFRESH_S:
+            return access
+        if refresh and _seconds_left(refresh) > EARLY_REFRESH_S:
+            reply = self.target.send("POST", HUB_REFRESH, json={"refresh": refresh}, auth=False)
             if reply.status == 200:
-                self._access = reply.json()["access"]
-                return self._access
+                tokens.access = reply.json()["access"]
+                return tokens.access
         c = self.credentials
         reply = self.target.send("POST", HUB_LOGIN, json={"username": c.username, "password": c.password}, auth=False)
         if reply.status != 200:
             raise CredentialsError(f"logging in as {c.username!r} at {HUB_LOGIN} answered {reply.summary()}")
-        tokens = reply.json()
-        self._access, self._refresh = tokens["access"], tokens.get("refresh")
-        return self._access
+        answer = reply.json()
+        tokens.access, tokens.refresh = answer["access"], answer.get("refresh")
+        return tokens.access
 
 
 def attach(api: str, target: Target, credentials: Credentials) -> Authenticator:

@@ -21,6 +21,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--phases", help=f"comma-separated subset of {','.join(PHASES)} (default: all)")
     parser.add_argument("--operation", action="append", metavar="OPERATION_ID",
                         help="only this operation (repeatable); default: every operation")
+    parser.add_argument("--workers", type=_positive, default=1,
+                        help="cases in parallel (schemathesis workers); in process each worker has a mock of its "
+                             "own; against --base-url only with --read-only (1)")
     parser.add_argument("--report-dir", default="contract-reports", help="where to write the reports")
 
 

@@ -61,7 +61,10 @@ def plan_from_args(args) -> Plan:
     operation_ids = tuple(args.operation or ())
     _check_operations(args.api, operation_ids, args.read_only)
     options = Options(read_only=args.read_only, max_examples=args.max_examples, seed=args.seed, phases=phases,
-                      operation_ids=operation_ids)
+                      operation_ids=operation_ids, workers=getattr(args, "workers", 1) or 1)
+    if options.workers > 1 and base_url and not options.read_only:
+        raise UsageError("--workers above 1 against --base-url needs --read-only: cases writing to one server in "
+                         "parallel would judge each other's changes (in process, each worker has a mock of its own)")
     return Plan(args.api, base_url, given, options, Path(args.report_dir))
 
 
@@ -88,7 +91,10 @@ def make_suite(plan: Plan) -> Suite:
         from ..app import create_app
         from ..config import Settings
 
-        target = InProcessTarget(create_app(Settings(apis=(plan.api,))))
+        def make_app():
+            return create_app(Settings(apis=(plan.api,)))
+
+        target = InProcessTarget(make_app(), make_app if plan.options.workers > 1 else None)
         return build(plan.api, target, plan.credentials, plan.options)
     facts = ApiFacts(plan.api, load(plan.api))
     try:
@@ -147,8 +153,9 @@ def run(plan: Plan, out: TextIO | None = None) -> int:
     preflight(suite)
     where = plan.base_url or "the mock in process"
     title = f"{plan.api} contract against {where}" + (" (read-only)" if plan.options.read_only else "")
+    workers = f", {plan.options.workers} workers" if plan.options.workers > 1 else ""
     print(f"{title}: {plan.credentials.style} credentials, max {plan.options.max_examples} examples, "
-          f"seed {plan.options.seed}", file=out, flush=True)
+          f"seed {plan.options.seed}{workers}", file=out, flush=True)
     results = Results(suite)
     progress = Progress(out, results, plan.options.stateful_examples)
     protector = suite.protector

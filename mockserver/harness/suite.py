@@ -52,6 +52,7 @@ class Options:
     request_timeout: float = 30.0
     probe_budget: int = 2  # follow-up probes per check and operation (a failing probe always runs again)
     generation_mode: str = "all"  # "positive", "negative" or "all" (schemathesis' generation modes)
+    workers: int = 1  # cases in parallel; in process, each worker thread has a mock of its own (target.py)
 
 
 @dataclass
@@ -174,11 +175,33 @@ class HarnessSchema(OpenApiSchema):
         return ResettingMachine
 
 
+def _serialise_ast_parsing() -> None:
+    """Hypothesis describes strategies' lambdas and functions by parsing their source with ``ast.parse``; on
+    CPython 3.11, parsing in two threads at once can fail with ``SystemError: AST constructor recursion depth
+    mismatch`` (the interpreter's AST state is shared between threads). With several workers the coverage phase
+    does exactly that, so ``ast.parse`` takes a lock (descriptions are cached: it is taken a few hundred times)."""
+    import ast
+
+    parse = ast.parse
+    if getattr(parse, "serialised", False):
+        return
+    lock = threading.Lock()
+
+    def serialised(*args, **kwargs):
+        with lock:
+            return parse(*args, **kwargs)
+
+    serialised.serialised = True  # type: ignore[attr-defined]
+    ast.parse = serialised
+
+
 def build(api: str, target: Target, credentials: auth.Credentials, options: Options = Options(),
           api_base_url: str | None = None) -> Suite:
     """A suite for ``api`` against ``target``. ``api_base_url`` is the API root on a remote target."""
     from ..contract import load
 
+    if options.workers > 1:
+        _serialise_ast_parsing()
     document = load(api)
     facts = ApiFacts(api, document)
     auth.attach(api, target, credentials)
@@ -218,7 +241,7 @@ def _config(options: Options, api_base_url: str | None) -> dict[str, Any]:
         "generation": {"max-examples": options.max_examples, "database": "none", "mode": options.generation_mode},
         "continue-on-failure": True,
         "request-timeout": options.request_timeout,
-        "workers": 1,  # one store, reset between cases: cases must not interleave
+        "workers": options.workers,
         "checks": checks,
         "phases": {name: {"enabled": name in options.phases} for name in PHASES},
         "suppress-health-check": ["all"],
