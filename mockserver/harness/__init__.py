@@ -12,8 +12,8 @@ Modules, in dependency order (each imports only those above it):
 - ``cases``      cases the link walk sends (with the target's credentials) or draws from the contract
 - ``prerequisites`` what a link's source needs, made to exist: referenced objects, derived rows, keys
 - ``walk``       every contract link followed on purpose, after the state machine's random walks
-- ``results``, ``report``, ``runner`` — ``mockserver contract``: run every phase, print progress, write JUnit
-  and Markdown; ``options`` holds its command-line options (loadable without schemathesis)
+- ``results``, ``progress``, ``report``, ``runner`` — ``mockserver contract``: run every phase, print progress,
+  write JUnit and Markdown; ``options`` holds its command-line options (loadable without schemathesis)
 
 Nothing here imports the dialects of the mock: the harness talks HTTP (or WSGI), so the same code judges a
 real server.
