@@ -15,7 +15,7 @@ from werkzeug.wrappers import Request, Response
 
 from mockserver.app import create_app
 from mockserver.config import Settings
-from mockserver.harness.auth import default_credentials
+from mockserver.harness.credentials import default_credentials
 from mockserver.harness.progress import Progress
 from mockserver.harness.results import Results
 from mockserver.harness.runner import walk_links

@@ -4,7 +4,7 @@ from schemathesis.engine import from_schema
 
 from mockserver.app import create_app
 from mockserver.config import Settings
-from mockserver.harness import auth
+from mockserver.harness import credentials as auth
 from mockserver.harness.report import render_markdown
 from mockserver.harness.results import Results
 from mockserver.harness.suite import Options, build

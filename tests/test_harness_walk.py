@@ -4,7 +4,7 @@ import pytest
 
 from mockserver.app import create_app
 from mockserver.config import Settings
-from mockserver.harness import auth
+from mockserver.harness import credentials as auth
 from mockserver.harness.suite import Options, build
 from mockserver.harness.target import InProcessTarget
 from mockserver.harness.walk import Walker, contract_links

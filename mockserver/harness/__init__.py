@@ -6,7 +6,7 @@ Modules, in dependency order (each imports only those above it):
 - ``dialects``   one framework's conventions: error envelopes, list envelopes, self links, 401s
 - ``target``     where requests go (the mock in process, or a server over HTTP) and how they authenticate
 - ``suite``      a configured schemathesis schema for one API and one target; resets and guards between cases
-- ``probes`` and the rule modules (``writes``, ``paging``, ``identity``, ``access``) — the rules beyond the schema
+- ``probes`` and the rule modules (``stored_checks``, ``paging``, ``identity``, ``access``): rules beyond the schema
 - ``checks``     the rules registered as schemathesis checks, one named check per rule
 - ``links``      the contract's links, and the values a link takes from its source's answer
 - ``cases``      cases the link walk sends (with the target's credentials) or draws from the contract

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import schemathesis
 
-from . import access, identity, paging, writes
+from . import access, identity, paging, stored_checks
 from .probes import NOT_APPLICABLE, exchange
 
 CHECK_NAMES = (
@@ -26,25 +26,25 @@ def _run(rule, response, case):
 @schemathesis.check
 def readonly_fields_ignored(ctx, response, case):
     """T54, D10, H43: a write ignores read-only keys; what they say is never stored."""
-    return _run(writes.readonly_fields_ignored, response, case)
+    return _run(stored_checks.readonly_fields_ignored, response, case)
 
 
 @schemathesis.check
 def null_rejected(ctx, response, case):
     """T56, H46: null for a non-nullable field is refused with a 400 that names the field."""
-    return _run(writes.null_rejected, response, case)
+    return _run(stored_checks.null_rejected, response, case)
 
 
 @schemathesis.check
 def unique_fields_enforced(ctx, response, case):
     """T57, H57: creating a second object with a unique field's value is refused with a 400 naming the field."""
-    return _run(writes.unique_fields_enforced, response, case)
+    return _run(stored_checks.unique_fields_enforced, response, case)
 
 
 @schemathesis.check
 def defaults_applied(ctx, response, case):
     """T39: a create that leaves out a field with a default stores the default."""
-    return _run(writes.defaults_applied, response, case)
+    return _run(stored_checks.defaults_applied, response, case)
 
 
 @schemathesis.check

@@ -14,7 +14,7 @@ from difflib import get_close_matches
 from pathlib import Path
 from typing import TextIO
 
-from .auth import Credentials, CredentialsError, default_credentials
+from .credentials import Credentials, CredentialsError, default_credentials
 from .facts import ApiFacts
 from .options import PHASES
 from .progress import Progress

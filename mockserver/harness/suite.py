@@ -2,7 +2,7 @@
 
 :func:`build` is shared by ``mockserver contract`` (the schemathesis engine) and the pytest suites in
 ``contracts/`` (``parametrize`` and the state machine). It chooses the checks, applies ``--read-only``, puts the
-credentials on every case (:class:`~.auth.HarnessAuth`) and, for the mock in process, resets the store before
+credentials on every case (:class:`~.credentials.HarnessAuth`) and, for the mock in process, resets the store before
 every case and at the start of every stateful scenario, so that each case starts from the seed.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from schemathesis.specs.openapi.schemas import OpenApiSchema
 from schemathesis.transport.wsgi import WSGITransport
 
 from ..contract import OPENAPI_DIR
-from . import auth
+from . import credentials as auth
 from .dialects import Dialect, dialect_for
 from .facts import ApiFacts
 from .options import PHASES

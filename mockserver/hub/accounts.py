@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..dialects.drf import auth
+from ..dialects.drf import authentication as auth
 from ..engine import Collection
 from ..errors import ApiError
 from . import HubCall, HubReply, credentials, domain, tokens

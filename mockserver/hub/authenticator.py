@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..dialects.drf import auth
-from ..dialects.drf.auth import Principal
+from ..dialects.drf import authentication as auth
+from ..dialects.drf.authentication import Principal
 from . import credentials, tokens
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ AUTHENTICATOR = HubAuthenticator()
 
 
 def authenticate(headers: Mapping[str, str], state: MockState) -> Principal | None:
-    """The Hub's caller as the dialect finds it (see ``dialects.drf.auth.authenticate``)."""
+    """The Hub's caller as the dialect finds it (see ``dialects.drf.authentication.authenticate``)."""
     return auth.authenticate(headers, state, AUTHENTICATOR)
 
 

@@ -19,7 +19,7 @@ import secrets
 import string
 from typing import TYPE_CHECKING, Any
 
-from ..dialects.drf import auth
+from ..dialects.drf import authentication as auth
 
 if TYPE_CHECKING:
     from ..state import MockState

@@ -7,8 +7,8 @@ from typing import Any
 from ..dialects.drf.call import Call
 from ..dialects.drf.http import require_object
 from ..dialects.drf.product import Hooks
+from ..dialects.drf.serializers import clean_body
 from ..dialects.drf.world import Row
-from ..dialects.drf.writes import clean_body
 from ..errors import ApiError
 from . import HUB, HubReply
 from .estate import seeded

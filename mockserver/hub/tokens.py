@@ -22,7 +22,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from ..dialects.drf.auth import ACCESS, TokenError
+from ..dialects.drf.authentication import ACCESS, TokenError
 from ..errors import MockServerError
 
 if TYPE_CHECKING:

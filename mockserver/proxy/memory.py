@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..harness.dialects import Dialect
 from ..harness.facts import Field, Resource
-from ..harness.writes import DEFAULTS_RULE, default_problems
+from ..harness.stored_checks import DEFAULTS_RULE, default_problems
 from .exchange import Exchange
 
 KEPT = 10_000  # objects remembered (least recently seen go first)

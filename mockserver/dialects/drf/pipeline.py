@@ -11,7 +11,7 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 from ...errors import ApiError, MockServerError
-from . import auth
+from . import authentication as auth
 from .access import check_permission, lookup, options_body
 from .call import Call
 from .http import (
@@ -30,10 +30,10 @@ from .product import Product
 from .render import order_like
 from .request import Reply, Request
 from .results import OperationList, OperationReply
+from .serializers import clean_body
 from .spec import Operation, load_spec
 from .views import create, destroy, list_view, retrieve, singleton_view, update
 from .world import World
-from .writes import clean_body
 
 if TYPE_CHECKING:
     from ...state import MockState

@@ -20,10 +20,10 @@ from .call import Call
 from .relations import Ref, references
 from .render import Renderer
 from .request import Query
+from .serializers import clean_body
 from .spec import load_spec, table
 from .views import create
 from .world import World
-from .writes import clean_body
 
 Row = dict[str, Any]
 

@@ -13,8 +13,8 @@ from .lists import Listing, ordering, row_filter
 from .product import Hooks
 from .relations import all_references, cascades
 from .results import OperationList, OperationReply
+from .serializers import apply_reverse, clean_body, create_defaults, number_nested, without_reverse
 from .world import Row, World
-from .writes import apply_reverse, clean_body, create_defaults, number_nested, without_reverse
 
 
 def item_schema(call: Call) -> dict[str, Any] | None:

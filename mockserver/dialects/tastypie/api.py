@@ -14,12 +14,12 @@ from flask import Request, Response
 from ...engine import Collection
 from ...errors import ApiError, MockServerError
 from .datetimes import to_stored
+from .deserialize import commit_create, prepare_create
 from .hooks import Product
 from .render import CANNED_404, HTML, Reply, dumps
 from .request import Call, Query
 from .spec import from_api, load_resources, represent
 from .views import Pipeline
-from .writes import commit_create, prepare_create
 
 
 class TastypieApi:

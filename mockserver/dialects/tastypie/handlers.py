@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .deserialize import commit_create, commit_update, prepare_create, prepare_update, read_json, read_object
 from .render import Reply, bad_request, canned_404, empty, not_found
 from .request import numeric_pk
 from .spec import represent
-from .writes import commit_create, commit_update, prepare_create, prepare_update, read_json, read_object
 
 NO_OBJECTS = "Invalid data sent."
 NO_OBJECTS_PATCH = "Invalid data sent: missing 'objects'"

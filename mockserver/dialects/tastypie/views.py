@@ -9,7 +9,8 @@ from typing import Any
 from urllib.parse import quote
 
 from ...errors import ApiError
-from . import auth, handlers, negotiate
+from . import authentication as auth
+from . import handlers, negotiate
 from .datetimes import to_stored
 from .hooks import Product
 from .query import QueryError, list_query, meta, where
