@@ -3,8 +3,8 @@
 Dialects parse requests and render responses in their framework's conventions; they run every query and
 write through here, so both APIs store, filter, order and number rows the same way.
 """
-from .collection import SEQUENCES, Collection
+from .collection import SEQUENCES, Collection, IdTaken
 from .lookups import LOOKUPS, matches, parse_datetime_value
 from .ordering import order_rows
 
-__all__ = ["LOOKUPS", "SEQUENCES", "Collection", "matches", "order_rows", "parse_datetime_value"]
+__all__ = ["LOOKUPS", "SEQUENCES", "Collection", "IdTaken", "matches", "order_rows", "parse_datetime_value"]

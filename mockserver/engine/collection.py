@@ -11,6 +11,10 @@ from .query import Query
 SEQUENCES = "__meta__/sequences"
 
 
+class IdTaken(ValueError):
+    """A row was to be created under an id the caller chose, and a row holds that id already."""
+
+
 class Collection:
     """One resource's rows: ``<api>/<resource>`` in the store, keyed by an integer ``id``."""
 
@@ -64,7 +68,10 @@ class Collection:
             self._note_id(max(held))
 
     def create(self, row: Row, pk: int | None = None) -> Row:
+        """Store ``row`` under ``pk`` (which must be free: :class:`IdTaken`), or under a new id."""
         with self.store.lock:
+            if pk is not None and self.store.exists(self.table, pk):
+                raise IdTaken(f"{self.table}: id {pk} is taken")
             pk = self.allocate_id() if pk is None else pk
             row = {**row, self.pk: pk}
             self._note_id(pk)

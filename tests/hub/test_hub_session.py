@@ -126,6 +126,18 @@ def test_a9_records_without_a_post_are_checked_against_their_representation(hub)
     assert {k: setting[k] for k in ("site", "key", "value")} == {"site": 1, "key": "k", "value": [1]}
 
 
+def test_a9_a_record_that_names_its_id_is_referenced_under_that_id(hub):
+    hub.login("admin", "admin")
+    answer = hub.client.post("/__mock__/records/hub/groups", json=[{"id": 500, "name": "g500", "users": ["alice"]}])
+    assert answer.status_code == 201
+    assert [u["username"] for u in answer.json[0]["users"]] == ["alice"]
+    assert {u["username"]: u["groups"] for u in hub.rows("users")} == {"admin": [], "alice": [1, 500]}
+    assert [u["username"] for u in hub.get("groups/500/").json["users"]] == ["alice"]
+    taken = hub.client.post("/__mock__/records/hub/groups", json=[{"id": 500, "name": "other"}])
+    assert taken.status_code == 400 and "Group with this id already exists." in taken.json["error"]
+    assert hub.created("groups/", {"name": "next"})["id"] == 501
+
+
 VALUES = [None, "", "x", -1, 1.5, True, [], {}, [{}], {"a": [None]}, "9" * 1200]
 
 

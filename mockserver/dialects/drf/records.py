@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from ...engine import IdTaken
 from ...errors import ApiError
 from .call import Call
 from .relations import Ref, references
@@ -149,15 +150,13 @@ def _create(world: World, route, post, key: str, spec: dict[str, Any], obj: dict
         call.parent = world.get(spec["parent"]["resource"], obj.get(world.parent_field(key)))
         if call.parent is None:
             raise ApiError(400, {world.parent_field(key): ["This field is required."]})
-    body = create(call).body
     wanted = obj.get("id")
-    if wanted is not None and wanted != body.get("id"):
-        if world.get(key, wanted) is not None:
-            raise ApiError(400, {"id": [f"{spec.get('model')} with this id already exists."]})
-        world.collection(key).move(body["id"], wanted)
-        world.changed()
-        body = call.render(world.get(key, wanted), resource=key)
-    return body
+    try:  # under the id asked for from the start, so references and nested rows hold that id
+        body = create(call, wanted).body
+    except IdTaken:
+        raise ApiError(400, {"id": [f"{spec.get('model')} with this id already exists."]}) from None
+    # a record that names its id answers in the detail representation
+    return body if wanted is None else call.render(world.get(key, wanted), resource=key)
 
 
 def _raw(world: World, key: str, obj: dict[str, Any]) -> dict[str, Any]:

@@ -72,12 +72,13 @@ def singleton_view(call: Call) -> OperationReply:
     return retrieve(call)
 
 
-def create(call: Call) -> OperationReply:
+def create(call: Call, pk: int | None = None) -> OperationReply:
+    """``pk``: the id a records insert (A9) asks for; a POST never names one, the row gets the next id."""
     world, resource, hooks = call.world, call.resource or "", call.hooks
     cleaned = clean_body(world, resource, call.op.request, require_object(call.body))
     stored = {**create_defaults(world, resource, call.op.request), **without_reverse(resource, cleaned)}
     stored = number_nested(world, resource, hooks.prepare(call, stored, None), None)
-    row = world.collection(resource).create(stored)
+    row = world.collection(resource).create(stored, pk)
     world.changed()
     apply_reverse(world, resource, row, cleaned)
     hooks.created(call, row)
