@@ -41,7 +41,9 @@ class Store:
         self._db = TinyDB(self.path, storage=AtomicJSONStorage) if self.path else TinyDB(storage=MemoryStorage)
         if self._db.storage.read() is None:
             self._db.storage.write({})  # from here on the storage always holds the live tables
-        self._max_ids: dict[str, int] = {}  # next_id cache; dropped for a table on delete and on reset
+        # per table, the highest id held since the seed was loaded or reset (filled on first use); a delete keeps
+        # it (ids are never reused), so allocating after deletes is O(1)
+        self._max_ids: dict[str, int] = {}
         self._batch = 0  # depth of atomic() blocks: commits wait for the outermost one
         self._undo: list[Callable[[], Any]] = []  # how to take back each write of the open atomic() blocks
         self._dirty = False
@@ -131,6 +133,8 @@ class Store:
     # -- writes ------------------------------------------------------------------------------------------------
 
     def next_id(self, table: str) -> int:
+        """One more than the highest id the table has held since the seed was loaded or reset (the table's rows
+        after a restart: the engine's sequences remember ids deleted before it)."""
         with self.lock:
             if table not in self._max_ids:
                 keys = [int(k) for k in self._raw_table(table) if k.lstrip("-").isdigit()]
@@ -163,10 +167,10 @@ class Store:
         with self.lock:
             rows = self._raw_table(table)
             order = list(rows) if self._batch else None  # a rollback puts rows back in their places
+            self.next_id(table)  # the highest id counts the rows about to go
             removed = {key: rows.pop(key) for key in dict.fromkeys(str(p) for p in pks) if key in rows}
             if removed:
                 self._commit(lambda: _restore(rows, removed, order))
-                self._max_ids.pop(table, None)
             return len(removed)
 
     def replace_table(self, table: str, rows: dict[str, Row]) -> None:
@@ -184,14 +188,14 @@ class Store:
         from before (nothing of the block reaches the file). Blocks nest; an inner failure undoes the inner
         block only. Cost: one undo step per write, not a copy of the store."""
         with self.lock:
-            mark = len(self._undo)
+            mark, max_ids = len(self._undo), dict(self._max_ids)
             self._batch += 1
             try:
                 yield
                 if self._batch == 1 and self._dirty:
                     self._db.storage.write(self._data())
             except BaseException:
-                self._rollback(mark)
+                self._rollback(mark, max_ids)
                 raise
             finally:
                 self._batch -= 1
@@ -220,12 +224,12 @@ class Store:
             undo()
             raise
 
-    def _rollback(self, mark: int) -> None:
+    def _rollback(self, mark: int, max_ids: dict[str, int]) -> None:
         if len(self._undo) == mark:
             return  # nothing was written: nothing to take back, no cache to drop
         while len(self._undo) > mark:
             self._undo.pop()()
-        self._max_ids.clear()
+        self._max_ids = max_ids  # the highest ids as they were when the block began
         self.generation += 1  # the data went back: caches keyed on the generation must not survive it
 
     def _saw_id(self, table: str, key: str) -> None:

@@ -36,6 +36,24 @@ def test_next_id_follows_the_highest_key(store):
     assert store.next_id("api/empty") == 1
 
 
+def test_next_id_never_goes_back_after_a_delete_of_the_highest_row(store):
+    store.delete("api/things", [3])
+    assert store.next_id("api/things") == 4
+    store.insert("api/things", 4, {"id": 4})
+    store.delete("api/things", [4])
+    assert store.next_id("api/things") == 5
+
+
+def test_a_rolled_back_block_takes_back_the_ids_it_used_and_keeps_the_deleted_ones(store):
+    store.delete("api/things", [3])
+    with pytest.raises(RuntimeError):
+        with store.atomic():
+            store.insert("api/things", 9, {"id": 9})
+            assert store.next_id("api/things") == 10
+            raise RuntimeError("half-way")
+    assert store.next_id("api/things") == 4
+
+
 def test_reset_returns_to_the_seed(store):
     store.insert("api/things", 7, {"id": 7})
     store.delete("api/things", [1])
