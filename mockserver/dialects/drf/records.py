@@ -23,7 +23,7 @@ from .render import Renderer
 from .request import Query
 from .serializers import clean_body
 from .spec import load_spec, table
-from .views import create
+from .views import create_row
 from .world import World
 
 Row = dict[str, Any]
@@ -152,11 +152,12 @@ def _create(world: World, route, post, key: str, spec: dict[str, Any], obj: dict
             raise ApiError(400, {world.parent_field(key): ["This field is required."]})
     wanted = obj.get("id")
     try:  # under the id asked for from the start, so references and nested rows hold that id
-        body = create(call, wanted).body
+        row = create_row(call, wanted)
     except IdTaken:
         raise ApiError(400, {"id": [f"{spec.get('model')} with this id already exists."]}) from None
-    # a record that names its id answers in the detail representation
-    return body if wanted is None else call.render(world.get(key, wanted), resource=key)
+    row = world.get(key, row["id"]) or row
+    # as POST answers; a record that names its id answers in the detail representation
+    return call.render_write(row) if wanted is None else call.render(row, resource=key)
 
 
 def _raw(world: World, key: str, obj: dict[str, Any]) -> dict[str, Any]:

@@ -72,8 +72,15 @@ def singleton_view(call: Call) -> OperationReply:
     return retrieve(call)
 
 
-def create(call: Call, pk: int | None = None) -> OperationReply:
-    """``pk``: the id a records insert (A9) asks for; a POST never names one, the row gets the next id."""
+def create(call: Call) -> OperationReply:
+    row = create_row(call)
+    body = call.render_write(call.world.get(call.resource or "", row["id"]) or row)
+    return OperationReply(201, body, {"Location": body["url"]} if body.get("url") else {})
+
+
+def create_row(call: Call, pk: int | None = None) -> Row:
+    """Store the row a create asks for (with its reverse references and what the product adds) → the row.
+    ``pk``: the id a records insert (A9) asks for; a POST never names one, the row gets the next id."""
     world, resource, hooks = call.world, call.resource or "", call.hooks
     cleaned = clean_body(world, resource, call.op.request, require_object(call.body))
     stored = {**create_defaults(world, resource, call.op.request), **without_reverse(resource, cleaned)}
@@ -83,8 +90,7 @@ def create(call: Call, pk: int | None = None) -> OperationReply:
     apply_reverse(world, resource, row, cleaned)
     hooks.created(call, row)
     world.changed()
-    body = call.render_write(world.get(resource, row["id"]) or row)
-    return OperationReply(201, body, {"Location": body["url"]} if body.get("url") else {})
+    return row
 
 
 def update(call: Call) -> OperationReply:
