@@ -196,6 +196,15 @@ def test_set_password_stores_a_hash_only(state):
     assert credentials.set_password(dict(row), "n3w pass")["_password"] != row["_password"]  # salted
 
 
+def test_a_stored_hash_is_django_pbkdf2_and_keeps_its_own_iteration_count(state):
+    assert re.fullmatch(r"pbkdf2_sha256\$[1-9][0-9]*\$[0-9a-f]+\$[A-Za-z0-9+/]{43}=",
+                        credentials.set_password(alice(state), "x")["_password"])
+    # written with 10000 rounds (as the mock hashed before, and as a --db file may hold)
+    row = {**alice(state), "_password": "pbkdf2_sha256$10000$Z8sPqK2mWn4x$HzE1eEg66S+aieJyNXVmP60RiF4aNZymLQice8gtOaU="}
+    assert credentials.check_password(row, "before the change", state)
+    assert not credentials.check_password(row, "before the changes", state)
+
+
 def test_h104_client_key_format_and_storage(state):
     key, fields = credentials.new_client_key(state)
     assert re.fullmatch(r"[A-Za-z0-9]{8}\.[A-Za-z0-9]{32}", key)
