@@ -14,7 +14,7 @@ before the method returns (for a file: on disk), and a write the storage refuses
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
 
+from .fieldindex import FieldIndexes
 from .jsoncopy import copy_json
 from .persistence import AtomicJSONStorage
 
@@ -44,6 +45,7 @@ class Store:
         # per table, the highest id held since the seed was loaded or reset (filled on first use); a delete keeps
         # it (ids are never reused), so allocating after deletes is O(1)
         self._max_ids: dict[str, int] = {}
+        self._indexes = FieldIndexes()  # lookups by field value (find); dropped wherever rows change wholesale
         self._batch = 0  # depth of atomic() blocks: commits wait for the outermost one
         self._undo: list[Callable[[], Any]] = []  # how to take back each write of the open atomic() blocks
         self._dirty = False
@@ -82,6 +84,7 @@ class Store:
                 self._db.storage.write(fresh)
             self._db.clear_cache()
             self._max_ids.clear()
+            self._indexes.drop()
             self.generation += 1
 
     def dump(self) -> Tables:
@@ -130,6 +133,16 @@ class Store:
     def all(self, table: str) -> list[Row]:
         return self.select(table)[1]
 
+    def find(self, table: str, field: str, value: Any) -> Row | None:
+        """The row with the lowest id whose ``field`` equals ``value`` (through an index of the field)."""
+        with self.lock:
+            rows = self._raw_table(table)
+            if not isinstance(value, Hashable):
+                keys = [key for key, row in rows.items() if row.get(field) == value]
+            else:
+                keys = list(self._indexes.keys(table, field, rows, value))
+            return copy_json(rows[min(keys, key=int)]) if keys else None
+
     # -- writes ------------------------------------------------------------------------------------------------
 
     def next_id(self, table: str) -> int:
@@ -149,6 +162,7 @@ class Store:
                 raise ValueError(f"Document with ID {key} already exists")
             rows[key] = copy_json(row)
             self._commit(lambda: rows.pop(key))
+            self._indexes.add(table, key, rows[key])
             self._saw_id(table, key)
             return copy_json(row)
 
@@ -160,6 +174,8 @@ class Store:
             before = rows.get(key)
             rows[key] = copy_json(row)
             self._commit(lambda: rows.pop(key) if before is None else rows.__setitem__(key, before))
+            self._indexes.remove(table, key, before)
+            self._indexes.add(table, key, rows[key])
             self._saw_id(table, key)
             return copy_json(row)
 
@@ -171,6 +187,8 @@ class Store:
             removed = {key: rows.pop(key) for key in dict.fromkeys(str(p) for p in pks) if key in rows}
             if removed:
                 self._commit(lambda: _restore(rows, removed, order))
+                for key, row in removed.items():
+                    self._indexes.remove(table, key, row)
             return len(removed)
 
     def replace_table(self, table: str, rows: dict[str, Row]) -> None:
@@ -181,6 +199,7 @@ class Store:
             data[table] = copy_json(rows)
             self._commit(lambda: data.pop(table) if before is None else data.__setitem__(table, before))
             self._max_ids.pop(table, None)
+            self._indexes.drop(table)
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
@@ -222,6 +241,7 @@ class Store:
             self._db.storage.write(self._data())
         except BaseException:
             undo()
+            self._indexes.drop()
             raise
 
     def _rollback(self, mark: int, max_ids: dict[str, int]) -> None:
@@ -230,6 +250,7 @@ class Store:
         while len(self._undo) > mark:
             self._undo.pop()()
         self._max_ids = max_ids  # the highest ids as they were when the block began
+        self._indexes.drop()
         self.generation += 1  # the data went back: caches keyed on the generation must not survive it
 
     def _saw_id(self, table: str, key: str) -> None:

@@ -54,6 +54,29 @@ def test_a_rolled_back_block_takes_back_the_ids_it_used_and_keeps_the_deleted_on
     assert store.next_id("api/things") == 4
 
 
+def test_find_answers_the_lowest_id_holding_the_value_after_every_kind_of_write(store):
+    assert store.find("api/things", "name", "c") == {"id": 3, "name": "c", "tags": []}
+    store.insert("api/things", 2, {"id": 2, "name": "c"})
+    assert store.find("api/things", "name", "c")["id"] == 2
+    store.put("api/things", 2, {"id": 2, "name": "b"})
+    assert store.find("api/things", "name", "c")["id"] == 3 and store.find("api/things", "name", "b")["id"] == 2
+    store.delete("api/things", [3])
+    assert store.find("api/things", "name", "c") is None
+    with pytest.raises(RuntimeError):
+        with store.atomic():
+            store.put("api/things", 1, {"id": 1, "name": "z"})
+            assert store.find("api/things", "name", "z")["id"] == 1
+            raise RuntimeError("half-way")
+    assert store.find("api/things", "name", "z") is None and store.find("api/things", "name", "a")["id"] == 1
+    store.replace_table("api/things", {"5": {"id": 5, "name": "a"}})
+    assert store.find("api/things", "name", "a")["id"] == 5
+    store.reset()
+    assert store.find("api/things", "name", "a")["id"] == 1 and store.find("api/things", "name", "b") is None
+    assert store.find("api/things", "tags", ["x"])["id"] == 1  # a value no index holds: found by a pass
+    assert store.find("api/things", "missing", None)["id"] == 1
+    assert store.find("api/nothing", "name", "a") is None
+
+
 def test_reset_returns_to_the_seed(store):
     store.insert("api/things", 7, {"id": 7})
     store.delete("api/things", [1])

@@ -1,7 +1,7 @@
 """One request's view of the Hub's stored rows: lookups by id and by field, links, the clock.
 
 Nothing here copies a whole table to answer a lookup: a row by id is one ``store.get``; a row by field value is
-one pass of a predicate over the stored rows, copying the match only; rows grouped by a field come from an index
+one ``store.find`` (an index kept by the store); rows grouped by a field come from an index
 of ids built on first use. Rows looked up are kept for the request, so one id is one dict throughout.
 Every write goes through :meth:`World.collection` and is followed by :meth:`World.changed`, which drops what was
 kept, so a response always renders what the store now holds.
@@ -52,13 +52,10 @@ class World:
         return known[pk]
 
     def find(self, resource: str, field: str, value: Any) -> Row | None:
-        """The first row (by id) whose ``field`` equals ``value``: one pass over the stored rows, copying the match
-        only. (The comparison is written out rather than passed as a predicate: this is every unique check.)"""
-        def matching(rows: list[Row]) -> list[Row]:
-            return order_rows([row for row in rows if row.get(field) == value], BY_ID)
-
-        _, rows = self.state.store.select(table(resource), None, matching, 0, 1)
-        return self._keep(resource, rows[0]) if rows else None
+        """The first row (by id) whose ``field`` equals ``value``: through the store's index of the field, so every
+        unique check and lookup by name is O(1)."""
+        row = self.state.store.find(table(resource), field, value)
+        return self._keep(resource, row) if row is not None else None
 
     def first(self, resource: str, where: Callable[[Row], bool] | None = None) -> Row | None:
         """The first row (by id) that ``where`` accepts: one pass over the stored rows, copying the match only."""
