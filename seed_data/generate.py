@@ -1,4 +1,4 @@
-"""Rebuild seed_data/<api>/*.json deterministically.
+"""Rebuild mockserver/seed_data/<api>/*.json (the seed shipped in the package) deterministically.
 
     python seed_data/generate.py           # rewrite
     python seed_data/generate.py --check   # exit 1 if a file is out of date
@@ -21,7 +21,7 @@ def render() -> dict[str, str]:
     for api, rows_by_resource in (("torrent", torrent.generate(load("torrent"))), ("hub", hub.generate())):
         for resource, rows in rows_by_resource.items():
             text = json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
-            outputs[f"seed_data/{api}/{resource}.json"] = text
+            outputs[f"mockserver/seed_data/{api}/{resource}.json"] = text
     return outputs
 
 

@@ -13,7 +13,7 @@ from mockserver.seedgen import hub
 from mockserver.seedgen.hub_published import CONFIGURATIONS
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED_DIR = ROOT / "seed_data" / "hub"
+SEED_DIR = ROOT / "mockserver" / "seed_data" / "hub"
 CONTRACT = ROOT / "mockserver" / "openapi" / "hub.json"
 
 

@@ -42,7 +42,7 @@ def test_generate_covers_every_contract_resource():
 
 @pytest.mark.parametrize("resource", RESOURCES)
 def test_seed_files_equal_a_fresh_generation(resource):
-    on_disk = (ROOT / "seed_data" / "torrent" / f"{resource}.json").read_text(encoding="utf-8")
+    on_disk = (ROOT / "mockserver" / "seed_data" / "torrent" / f"{resource}.json").read_text(encoding="utf-8")
     assert on_disk == json.dumps(SEEDS[resource], ensure_ascii=False, indent=2) + "\n"
     assert on_disk == seedgen.render(SEEDS[resource])
 

@@ -8,7 +8,7 @@ A few rows carry fields that the representation does not show but the store need
 numeric ``id`` of resources addressed by id whose representation omits it, the users' roles (D8) and the owning
 site of a site setting. The mock keeps them and does not render them.
 
-``python -m mockserver.seedgen.hub`` (from the repository root) writes ``seed_data/hub/<resource>.json``.
+``python -m mockserver.seedgen.hub`` (from the repository root) writes ``mockserver/seed_data/hub/<resource>.json``.
 Pure and deterministic: Faker seeded per resource, fixed timestamps, no clock.
 """
 from __future__ import annotations
@@ -30,7 +30,7 @@ Row = dict[str, Any]
 
 FAKER_SEED = 20250703
 FAKER_LOCALE = "en_GB"
-OUTPUT_DIR = Path("seed_data") / "hub"
+OUTPUT_DIR = Path("mockserver") / "seed_data" / "hub"
 
 # Resources with no seeded rows (4.7), so that e.g. GET /api/jobs/ reproduces the published example.
 EMPTY_RESOURCES = (

@@ -4,7 +4,7 @@ Each resource holds its documented example object (verbatim) plus deterministic 
 ids, so that the collection size equals the documented ``meta.total_count`` and
 ``GET <r>/?format=json&limit=1`` (ascending id) returns the documented example response.
 
-    python -m mockserver.seedgen.torrent    # from the repository root: rewrites seed_data/torrent/*.json
+    python -m mockserver.seedgen.torrent    # from the repository root: rewrites mockserver/seed_data/torrent/*.json
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from faker import Faker
 
 SEED = 5_10_0  # Torrent Suite 5.10
 CONTRACT = Path("mockserver/openapi/torrent.json")
-OUTPUT_DIR = Path("seed_data/torrent")
+OUTPUT_DIR = Path("mockserver/seed_data/torrent")
 API_ROOT = "/rundb/api/v1/"
 
 

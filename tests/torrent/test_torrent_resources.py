@@ -11,7 +11,7 @@ from torrent_support import API, RESOURCES, A, U, get, record
 
 from mockserver.contract import load
 
-SEED_DIR = Path(__file__).resolve().parents[2] / "seed_data" / "torrent"
+SEED_DIR = Path(__file__).resolve().parents[2] / "mockserver" / "seed_data" / "torrent"
 CDM_5 = (
     '{"basecall_diskspace": 175688.613199234, "basecall_keep": false, "basecall_state": "Local", "diskusage": 371907, '
     '"expDir": "/results/S5_DemoData/S5-540_AmpliSeqExome", "expName": "S5-540_AmpliSeqExome", "id": 5, '
