@@ -3,20 +3,33 @@
 Each subcommand is one ``_add_<name>(subparsers)`` function that declares its options and sets ``run`` to the
 function that carries it out; adding a command means adding one such function and one line in
 :func:`build_parser`. A :class:`MockServerError` from any command is printed (no traceback) and exits 2.
+
+The command line is argparse: every option's ``type`` validates its value, and :mod:`mockserver.options` feeds
+the environment (``MOCKSERVER_PORT``) and the ``--config`` TOML file (``port = 8001``) through the same types, so
+an option added to the serve parser is configurable from all three places with nothing else to change.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import signal
+import socket
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
+from . import __version__
 from .admin_guard import needs_token
 from .config import API_NAMES, DEFAULT_JOURNAL_LIMIT, Settings
 from .errors import MockServerError
 from .logs import FORMATS
 
 EXIT_USAGE = 2
+LAYERS_HELP = """\
+Every option can also be set in the environment, MOCKSERVER_ and its name in capitals (--port: MOCKSERVER_PORT,
+--no-admin: MOCKSERVER_NO_ADMIN=1; a repeatable option takes comma-separated values), or in the TOML file of
+--config (port = 8001, allowed-host = ["mock"], and [[torrent.users]] / [[hub.users]] tables). The command line
+wins over the environment, the environment over the file."""
 
 
 def _apis(value: str) -> tuple[str, ...]:
@@ -54,6 +67,24 @@ def _timeout(value: str) -> float:
     return number
 
 
+def _port(value: str) -> int:
+    if not value.strip().isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"takes a port from 0 to 65535 (0 picks a free one), not {value!r}")
+    return int(value)
+
+
+def _host(value: str) -> str:
+    """A host the machine can resolve: an IP address, or a name (resolved once here, so a typo is a usage error)."""
+    try:
+        socket.getaddrinfo(value, None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise argparse.ArgumentTypeError(
+            f"{value!r} does not resolve ({reason}); give an address of this machine (127.0.0.1, ::1, 0.0.0.0 "
+            "for every interface) or a name that resolves to one") from None
+    return value
+
+
 def _positive(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"takes a whole number >= 1, not {value!r}")
@@ -68,9 +99,12 @@ def add_api_options(parser: argparse.ArgumentParser) -> None:
 
 def _add_serve(sub) -> None:
     defaults = Settings()
-    serve = sub.add_parser("serve", help="serve the mock over HTTP (the default command)")
-    serve.add_argument("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    serve = sub.add_parser("serve", help="serve the mock over HTTP (the default command)", epilog=LAYERS_HELP,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    serve.add_argument("--config", type=Path, default=None, metavar="FILE",
+                       help="read serve options and users from this TOML file (or MOCKSERVER_CONFIG)")
+    serve.add_argument("--host", type=_host, default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")
+    serve.add_argument("--port", type=_port, default=8000, help="port (default: 8000; 0 picks a free one)")
     serve.add_argument("--db", type=Path, default=None,
                        help="keep the data in this JSON file: every acknowledged write is on disk (default: memory)")
     serve.add_argument("--no-admin", action="store_true", help="do not serve the /__mock__/ controls")
@@ -148,9 +182,26 @@ def _add_seed(sub) -> None:
     seed.set_defaults(run=run_seed)
 
 
+class _Parser(argparse.ArgumentParser):
+    """The top-level parser: its help ends with the serve command's options, the command run when none is named."""
+
+    def format_help(self) -> str:
+        serve = serve_parser(self)
+        return super().format_help() + "\nThe serve command (the default):\n\n" + serve.format_help()
+
+
+def serve_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    for action in parser._subparsers._group_actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action.choices["serve"]
+    raise LookupError("no serve command")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mockserver", description="Mock Ion Torrent Suite and Ngenea Hub APIs.")
-    sub = parser.add_subparsers(dest="command")
+    parser = _Parser(prog="mockserver", description="Mock Ion Torrent Suite and Ngenea Hub APIs. Without a "
+                                                    "command, or with only options, it serves them (below).")
+    parser.add_argument("--version", action="version", version=f"mockserver {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=argparse.ArgumentParser)
     _add_serve(sub)
     _add_check(sub)
     _add_routes(sub)
@@ -160,12 +211,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
         argv.insert(0, "serve")
     args = parser.parse_args(argv)
+    if args.command == "serve":
+        layer_serve_options(serve_parser(parser), args, argv[1:], os.environ if environ is None else environ)
     try:
         return args.run(args)
     except MockServerError as exc:
@@ -205,6 +258,26 @@ def run_routes(args: argparse.Namespace) -> int:
     return 0
 
 
+def layer_serve_options(parser: argparse.ArgumentParser, args: argparse.Namespace, argv: list[str],
+                        environ: Mapping[str, str]) -> None:
+    """Fill ``args`` with what the command line left out: the environment's value, else the file's, else the
+    default. A bad value exits 2 with a message naming the variable or key and what it takes."""
+    from .config_file import read
+    from .options import OptionError, from_environment, given_on_command_line
+
+    given = given_on_command_line(parser, argv)
+    try:
+        from_env = from_environment(parser, environ)
+        config = args.config if "config" in given else from_env.get("config")
+        from_file, file_settings = read(parser, config) if config else ({}, {})
+    except OptionError as exc:
+        parser.error(str(exc))
+    for dest, value in {**from_file, **from_env}.items():
+        if dest not in given:
+            setattr(args, dest, value)
+    args.file_settings = file_settings
+
+
 def serve_settings(args: argparse.Namespace) -> Settings:
     return Settings(host=args.host, port=args.port, apis=args.apis, db=args.db, admin=not args.no_admin,
                     seed=args.seed, seed_dir=args.seed_dir, latency_ms=args.latency_ms,
@@ -212,7 +285,7 @@ def serve_settings(args: argparse.Namespace) -> Settings:
                     hub_task_duration=args.task_duration, threads=args.threads,
                     request_timeout=args.request_timeout, keepalive_timeout=args.keepalive_timeout,
                     shutdown_timeout=args.shutdown_timeout, allowed_hosts=tuple(args.allowed_hosts),
-                    admin_token=args.admin_token)
+                    admin_token=args.admin_token, **getattr(args, "file_settings", {}))
 
 
 def run_serve(args: argparse.Namespace) -> int:
