@@ -228,6 +228,16 @@ def _require(handle: MockHandle, api: str, fixture: str) -> None:
     if api not in handle.settings.apis:
         pytest.fail(f"{fixture} needs the {api} API, but the mock serves {list(handle.settings.apis)} "
                     f"(see --mockserver-apis or mockserver_settings)", pytrace=False)
+    try:
+        import requests  # noqa: F401  (the sessions are requests.Session objects)
+    except ModuleNotFoundError:
+        missing = True
+    else:
+        missing = False
+    if missing:  # outside the except block: the message alone, without the ImportError's chain
+        pytest.fail(f"{fixture} is a requests.Session, and requests is not installed: install the plugin's extra, "
+                    "pip install 'mockserver[pytest] @ git+<repository URL>' (or 'mockserver[pytest]' from a "
+                    "wheel), or pip install requests", pytrace=False)
 
 
 @pytest.fixture

@@ -3,6 +3,11 @@
 Relative URLs resolve against the API root (``session.get("message/")``); a path-only URL such as a
 ``resource_uri`` or a tastypie ``meta.next`` resolves against the host, and absolute URLs (Hub links) are
 used as they are. Sessions derived with ``as_user``/``with_api_key``/``with_client_key`` close with their parent.
+
+A Hub session renews its own JWT: when the mock refuses the token the session sent (``token_not_valid``: expired
+after a clock move, or forgotten by a reset) it logs in again and sends the request once more, so a test may move
+the clock or reset the mock without logging in itself. Torrent sessions send the configured Basic credentials or
+API key with every request, which no reset or clock move invalidates.
 """
 from __future__ import annotations
 
@@ -87,6 +92,7 @@ class HubSession(ApiSession):
         self.access_token: str | None = None
         self.refresh_token: str | None = None
         self.client_key: dict[str, Any] | None = None  # the POST auth/clientkeys/ answer, for with_client_key
+        self._password: str | None = None  # as given to login(), to log in again when the token is refused
         if api_key is not None:
             self.headers["Authorization"] = f"Api-Key {api_key}"
         else:
@@ -96,10 +102,31 @@ class HubSession(ApiSession):
                 self.close()
                 raise
 
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
+        response = super().request(method, url, *args, **kwargs)
+        if self._token_refused(response):
+            self.login(self._password)
+            response = super().request(method, url, *args, **kwargs)
+        return response
+
+    def _token_refused(self, response: requests.Response) -> bool:
+        """The mock refused the access token this session holds (not one the caller sent in its own headers)."""
+        if response.status_code != 401 or self.access_token is None:
+            return False
+        if response.request.headers.get("Authorization") != f"Bearer {self.access_token}":
+            return False
+        try:
+            return response.json().get("code") == "token_not_valid"
+        except (ValueError, AttributeError):
+            return False
+
     def login(self, password: str | None = None) -> None:
         """Obtain a fresh token pair (``POST auth/token/``) and send the access token from now on."""
+        self._password = password
         body = {"username": self.username, "password": _password(self.users, self.username, password, "Hub")}
-        tokens = self._expect(self.post("auth/token/", json=body), 200, "obtain a token")
+        # Without the old token: a refused one must not stand in the way of getting a new one.
+        answer = super().request("POST", "auth/token/", json=body, headers={"Authorization": None})
+        tokens = self._expect(answer, 200, "obtain a token")
         self.access_token, self.refresh_token = tokens["access"], tokens["refresh"]
         self.headers["Authorization"] = f"Bearer {self.access_token}"
 

@@ -100,10 +100,37 @@ def test_hub_session_refresh_and_login_again_after_a_reset(mock_hub, mockserver)
     mockserver.clock.advance(5)  # a token issued a moment later differs
     mock_hub.refresh()
     assert mock_hub.access_token != first and mock_hub.get("sites/").status_code == 200
-    mockserver.reset()  # revokes every token issued since the seed (A2)
-    assert mock_hub.get("sites/").status_code == 401
     mock_hub.login()
     assert mock_hub.get("sites/").status_code == 200
+
+
+def test_hub_session_renews_its_token_after_a_reset(mock_hub, mockserver):
+    revoked = mock_hub.access_token
+    mockserver.reset()  # revokes every token issued since the seed (A2)
+    assert mock_hub.get("sites/").status_code == 200
+    assert mock_hub.access_token != revoked
+    calls = [(c["method"], c["path"], c["status"]) for c in mockserver.journal()]
+    assert calls == [("GET", "/api/sites/", 401), ("POST", "/api/auth/token/", 200), ("GET", "/api/sites/", 200)]
+
+
+def test_hub_session_renews_its_token_after_the_clock_passes_its_expiry(mock_hub, mockserver):
+    mockserver.clock.advance(3600)  # the access token lives 3600 s
+    assert mock_hub.get("sites/").status_code == 200
+    assert mock_hub.post("sites/", json={"name": "renewed", "shortcode": "renewed"}).status_code == 201
+
+
+def test_hub_session_leaves_a_token_the_test_sent_itself_alone(mock_hub, mockserver):
+    mockserver.journal.clear()  # the fixture's own login
+    answer = mock_hub.get("sites/", headers={"Authorization": "Bearer not.a.token"})
+    assert answer.status_code == 401
+    assert [c["path"] for c in mockserver.journal()] == ["/api/sites/"]  # no login on its behalf
+
+
+def test_torrent_session_survives_a_reset_and_a_clock_move(mock_torrent, mockserver):
+    mockserver.reset()
+    mockserver.clock.advance(86400 * 30)
+    assert mock_torrent.get("message/").status_code == 200
+    assert mock_torrent.with_api_key().get("message/").status_code == 200
 
 
 def test_hub_state_does_not_leak(mock_hub, mockserver):
@@ -127,14 +154,14 @@ def consumer(pytester):
 
 def test_consumer_crud_paging_and_isolation_on_both_apis(consumer):
     result = consumer.runpytest_inprocess("-p", "no:randomly")
-    result.assert_outcomes(passed=10)
+    result.assert_outcomes(passed=14)
 
 
 def test_consumer_passes_under_xdist_with_one_data_file_per_worker(consumer):
     # Plugins this test does not need cost each of the three processes seconds of imports.
     unrelated = ["-p", "no:schemathesis", "-p", "no:hypothesispytest", "-p", "no:anyio"]
     result = consumer.runpytest_subprocess(*unrelated, "-p", "xdist", "-n", "2", "--mockserver-db", "data/mock.json")
-    result.assert_outcomes(passed=10)
+    result.assert_outcomes(passed=14)
     assert sorted(p.name for p in (consumer.path / "data").iterdir()) == ["mock-gw0.json", "mock-gw1.json"]
 
 
@@ -303,3 +330,21 @@ def test_importing_the_plugin_stays_cheap():
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_mock_torrent_without_requests_names_the_extra_to_install(pytester):
+    pytester.makeini(STRICT_INI)
+    pytester.makeconftest("""
+        import sys
+
+        sys.modules["requests"] = None  # as if requests were not installed
+    """)
+    pytester.makepyfile("""
+        def test_uses_the_session(mock_torrent):
+            pass
+    """)
+    result = pytester.runpytest_subprocess("--mockserver-apis", "torrent", "-p", "no:randomly")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*mock_torrent is a requests.Session, and requests is not installed*"
+                                 "*mockserver[[]pytest[]]*"])
+    result.stdout.no_fnmatch_line("*During handling*")
