@@ -12,6 +12,7 @@ fixed pool of ``Settings.threads`` workers, so a slow or idle client never holds
 """
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import socket
@@ -275,6 +276,7 @@ def _listen(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
-        raise MockServerError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; "
-                              "pick another --port (0 picks a free one)") from None
+        fix = ("pick another --port (0 picks a free one)" if exc.errno in (errno.EADDRINUSE, errno.EACCES) else
+               "give a --host that is an address of this machine (127.0.0.1, 0.0.0.0 for every interface)")
+        raise MockServerError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; {fix}") from None
     return sock

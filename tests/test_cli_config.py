@@ -220,3 +220,11 @@ def test_a_process_configured_by_file_and_environment_serves_on_its_port(tmp_pat
     finally:
         proc.terminate()
         proc.communicate(timeout=15)
+
+
+def test_a_host_that_resolves_but_is_not_this_machines_names_the_host_not_the_port(capsys):
+    from mockserver.cli import main
+
+    assert main(["--api", "torrent", "--host", "192.0.2.1", "--port", "0"], environ={}) == 2  # TEST-NET-1
+    err = capsys.readouterr().err
+    assert "cannot listen on 192.0.2.1:0" in err and "--host" in err and "--port" not in err
