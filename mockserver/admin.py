@@ -103,7 +103,10 @@ def blueprint(state) -> Blueprint:
         elif key == "advance":
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 return _error('"advance" must be a number of seconds >= 0')
-            state.clock.advance(value)
+            try:
+                state.clock.advance(value)
+            except ValueError as exc:
+                return _error(f'"advance": {exc}')
         else:
             try:
                 instant = datetime.fromisoformat(value) if isinstance(value, str) else None
@@ -111,7 +114,10 @@ def blueprint(state) -> Blueprint:
                 instant = None
             if instant is None:
                 return _error(f'"set" must be an ISO-8601 date-time string, not {value!r}')
-            state.clock.set(instant)
+            try:
+                state.clock.set(instant)
+            except ValueError as exc:
+                return _error(f'"set": {exc}')
         return clock_body()
 
     @bp.get("/routes")

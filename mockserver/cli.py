@@ -253,8 +253,12 @@ def run_seed(args: argparse.Namespace) -> int:
 def run_routes(args: argparse.Namespace) -> int:
     from .admin import route_table
 
-    for row in route_table(args.apis):
-        print(f"{row['api']:8} {row['method']:7} {row['path']}  {row['operation_id']}")
+    try:
+        for row in route_table(args.apis):
+            print(f"{row['api']:8} {row['method']:7} {row['path']}  {row['operation_id']}")
+        sys.stdout.flush()
+    except BrokenPipeError:  # `mockserver routes | head`: the reader has all it wants
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

@@ -9,11 +9,16 @@ a row's timestamp, a job's phase and its journal entry), whatever the admin API 
 """
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
+
+# Far enough from datetime's limits that every "now + lifetime" the APIs compute (token expiry, job times) fits.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
 _PINNED: ContextVar[tuple[Clock, datetime] | None] = ContextVar("mockserver_pinned_now", default=None)
 
@@ -66,9 +71,13 @@ class Clock:
             return self._source() + self._offset
 
     def advance(self, seconds: float) -> datetime:
-        if seconds < 0:
-            raise ValueError("the clock only moves forward")
+        if not math.isfinite(seconds) or seconds < 0:
+            raise ValueError("the clock only moves forward, by a finite number of seconds")
         with self._lock:
+            now = self._frozen_at if self._frozen_at is not None else self._source() + self._offset
+            if seconds > (LATEST - now).total_seconds():
+                raise ValueError(f"the clock stays before {isoformat_z(LATEST)}: advance by at most "
+                                 f"{int((LATEST - now).total_seconds())} seconds")
             delta = timedelta(seconds=seconds)
             if self._frozen_at is not None:
                 self._frozen_at += delta
@@ -79,6 +88,8 @@ class Clock:
     def set(self, instant: datetime) -> datetime:
         if instant.tzinfo is None:
             instant = instant.replace(tzinfo=UTC)
+        if not EARLIEST <= instant < LATEST:
+            raise ValueError(f"the clock stays between {isoformat_z(EARLIEST)} and {isoformat_z(LATEST)}")
         with self._lock:
             self._frozen_at = instant.astimezone(UTC)
             return self._frozen_at

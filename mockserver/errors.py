@@ -18,6 +18,10 @@ class MockServerError(Error):
     """Bad configuration or data: shown to the user at start-up, with the fix."""
 
 
+class NotRunning(Error, RuntimeError):
+    """A running mock was needed (its url, its port) before ``start()`` or after ``stop()``."""
+
+
 class ApiError(Error):
     """A refused request. ``body`` is the dialect's JSON payload (or None for an empty body)."""
 

@@ -29,7 +29,7 @@ from . import logs
 from .admin_guard import needs_token, new_token
 from .app import DROPPED, SOCKET, create_app, state_of
 from .config import Settings
-from .errors import MockServerError
+from .errors import MockServerError, NotRunning
 
 BACKLOG = 1024
 CONNECTION_LIMIT = 1000  # open connections cost the event loop a little memory each, no thread
@@ -233,8 +233,8 @@ class MockServer:
     @property
     def port(self) -> int:
         if self._server is None:
-            raise RuntimeError("the server is not running; call start() first")
-        return self._server.effective_port
+            raise NotRunning("the server is not running: call start() first, or use it as a context manager")
+        return int(self._server.effective_port)  # waitress keeps the port as the text it bound
 
     @property
     def url(self) -> str:

@@ -79,6 +79,24 @@ def test_a6_invalid_clock_body_is_400(admin, body):
     assert "error" in response.get_json()
 
 
+@pytest.mark.parametrize("moves, message", [
+    ([{"advance": 1e15}], '"advance": the clock stays before 9000-01-01T00:00:00Z: advance by at most '),
+    ([{"advance": 10**30}], '"advance": the clock stays before 9000-01-01T00:00:00Z'),
+    ([{"set": "9999-12-31T23:59:00Z"}], '"set": the clock stays between 1900-01-01T00:00:00Z and 9000-01-01T00:00:00Z'),
+    ([{"set": "8999-12-31T23:59:00Z"}, {"advance": 120}], '"advance": the clock stays before 9000-01-01T00:00:00Z: '
+                                                         'advance by at most 60 seconds'),
+])
+def test_a6_the_clock_stays_where_dates_fit(admin, moves, message):
+    *before, last = moves
+    for move in before:
+        assert admin.post("/__mock__/clock", json=move).status_code == 200
+    now = admin.get("/__mock__/clock").get_json()["now"]
+    response = admin.post("/__mock__/clock", json=last)
+    assert response.status_code == 400
+    assert response.get_json()["error"].startswith(message)
+    assert admin.get("/__mock__/clock").get_json()["now"][:16] == now[:16]  # unmoved (real time may tick)
+
+
 def test_a6_malformed_json_is_400(admin):
     response = admin.post("/__mock__/clock", data="{", content_type="application/json")
     assert response.status_code == 400 and "not JSON" in response.get_json()["error"]
