@@ -19,7 +19,8 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 def load(api: str) -> dict[str, Any]:
     path = OPENAPI_DIR / f"{api}.json"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return document
     except FileNotFoundError:
         raise MockServerError(f"no contract for API {api!r} at {path}; run python contracts/build.py") from None
 
@@ -50,4 +51,5 @@ def operations(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def resources(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return document.get("x-resources", {})
+    entries: dict[str, dict[str, Any]] = document.get("x-resources", {})
+    return entries

@@ -17,7 +17,7 @@ import os
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from tinydb.storages import Storage
 
@@ -28,7 +28,7 @@ HOLD_POLL_S = 0.005
 
 
 class AtomicJSONStorage(Storage):
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike[str]):
         self.path = Path(path)
         self._check_place()
         self._remove_stale_temporaries()
@@ -68,7 +68,7 @@ class AtomicJSONStorage(Storage):
         problem = _shape_problem(data)
         if problem:
             raise MockServerError(f"{self.path}: not a mockserver data file ({problem}); {hint}")
-        return data
+        return cast(dict[str, Any], data)  # _shape_problem found none: an object of tables
 
     def read(self) -> dict[str, Any] | None:
         return self._data

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
@@ -78,7 +78,12 @@ class Store:
                 previous = dict(live)
                 live.clear()
                 live.update(fresh)
-                self._undo.append(lambda: (live.clear(), live.update(previous)))
+
+                def restore() -> None:
+                    live.clear()
+                    live.update(previous)
+
+                self._undo.append(restore)
                 self._dirty = True
             else:
                 self._db.storage.write(fresh)
@@ -226,7 +231,7 @@ class Store:
 
     def _data(self) -> Tables:
         """The storage's live tables (changed in place, then committed)."""
-        return self._db.storage.read()
+        return cast(Tables, self._db.storage.read())  # never None: __init__ writes {} to an empty storage
 
     def _raw_table(self, table: str) -> dict[str, Row]:
         return self._data().get(table, {})

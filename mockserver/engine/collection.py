@@ -1,6 +1,7 @@
 """One resource's rows in the store: listing, lookups by key, writes, and ids that are never reused."""
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -30,7 +31,7 @@ class Collection:
         keys = order or [(self.pk, False)]
         return self.store.select(self.table, where, lambda rows: order_rows(rows, keys, nulls_last), offset, limit)
 
-    def select(self, query: Query, nulls_last: bool = False) -> tuple[int, list[Row]]:
+    def select(self, query: Query, nulls_last: bool = False) -> tuple[int, builtins.list[Row]]:
         """A query's rows: its filters, its order (default ascending pk), its window → (matching rows, window)."""
         return self.list(query.predicate(), list(query.order), query.window.offset, query.window.limit, nulls_last)
 
@@ -49,7 +50,7 @@ class Collection:
         """One more than the highest id this collection has ever held: ids are never reused."""
         with self.store.lock:
             sequence = self.store.get(SEQUENCES, 1) or {"id": 1}
-            high = max(sequence.get(self.table, 0), self.store.next_id(self.table) - 1)
+            high: int = max(sequence.get(self.table, 0), self.store.next_id(self.table) - 1)
             sequence[self.table] = high + 1
             self.store.put(SEQUENCES, 1, sequence)
             return high + 1

@@ -130,4 +130,5 @@ def number_nested(stored: Row, schema: Mapping[str, Any], existing: Row | None, 
             out["id"] = known or allocate(path)
         return out
 
-    return walk(stored, schema, "", existing)
+    numbered: Row = walk(stored, schema, "", existing)
+    return numbered

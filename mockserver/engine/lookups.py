@@ -53,7 +53,7 @@ def _part(name: str) -> Callable[[Any, Any], bool]:
         if instant is None:
             return False
         value = instant.isoweekday() % 7 + 1 if name == "week_day" else getattr(instant, name)
-        return value == wanted
+        return bool(value == wanted)
 
     return check
 

@@ -7,7 +7,7 @@ from typing import Any
 from ..store import Row
 
 
-def _sort_key(value: Any, nulls_last: bool = False) -> tuple:
+def _sort_key(value: Any, nulls_last: bool = False) -> tuple[Any, ...]:
     # Mixed types never raise: nulls, then booleans/numbers, then strings, then anything else as text.
     if value is None:
         return (4,) if nulls_last else (0,)

@@ -80,14 +80,16 @@ def _one(rows: Rows, path: str, ref: Ref, value: Any) -> int:
             raise FieldError(path, INCORRECT_TYPE, {"type": type(value).__name__}) from None
         if row is None:
             raise FieldError(path, DOES_NOT_EXIST, {"value": value, "by": "id"})
-        return row["id"]
+        pk: int = row["id"]
+        return pk
     if isinstance(value, (dict, list)):
         raise FieldError(path, INVALID, {})
     text = str(value)
     row = rows.find(ref.target, ref.by, text)
     if row is None:
         raise FieldError(path, DOES_NOT_EXIST, {"value": text, "by": ref.by})
-    return row["id"]
+    found: int = row["id"]
+    return found
 
 
 def check_unique(rows: Rows, resource: str, path: str, value: Any, existing: Row | None) -> None:
@@ -108,14 +110,14 @@ def resolve_scoped(rows: Rows, refs: Mapping[str, Ref], cleaned: dict[str, Any],
         name = cleaned[path]
         if isinstance(name, (dict, list)):
             raise FieldError(path, INVALID, {})
-        found = rows.first(ref.target, _named_in(ref, str(name), owner))
+        found = rows.first(ref.target, _named_in(ref.by, str(name), ref.scope, owner))
         if found is None:
             raise FieldError(path, DOES_NOT_EXIST, {"value": name, "by": ref.by})
         cleaned[path] = found["id"]
 
 
-def _named_in(ref: Ref, name: str, owner: Any) -> Callable[[Row], bool]:
-    return lambda target: target.get(ref.by) == name and target.get(ref.scope) == owner
+def _named_in(by: str, name: str, scope: str, owner: Any) -> Callable[[Row], bool]:
+    return lambda target: target.get(by) == name and target.get(scope) == owner
 
 
 def without_reverse(refs: Mapping[str, Ref], cleaned: Mapping[str, Any]) -> dict[str, Any]:
@@ -131,7 +133,7 @@ def apply_reverse(rows: Rows, refs: Mapping[str, Ref], row: Row, cleaned: Mappin
             continue
         wanted = set(cleaned[path] or [])
         collection = rows.collection(ref.target)
-        for target in rows.where(ref.target, _out_of_step(ref, row["id"], wanted)):
+        for target in rows.where(ref.target, _out_of_step(ref.reverse, row["id"], wanted)):
             members = list(target.get(ref.reverse) or [])
             has = row["id"] in members
             members = [m for m in members if m != row["id"]] if has else [*members, row["id"]]
@@ -139,9 +141,9 @@ def apply_reverse(rows: Rows, refs: Mapping[str, Ref], row: Row, cleaned: Mappin
         rows.changed()
 
 
-def _out_of_step(ref: Ref, pk: int, wanted: set[Any]) -> Callable[[Row], bool]:
+def _out_of_step(reverse: str, pk: int, wanted: set[Any]) -> Callable[[Row], bool]:
     """Target rows whose membership list disagrees with what was written: only they change."""
-    return lambda target: (target["id"] in wanted) != (pk in (target.get(ref.reverse) or []))
+    return lambda target: (target["id"] in wanted) != (pk in (target.get(reverse) or []))
 
 
 # -- deleting -------------------------------------------------------------------------------------------------------
