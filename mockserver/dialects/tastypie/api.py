@@ -7,7 +7,7 @@ A product (its name, prefix, accounts and hooks: :class:`~.hooks.Product`) makes
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Request, Response
 
@@ -18,12 +18,15 @@ from .deserialize import commit_create, prepare_create
 from .hooks import Product
 from .render import CANNED_404, HTML, Reply, dumps
 from .request import Call, Query
-from .spec import from_api, load_resources, represent
+from .spec import Resource, from_api, load_resources, represent
 from .views import Pipeline
+
+if TYPE_CHECKING:
+    from ...state import MockState
 
 
 class TastypieApi:
-    def __init__(self, state, product: Product):
+    def __init__(self, state: MockState, product: Product):
         self.state = state
         self.product = product
         self.name = product.api
@@ -92,7 +95,7 @@ class TastypieApi:
 
     # -- edges ---------------------------------------------------------------------------------------------------
 
-    def _resource(self, name: str):
+    def _resource(self, name: str) -> Resource:
         if name not in self.resources:
             served = ", ".join(self.resources)
             raise ApiError(404, {"error": f"unknown resource {name!r}; the {self.name} API serves {served}"})

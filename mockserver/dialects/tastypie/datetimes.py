@@ -55,11 +55,11 @@ def from_rendered(text: str) -> str:
         raise ValueError(f"not a rendered tastypie datetime: {text!r}")
     fraction = int(m.group(7) or 0)
     micro = fraction * 1000 if fraction < 1000 else fraction
-    parts = [int(g) for g in m.groups()[:6]]
-    return to_stored(datetime(*parts, micro, tzinfo=UTC))
+    year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
+    return to_stored(datetime(year, month, day, hour, minute, second, micro, tzinfo=UTC))
 
 
-def _build(m: re.Match) -> datetime:
+def _build(m: re.Match[str]) -> datetime:
     year, month, day, hour, minute = (int(g) for g in m.groups()[:5])
     second = int(m.group(6) or 0)
     micro = int((m.group(7) or "0").ljust(6, "0"))

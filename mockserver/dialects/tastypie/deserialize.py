@@ -13,6 +13,7 @@ from typing import Any
 from ...engine import Collection, crud
 from ...engine.crud import commit_create, commit_update
 from ...engine.fields import FieldError
+from ...errors import ApiError
 from .render import bad_request, refuse
 from .request import Call
 from .spec import Resource
@@ -42,7 +43,7 @@ def read_object(call: Call) -> dict[str, Any]:
     return body
 
 
-def refused(error: FieldError, resource: Resource):
+def refused(error: FieldError, resource: Resource) -> ApiError:
     """A neutral field error as tastypie's 400."""
     return bad_request(message(error, resource.name))
 

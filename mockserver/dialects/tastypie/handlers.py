@@ -7,12 +7,15 @@ inside ``store.atomic()``, so a refusal anywhere, even halfway through a list, l
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .deserialize import commit_create, commit_update, prepare_create, prepare_update, read_json, read_object
 from .render import Reply, bad_request, canned_404, empty, not_found
-from .request import numeric_pk
-from .spec import represent
+from .request import Call, Route, numeric_pk
+from .spec import Resource, represent
+
+if TYPE_CHECKING:
+    from .views import Pipeline
 
 NO_OBJECTS = "Invalid data sent."
 NO_OBJECTS_PATCH = "Invalid data sent: missing 'objects'"
@@ -23,18 +26,18 @@ BAD_DELETED = "Invalid data sent: 'deleted_objects' must be a list of resource U
 # -- reads -----------------------------------------------------------------------------------------------------
 
 
-def get_list(pipe, call, route, resource, user) -> Reply:
+def get_list(pipe: Pipeline, call: Call, route: Route, resource: Resource, user: Any) -> Reply:
     return pipe.ok(call, pipe.query_list(resource, call))
 
 
-def get_detail(pipe, call, route, resource, user) -> Reply:
+def get_detail(pipe: Pipeline, call: Call, route: Route, resource: Resource, user: Any) -> Reply:
     row = pipe.collection(resource).get(_pk_or_canned_404(route.pk))
     if row is None:
         return empty(404)
     return pipe.ok(call, represent(resource, row))
 
 
-def get_set(pipe, call, route, resource, user) -> Reply:
+def get_set(pipe: Pipeline, call: Call, route: Route, resource: Resource, user: Any) -> Reply:
     """T33: in the order asked, repeats kept; ``not_found`` only when something was."""
     pks = [(ident, _pk_or_canned_404(ident)) for ident in route.pk.split(";")]
     coll = pipe.collection(resource)
@@ -51,14 +54,14 @@ def get_set(pipe, call, route, resource, user) -> Reply:
     return pipe.ok(call, data)
 
 
-def get_schema(pipe, call, route, resource, user) -> Reply:
+def get_schema(pipe: Pipeline, call: Call, route: Route, resource: Resource, user: Any) -> Reply:
     return pipe.ok(call, resource.schema_body)
 
 
 # -- detail writes ---------------------------------------------------------------------------------------------
 
 
-def put_detail(pipe, call, route, resource, user) -> Reply:
+def put_detail(pipe: Pipeline, call: Call, route: Route, resource: Resource, user: Any) -> Reply:
     """T41, T42: partial update (204), or a create with the URL's id (201)."""
     body = read_object(call)
     pk = _pk_or_canned_404(route.pk)
@@ -75,7 +78,7 @@ def put_detail(pipe, call, route, resource, user) -> Reply:
     return empty(204)
 
 
-def patch_detail(pipe, call, route, resource, user) -> Reply:
+def patch_detail(pipe: Pipeline, call: Call, route: Route, resource: Resource, user: Any) -> Reply:
     """T43: the lookup comes before the body is read."""
     coll = pipe.collection(resource)
     old = coll.get(_pk_or_canned_404(route.pk))
@@ -87,7 +90,7 @@ def patch_detail(pipe, call, route, resource, user) -> Reply:
     return empty(202)
 
 
-def delete_detail(pipe, call, route, resource, user) -> Reply:
+def delete_detail(pipe: Pipeline, call: Call, route: Route, resource: Resource, user: Any) -> Reply:
     """T45: absent and non-numeric ids are both an empty 404."""
     pk = numeric_pk(route.pk)
     coll = pipe.collection(resource)
@@ -101,7 +104,7 @@ def delete_detail(pipe, call, route, resource, user) -> Reply:
 # -- list writes -----------------------------------------------------------------------------------------------
 
 
-def post_list(pipe, call, route, resource, user) -> Reply:
+def post_list(pipe: Pipeline, call: Call, route: Route, resource: Resource, user: Any) -> Reply:
     """T39, T40: 201 with the absolute Location of the new object."""
     coll = pipe.collection(resource)
     row = prepare_create(resource, coll, read_object(call), pipe.now())
@@ -110,7 +113,7 @@ def post_list(pipe, call, route, resource, user) -> Reply:
     return empty(201, {"Location": call.origin + resource.uri(created["id"])})
 
 
-def delete_list(pipe, call, route, resource, user) -> Reply:
+def delete_list(pipe: Pipeline, call: Call, route: Route, resource: Resource, user: Any) -> Reply:
     """T46: every object the filters match (limit/offset/order_by ignored)."""
     predicate = pipe.where(resource, call)
     pipe.permit(user, resource)
@@ -118,7 +121,7 @@ def delete_list(pipe, call, route, resource, user) -> Reply:
     return empty(204)
 
 
-def put_list(pipe, call, route, resource, user) -> Reply:
+def put_list(pipe: Pipeline, call: Call, route: Route, resource: Resource, user: Any) -> Reply:
     """T47: delete what the filters match, then create every entry as a POST would; all or nothing."""
     predicate = pipe.where(resource, call)
     body = read_json(call)
@@ -134,7 +137,7 @@ def put_list(pipe, call, route, resource, user) -> Reply:
     return empty(204)
 
 
-def patch_list(pipe, call, route, resource, user) -> Reply:
+def patch_list(pipe: Pipeline, call: Call, route: Route, resource: Resource, user: Any) -> Reply:
     """T48: merge entries with a known resource_uri, create the rest, then delete ``deleted_objects``."""
     body = read_json(call)
     if not isinstance(body, dict) or "objects" not in body:
@@ -173,7 +176,7 @@ def _pk_or_canned_404(text: str) -> int:
     return pk
 
 
-def _pk_of_uri(resource, uri: Any) -> int:
+def _pk_of_uri(resource: Resource, uri: Any) -> int:
     """``/rundb/api/v1/<this resource>/<id>/`` → id; anything else is a canned 404 (T48)."""
     if not isinstance(uri, str) or not uri.startswith(resource.list_path) or not uri.endswith("/"):
         raise canned_404()

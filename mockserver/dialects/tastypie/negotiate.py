@@ -60,7 +60,10 @@ def callback(query: Query) -> str:
 
 def _parse_media_range(text: str) -> tuple[str, str, dict[str, str]]:
     parts = text.split(";")
-    params = dict(tuple(s.strip() for s in p.split("=", 1)) for p in parts[1:])  # no "=": ValueError
+    params: dict[str, str] = {}
+    for p in parts[1:]:
+        key, value = (s.strip() for s in p.split("=", 1))  # no "=": ValueError
+        params[key] = value
     full = parts[0].strip()
     if full == "*":
         full = "*/*"

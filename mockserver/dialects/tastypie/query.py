@@ -29,7 +29,7 @@ class QueryError(ValueError):
     """A refused query param; the message is sent as ``{"error": …}``."""
 
 
-def where(resource: Resource, query: Query) -> Callable[[dict], bool] | None:
+def where(resource: Resource, query: Query) -> Callable[[dict[str, Any]], bool] | None:
     """The predicate of every filter param (AND); None: no filter. The params are the contract's ``filters``
     (one per field and lookup, plus the resource's own); tastypie's syntax only explains the refusals.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import overload
 from urllib.parse import parse_qsl, quote
 
 
@@ -16,6 +17,13 @@ class Query:
 
     def __contains__(self, key: str) -> bool:
         return any(k == key for k, _ in self.pairs)
+
+    @overload
+    def get(self, key: str) -> str | None: ...
+    @overload
+    def get(self, key: str, default: str) -> str: ...
+    @overload
+    def get(self, key: str, default: str | None) -> str | None: ...
 
     def get(self, key: str, default: str | None = None) -> str | None:
         """The last value, as ``QueryDict[key]`` gives it."""
@@ -82,7 +90,7 @@ def resolve(rest: str, names: frozenset[str] | set[str]) -> Route | Redirect | N
     return _match(rest, names)
 
 
-def _match(rest: str, names) -> Route | None:
+def _match(rest: str, names: frozenset[str] | set[str]) -> Route | None:
     if rest == "/":
         return Route("top")
     if not rest.startswith("/"):

@@ -52,11 +52,12 @@ def show(value: Any) -> str:
     return f"'{value}'" if isinstance(value, str) else str(plain(value))
 
 
-def coerce(field, value: Any) -> Any:
+def coerce(field: fields.FieldRule, value: Any) -> Any:
     """A non-null body value → stored form, as tastypie's field classes (or the product's object field) read it;
     a neutral FieldError naming the field and the value (the engine's ``Coercer``)."""
-    if getattr(field, "codec", None) is not None:
-        return field.codec.coerce(field.name, value)
+    codec = getattr(field, "codec", None)  # the spec's Field: kind "object" has the product's codec
+    if codec is not None:
+        return codec.coerce(field.name, value)
     return _COERCERS[field.kind](field.name, value)
 
 
@@ -132,7 +133,8 @@ def message(error: fields.FieldError, resource: str = "") -> str:
     """A neutral field error in tastypie's words (T55–T63)."""
     name, params = error.field, error.params
     if error.code == WORDED:
-        return params["message"]
+        worded: str = params["message"]
+        return worded
     if error.code == INVALID:
         return _INVALID[params["kind"]].format(name=name, value=show(params["value"]))
     if error.code == NOT_TEXT:

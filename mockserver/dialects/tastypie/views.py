@@ -5,10 +5,14 @@ Handlers raise :class:`~mockserver.errors.ApiError` for every refusal; :meth:`Pi
 """
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from ...clock import Clock
+from ...engine import Collection
 from ...errors import ApiError
+from ...store import Row, Store
 from . import authentication as auth
 from . import handlers, negotiate
 from .datetimes import to_stored
@@ -16,6 +20,7 @@ from .hooks import Product
 from .query import QueryError, list_query, meta, where
 from .render import (
     HTML,
+    JSONP,
     VARY_ERROR,
     VARY_HANDLER,
     Reply,
@@ -30,6 +35,12 @@ from .render import (
 from .request import Call, Redirect, Route, allowed_methods, effective_method, resolve
 from .spec import Resource, represent
 
+if TYPE_CHECKING:
+    from ...config import Settings
+
+# A handler (handlers.py, ``<method>_<kind>``): (pipeline, call, route, resource, the authenticated user) → reply.
+Handler = Callable[["Pipeline", Call, Route, Resource, Any], Reply]
+
 TOO_DEEP = "Invalid data sent: the request body is nested too deeply."
 IRI_SAFE = "/#%[]=:;$&()+,!?*@'~"  # django.utils.encoding.iri_to_uri
 
@@ -38,7 +49,8 @@ class Pipeline:
     """Everything one request needs: the product's hooks, the resources, the store and their collections, the
     clock, the settings."""
 
-    def __init__(self, product: Product, resources: dict[str, Resource], store, collections: dict, clock, settings):
+    def __init__(self, product: Product, resources: dict[str, Resource], store: Store,
+                 collections: dict[str, Collection], clock: Clock, settings: Settings):
         self.product = product
         self.resources = resources
         self.store = store
@@ -83,7 +95,7 @@ class Pipeline:
             raise empty_error(401, {"WWW-Authenticate": f'Basic Realm="{self.product.realm}"'})
         if method == "POST" and route.kind == "detail":
             return empty(501)
-        handler = getattr(handlers, f"{method.lower()}_{route.kind}")
+        handler: Handler = getattr(handlers, f"{method.lower()}_{route.kind}")
         if method == "GET":
             return handler(self, call, route, resource, user)
         # One commit per write request (one file write with --db), and nothing of a refused one (T74).
@@ -95,15 +107,15 @@ class Pipeline:
     def now(self) -> str:
         return to_stored(self.clock.now())
 
-    def collection(self, resource: Resource):
+    def collection(self, resource: Resource) -> Collection:
         return self.collections[resource.name]
 
-    def permit(self, user, resource: Resource) -> None:
+    def permit(self, user: Any, resource: Resource) -> None:
         """T11: an unpermitted write is a 401 with an empty body and no challenge."""
         if not self.product.may_write(user, resource.model):
             raise empty_error(401)
 
-    def where(self, resource: Resource, call: Call):
+    def where(self, resource: Resource, call: Call) -> Callable[[Row], bool] | None:
         try:
             return where(resource, call.query)
         except QueryError as exc:
@@ -124,7 +136,7 @@ class Pipeline:
         """A GET 200 in the negotiated format (T29, T30)."""
         try:
             fmt = negotiate.choose(call.query, call.header("Accept"))
-            callback = negotiate.callback(call.query) if fmt == negotiate.JSONP else None
+            callback = negotiate.callback(call.query) if fmt == JSONP else None
         except negotiate.FormatError as exc:
             raise bad_request(str(exc)) from None
         body, content_type = serialize(data, fmt, callback)
@@ -154,7 +166,7 @@ class Pipeline:
                    for name, r in self.resources.items()}
         try:
             fmt = negotiate.choose(call.query, call.header("Accept"))
-            callback = negotiate.callback(call.query) if fmt == negotiate.JSONP else None
+            callback = negotiate.callback(call.query) if fmt == JSONP else None
         except negotiate.FormatError:
             return Reply(400, b"", HTML)
         body, content_type = serialize(listing, fmt, callback)
