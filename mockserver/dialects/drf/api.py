@@ -6,7 +6,7 @@ writes the plain :class:`~.request.Reply` back. A product (the Hub) binds itself
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Request as WsgiRequest
 from flask import Response
@@ -19,12 +19,15 @@ from .records import convert_seeds, insert_records, stored_records
 from .request import Query, Reply, Request
 from .results import OperationList, OperationReply
 
+if TYPE_CHECKING:
+    from ...state import MockState
+
 
 class DrfApi:
     name = "hub"
     prefix = PREFIX
 
-    def __init__(self, state, product: Product):
+    def __init__(self, state: MockState, product: Product):
         self.state = state
         self.product = product
         self.pipeline = Pipeline(state, product)

@@ -199,7 +199,8 @@ def _array(schema: dict[str, Any], value: Any, checks: Checks, path: str) -> lis
         raise Invalid([f'Expected a list of items but got type "{type(value).__name__}".'])
     items = schema.get("items", {})
     if items.get("type") == "object" and "properties" in items:
-        cleaned, errors = [], []
+        cleaned: list[Any] = []
+        errors: list[dict[str, Any]] = []
         for item in value:
             try:
                 cleaned.append(clean_object(items, item, checks, path))

@@ -8,6 +8,7 @@ the dialect's own, or the generic CRUD path.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ...errors import ApiError, MockServerError
@@ -31,7 +32,7 @@ from .render import order_like
 from .request import Reply, Request
 from .results import OperationList, OperationReply
 from .serializers import clean_body
-from .spec import Operation, load_spec
+from .spec import Operation, Route, load_spec
 from .views import create, destroy, list_view, retrieve, singleton_view, update
 from .world import World
 
@@ -90,7 +91,7 @@ class Pipeline:
         reply.headers["Vary"] = "Accept"
         return reply
 
-    def _serve(self, request: Request, route, params: dict[str, str]) -> Reply:
+    def _serve(self, request: Request, route: Route, params: dict[str, str]) -> Reply:
         if request.body_too_large:
             raise too_large(self.state.settings.max_body_bytes)
         negotiate(request.header("Accept"), request.query.get("format"))
@@ -115,7 +116,6 @@ class Pipeline:
         """The routed, authenticated call from there on: object lookup (H64, H66), body parsing (H39–H42) and
         validation, the operation."""
         op = call.op
-        handler = self.domain.get(op.op_id) or self.product.handlers.get(op.op_id)
         lookup(call, own=op.op_id not in self.domain)
         if op.request is not None:
             call.body = parse_json(raw, content_type)
@@ -125,6 +125,7 @@ class Pipeline:
                 # The handler reads what validation made of each field (trimmed, typed: "false" is False).
                 call.body = {**body, **clean_body(call.world, call.resource, op.request, body)}
             return self.domain[op.op_id](call.operation_call())
+        handler = self.product.handlers.get(op.op_id)
         return (handler or _generic(call))(call)
 
     def _reply(self, call: Call, reply: OperationReply | OperationList) -> Reply:
@@ -141,7 +142,7 @@ class Pipeline:
         return json_reply(_ordered(call, reply.body), reply.status, reply.headers)
 
 
-def _generic(call: Call):
+def _generic(call: Call) -> Callable[[Call], OperationReply | OperationList]:
     """The CRUD view for this route and method (``Pipeline._served`` checked at start that there is one)."""
     if call.route.kind == "list":
         if call.resource_spec.get("list_shape") == "obj":
@@ -158,7 +159,7 @@ def _shape(call: Call) -> str:
 def _extras(call: Call, extra: dict[str, Any]) -> dict[str, Any]:
     """Envelope keys beyond the page that the contract requires (``stats`` of jobs/), from the example."""
     response = call.world.spec.resolve(call.op.response or {})
-    envelope = next((o for o in response.get("oneOf", []) if o.get("type") == "object"), {})
+    envelope: dict[str, Any] = next((o for o in response.get("oneOf", []) if o.get("type") == "object"), {})
     missing = [k for k in envelope.get("required", []) if k not in PAGE_KEYS and k not in extra]
     example = call.op.example if isinstance(call.op.example, dict) else {}
     return {**extra, **{k: copy.deepcopy(example.get(k, {})) for k in missing}}

@@ -21,8 +21,9 @@ from .call import Call
 from .relations import Ref, references
 from .render import Renderer
 from .request import Query
+from .results import OperationReply
 from .serializers import clean_body
-from .spec import load_spec, table
+from .spec import Operation, Route, load_spec, table
 from .views import create_row
 from .world import World
 
@@ -109,7 +110,8 @@ def resource_key(binding: DrfApi, name: str) -> str:
 
 
 def stored_records(binding: DrfApi, name: str) -> list[dict[str, Any]]:
-    return binding.state.store.all(table(resource_key(binding, name)))
+    rows: list[dict[str, Any]] = binding.state.store.all(table(resource_key(binding, name)))
+    return rows
 
 
 def insert_records(binding: DrfApi, name: str, objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -130,7 +132,7 @@ def insert_records(binding: DrfApi, name: str, objects: list[dict[str, Any]]) ->
         for obj in objects:
             if "id" in obj and (isinstance(obj["id"], bool) or not isinstance(obj["id"], int)):
                 raise ApiError(400, {"id": ["A valid integer is required."]})
-            if post is None or post.request is None:
+            if route is None or post is None or post.request is None:
                 out.append(_raw(world, key, obj))
             elif key in binding.product.simulated:  # a job or a search: the simulation makes (and numbers) the row
                 if "id" in obj:
@@ -138,13 +140,16 @@ def insert_records(binding: DrfApi, name: str, objects: list[dict[str, Any]]) ->
                 call = Call(world, route, post, {}, Query(), world.base_url + route.path, None, None, body=obj)
                 cleaned = {**obj, **clean_body(world, key, post.request, obj)}
                 handler = binding.product.domain_handlers[post.op_id]
-                out.append(handler(replace(call.operation_call(), body=cleaned)).body)
+                reply = handler(replace(call.operation_call(), body=cleaned))
+                assert isinstance(reply, OperationReply)  # a create answers with the one object it made
+                out.append(reply.body)
             else:
                 out.append(_create(world, route, post, key, spec, obj))
     return out
 
 
-def _create(world: World, route, post, key: str, spec: dict[str, Any], obj: dict[str, Any]) -> dict[str, Any]:
+def _create(world: World, route: Route, post: Operation, key: str, spec: dict[str, Any],
+            obj: dict[str, Any]) -> dict[str, Any]:
     call = Call(world, route, post, {}, Query(), world.base_url + route.path, None, None, body=obj)
     if spec.get("parent"):
         call.parent = world.get(spec["parent"]["resource"], obj.get(world.parent_field(key)))

@@ -8,6 +8,7 @@ A reference is written as the target's ``by`` field and stored as the target's i
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from ...engine.relations import Ref, cascade_of, references_of
 from .spec import load_spec
@@ -25,7 +26,7 @@ def references(resource: str | None) -> dict[str, Ref]:
     return all_references().get(resource or "", {})
 
 
-def request_references(schema: dict | None) -> dict[str, Ref]:
+def request_references(schema: dict[str, Any] | None) -> dict[str, Ref]:
     """References a request schema carries itself (``x-references``: fields that name rows of other
     resources without being stored as such, as a workflow request's site, workflow and queue)."""
     return references_of({"references": (schema or {}).get("x-references")})

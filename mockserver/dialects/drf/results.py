@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ...state import MockState
+    from .lists import Listing
     from .request import Query
 
 
@@ -38,7 +39,7 @@ class OperationList:
     """A collection answer: the dialect paginates ``items`` (page/page_size, or a bare array where the route
     table says so) and merges ``extra`` into the envelope (e.g. the ``stats`` of ``GET /jobs/``)."""
 
-    items: list[Any]  # or the dialect's lazily read Listing (generic lists render only the page shown)
+    items: list[Any] | Listing  # a Listing: the dialect's lazily read list (generic lists render only the page shown)
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -20,12 +20,15 @@ from .world import Row, World
 def item_schema(call: Call) -> dict[str, Any] | None:
     """The schema of one list item in the operation's answer (envelope or bare array)."""
     response = call.world.spec.resolve(call.op.response or {})
+    items: dict[str, Any] | None
     for option in response.get("oneOf", response.get("anyOf", [response])):
         option = call.world.spec.resolve(option)
         if option.get("type") == "array":
-            return option.get("items")
+            items = option.get("items")
+            return items
         if "results" in option.get("properties", {}):
-            return option["properties"]["results"].get("items")
+            items = option["properties"]["results"].get("items")
+            return items
     return None
 
 
@@ -33,7 +36,9 @@ def visible(call: Call, resource: str) -> Callable[[Row], bool] | None:
     """Which stored rows the list shows: those the caller may see, that pass the query's filters and, on a
     nested route, that belong to the parent. None: every row."""
     hooks = call.world.product.hooks_for(resource)
-    checks = [] if type(hooks).visible is Hooks.visible else [lambda row: hooks.visible(call, row)]
+    checks: list[Callable[[Row], bool]] = []
+    if type(hooks).visible is not Hooks.visible:
+        checks.append(lambda row: hooks.visible(call, row))
     predicate = row_filter(call.world, resource, call.op.params, call.query)
     checks += [predicate] if predicate is not None else []
     if call.route.params and call.resource_spec.get("parent"):
@@ -54,8 +59,15 @@ def list_view(call: Call) -> OperationList:
     return OperationList(listing)
 
 
+def named(call: Call) -> Row:
+    """The object the path names: the pipeline's lookup set it, or refused with a 404, before the view runs."""
+    if call.obj is None:
+        raise ApiError(404, {"detail": "Not found."})
+    return call.obj
+
+
 def retrieve(call: Call) -> OperationReply:
-    return OperationReply(200, call.render(call.obj, call.op.response))
+    return OperationReply(200, call.render(named(call), call.op.response))
 
 
 def singleton(call: Call) -> Row:
@@ -95,7 +107,7 @@ def create_row(call: Call, pk: int | None = None) -> Row:
 
 def update(call: Call) -> OperationReply:
     world, resource, hooks = call.world, call.resource or "", call.hooks
-    row = call.obj
+    row = named(call)
     hooks.updating(call, row)
     cleaned = clean_body(world, resource, call.op.request, require_object(call.body), existing=row)
     changes = number_nested(world, resource, hooks.prepare(call, without_reverse(resource, cleaned), row), row)
@@ -107,8 +119,9 @@ def update(call: Call) -> OperationReply:
 
 
 def destroy(call: Call) -> OperationReply:
-    call.hooks.deleting(call, call.obj)
-    delete_row(call.world, call.resource or "", call.obj["id"])
+    row = named(call)
+    call.hooks.deleting(call, row)
+    delete_row(call.world, call.resource or "", row["id"])
     return OperationReply(204)
 
 

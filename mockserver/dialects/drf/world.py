@@ -9,6 +9,7 @@ kept, so a response always renders what the store now holds.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -82,7 +83,12 @@ class World:
         """``read(stored rows in id order)`` under the store's lock, without copying them: ``read`` must neither
         change nor keep them. For questions about a whole table (the highest number in use)."""
         answer: list[Any] = []
-        self.state.store.select(table(resource), None, lambda rows: answer.append(read(order_rows(rows, BY_ID))) or [])
+
+        def read_all(rows: list[Row]) -> list[Row]:
+            answer.append(read(order_rows(rows, BY_ID)))
+            return []  # nothing to copy out
+
+        self.state.store.select(table(resource), None, read_all)
         return answer[0]
 
     def derived(self, key: str, make: Callable[[], Any]) -> Any:
@@ -99,7 +105,7 @@ class World:
     def config(self) -> Row:
         return self.head("configurations") or {}
 
-    def now(self):
+    def now(self) -> datetime:
         return self.state.clock.now()
 
     def now_text(self) -> str:
@@ -111,9 +117,10 @@ class World:
         pk = row.get("id")
         if not isinstance(pk, int) or isinstance(pk, bool):
             return row
-        if known.get(pk) is None:
-            known[pk] = row
-        return known[pk]
+        kept = known.get(pk)
+        if kept is None:
+            known[pk] = kept = row
+        return kept
 
     def _indexed(self, resource: str, field: str, value: Any, many: bool) -> list[Row]:
         key = (resource, field, many)
@@ -152,7 +159,8 @@ class World:
     def parent_field(self, resource: str) -> str:
         """The stored field of a nested resource that holds its parent's id (``schedule``)."""
         parent = self.spec.resources[resource]["parent"]["resource"]
-        return self.spec.resources[parent]["model"].lower()
+        model: str = self.spec.resources[parent]["model"]
+        return model.lower()
 
 
 def _index(rows: list[Row], field: str, many: bool) -> dict[Any, list[int]]:
