@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from ..engine import Collection
 from ..errors import ApiError
@@ -29,6 +29,12 @@ def to_us(instant: datetime) -> int:
 
 def to_dt(us: int) -> datetime:
     return EPOCH + timedelta(microseconds=us)
+
+
+@overload
+def iso_z(us: int) -> str: ...
+@overload
+def iso_z(us: int | None) -> str | None: ...
 
 
 def iso_z(us: int | None) -> str | None:
@@ -121,10 +127,10 @@ def ref_name(state: MockState, resource: str, value: Any) -> str | None:
     return row.get("name") if row else None
 
 
-def detail_row(state: MockState, resource: str, raw_id: str, model: str) -> Row:
+def detail_row(state: MockState, resource: str, raw_id: str | None, model: str) -> Row:
     """A detail route's row (H64): a non-integer id → ``Not found.``, a missing one → ``No <Model> …``."""
     try:
-        pk = int(raw_id)
+        pk = int(raw_id or "")  # none given: not an integer either
     except (TypeError, ValueError):
         raise not_found() from None
     row = state.store.get(f"hub/{resource}", pk)

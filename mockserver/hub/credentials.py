@@ -72,7 +72,8 @@ def set_password(row: Row, raw: str) -> Row:
 def check_password(row: Row, raw: str, state: MockState) -> bool:
     stored = row.get("_password")
     if stored is None:
-        configured = {user.username: user.password for user in state.settings.hub_users}.get(row.get("username"))
+        passwords: dict[Any, str] = {user.username: user.password for user in state.settings.hub_users}
+        configured = passwords.get(row.get("username"))
         return configured is not None and hmac.compare_digest(configured.encode("utf-8"), raw.encode("utf-8"))
     try:
         algorithm, iterations, salt, digest = stored.split("$")

@@ -136,7 +136,9 @@ def analytics_entry(fs: SiteFS, node: Node) -> dict[str, Any]:
     below = fs.files_below(node.path) if node.type == "directory" else [node] if node.type == "file" else []
     counts = dict.fromkeys(STATUSES, 0)
     for each in below:
-        counts[fs.status(each)] += 1
+        status = fs.status(each)
+        assert status is not None  # every file has one (vfs seeds it)
+        counts[status] += 1
     size = sum(n.size for n in below) if node.type == "directory" else node.size
     return {"path": node.path, "name": node.name, "type": node.type, "size": size,
             "total_files": len(below) if node.type == "directory" else None, "status_counts": counts}

@@ -91,7 +91,7 @@ def jobs_progress_retrieve(call: HubCall) -> HubReply:
     return HubReply(200, {"progress": phase_of(call.state, job_of(call)).progress})
 
 
-def jobstats_with_states(call: HubCall, job: Row) -> list[tuple[Row, str]]:
+def jobstats_with_states(call: HubCall, job: Row) -> list[tuple[Row, str | None]]:
     now = now_us(call.state)
     tasks = {t["id"]: t for t in tasks_by_job(call.state, {job["id"]}).get(job["id"], [])}
     found = table(call.state, "jobstats").list(lambda r: r.get("job") == job["id"])[1]

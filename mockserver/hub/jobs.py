@@ -29,6 +29,7 @@ def workflow_request(call: HubCall) -> dict[str, Any]:
     body = call.body
     errors: dict[str, Any] = {}
     site, workflow = ref(call.state, "sites", body["site"]), ref(call.state, "workflows", body["workflow"])
+    assert site is not None and workflow is not None  # the dialect resolved both to rows (x-references)
     if workflow.get("enabled") is False:
         errors["workflow"] = ["Workflow is disabled."]
     elif workflow.get("schedule_only"):

@@ -84,8 +84,8 @@ def job_phase(job: Row, tasks: list[Row], now: int) -> JobPhase:
     return JobPhase(state, started, completed, progress, current)
 
 
-def tasks_by_job(state: MockState, job_ids: set[int] | None = None) -> dict[int, list[Row]]:
-    grouped: dict[int, list[Row]] = defaultdict(list)
+def tasks_by_job(state: MockState, job_ids: set[int] | None = None) -> dict[Any, list[Row]]:
+    grouped: dict[Any, list[Row]] = defaultdict(list)  # keyed by each task's stored job
     for task in state.store.select("hub/tasks", lambda r: job_ids is None or r.get("job") in job_ids)[1]:
         grouped[task.get("job")].append(task)
     return grouped
@@ -135,10 +135,12 @@ def settle(state: MockState) -> None:
         for task in due_tasks(state, now_us(state)):
             site_id = task.get("site_id")
             site = ref(state, "sites", site_id)
-            for path, ops in task["effects"] if site else ():
-                node = systems.of(site).apply(path, ops)
-                if node is not None:
-                    set_status(state, site_id, node, systems.of(site).changed[path])
+            if site:
+                fs = systems.of(site)
+                for path, ops in task["effects"]:
+                    node = fs.apply(path, ops)
+                    if node is not None:
+                        set_status(state, site_id, node, fs.changed[path])
             state.store.put("hub/tasks", task["id"], {**task, "applied": True})
 
 

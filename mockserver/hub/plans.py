@@ -11,7 +11,7 @@ from .vfs import Node
 if TYPE_CHECKING:
     from ..state import MockState
 
-ACTION_OPS = {"dynamo.tasks.migrate": "migrate", "dynamo.tasks.recall": "recall"}
+ACTION_OPS: dict[Any, str] = {"dynamo.tasks.migrate": "migrate", "dynamo.tasks.recall": "recall"}
 
 
 def path_text(item: Any) -> str:
@@ -46,7 +46,7 @@ def plan_path(fs: SiteFS | None, job: Row, item: Any) -> Row:
     text = path_text(item)
     rules = job.get("rules") or []
     node = fs.node(text) if fs is not None and text.startswith("/") else None
-    if node is None:
+    if fs is None or node is None:
         message = f"[Errno 2] No such file or directory: '{text}'"
         return {"input": text, "tasktype": task_type(rules, None, job["workflow"]), "outcome": "FAILURE",
                 "input_path": {"path": text, "size": None, "type": None, "state": "created"}, "effects": [],

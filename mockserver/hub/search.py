@@ -2,6 +2,7 @@
 metadata (a file's migration status) is read when the results are, so a job's effects show in old searches."""
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any
 
 from ..errors import ApiError
@@ -62,10 +63,11 @@ def search_body(call: HubCall) -> tuple[dict[str, Any], list[Row]]:
     if names is None:
         sites = rows(call.state, "sites")
     else:
-        sites = [ref(call.state, "sites", str(n)) for n in names]
-        missing = [str(n) for n, s in zip(names, sites) if s is None]
+        named = [ref(call.state, "sites", str(n)) for n in names]
+        missing = [str(n) for n, s in zip(names, named) if s is None]
         if missing:
             raise ApiError(400, {"sites": [f"Object with name={n} does not exist." for n in missing]})
+        sites = [s for s in named if s is not None]
     request = {"filters": body.get("filters", {}), "merge": bool(body.get("merge", False)),
                "metadata_fields": body.get("metadata_fields", []), "path": path,
                "recursive": body.get("recursive", True) is not False, "sites": [s["name"] for s in sites]}
@@ -121,7 +123,7 @@ def result_item(call: HubCall, hit: Row, systems: FileSystems, sites: dict[int, 
     fs = systems.of(site) if site else None
     node: Node | None = fs.node(hit["path"]) if fs else None
     return {"href": file_url(call, hit["site"], hit["path"]),
-            "metadata": {"size": hit["size"], "type": hit["type"], "status": fs.status(node) if node else None,
+            "metadata": {"size": hit["size"], "type": hit["type"], "status": fs.status(node) if fs and node else None,
                          "mtime": iso_z(hit["mtime"] * 1_000_000)},
             "name": hit["name"], "path": hit["path"], "proxies": {}, "site": hit["site"]}
 
@@ -132,8 +134,9 @@ def search_retrieve(call: HubCall) -> HubList:
     keys = sort_keys(call)
     hits = list(row.get("results") or [])
     for key, descending in reversed(keys):
-        hits.sort(key=lambda h, key=key: h[key], reverse=descending)
-    systems, sites = file_systems(call.state), {}
+        hits.sort(key=itemgetter(key), reverse=descending)
+    systems = file_systems(call.state)
+    sites: dict[int, Row | None] = {}
     items = [result_item(call, hit, systems, sites) for hit in hits]
     if not argument(call.query, "group_by_name", "boolean"):
         return HubList(items)

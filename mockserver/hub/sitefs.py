@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from .common import Row, rows
 from .vfs import (
@@ -26,6 +26,12 @@ from .vfs import (
 
 if TYPE_CHECKING:
     from ..state import MockState
+
+
+@overload
+def next_status(status: str, op: str) -> str: ...
+@overload
+def next_status(status: None, op: str) -> str | None: ...
 
 
 def next_status(status: str | None, op: str) -> str | None:
@@ -76,9 +82,9 @@ def runtime_directories(seed: int, site_id: int, seeded: tuple[str, ...], mountp
     return extra, dict(children)
 
 
-def statuses_by_site(state: MockState, site_id: int | None = None) -> dict[int, dict[str, str]]:
+def statuses_by_site(state: MockState, site_id: int | None = None) -> dict[Any, dict[str, str]]:
     """Site id → path → the status a job gave a seeded file, as stored (one read of the table)."""
-    found: dict[int, dict[str, str]] = defaultdict(dict)
+    found: dict[Any, dict[str, str]] = defaultdict(dict)  # keyed by each row's stored site
     for row in state.store.select(STATUS_TABLE, None if site_id is None else lambda r: r.get("site") == site_id)[1]:
         found[row.get("site")][row["path"]] = row["status"]
     return found
@@ -128,6 +134,7 @@ class SiteFS:
         if node is None or node.type != "file":
             return None
         status = self.status(node)
+        assert status is not None  # every file has one (vfs seeds it)
         for op in ops:
             status = next_status(status, op)
         self.changed[path] = status
@@ -171,7 +178,7 @@ class FileSystems:
     spaces and stored statuses are read once for all sites. ``effects`` — (site id, [[path, ops], ...]) in the
     order they take effect — are status changes due by now that the store does not hold yet (lifecycle)."""
 
-    def __init__(self, state: MockState, effects: list[tuple[Any, list]] = ()):
+    def __init__(self, state: MockState, effects: Sequence[tuple[Any, list[Any]]] = ()):
         self.state = state
         self.effects = effects
         self.systems: dict[Any, SiteFS] = {}

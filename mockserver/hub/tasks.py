@@ -35,13 +35,14 @@ def job_body(base: str, job: Row, phase: JobPhase) -> dict[str, Any]:
 def task_body(base: str, task: Row, phase: Phase, listed: bool = False) -> dict[str, Any]:
     """The published task shape (4.8); list items keep the reference's list fields, in the same order."""
     finished = phase.state in ("SUCCESS", "FAILURE") and "entries" in task
+    started = phase.started if finished else None  # a finished simulated task has started
     body = {
         "url": f"{base}/tasks/{task['id']}/", "id": task["id"], "task_id": task.get("task_id"),
         "tasktype": task.get("tasktype"), "state": phase.state, "started": iso_z(phase.started),
         "completed": iso_z(phase.completed), "runtime": runtime(phase.started, phase.completed),
         "job": task.get("job"), "site": task.get("site"), "paths": f"{base}/tasks/{task['id']}/files/",
         "parents": [], "dynamic_parents": [],
-        "result": result(task, phase.started) if finished else task.get("result"), "friendly_name": None,
+        "result": result(task, started) if started is not None else task.get("result"), "friendly_name": None,
     }
     return {k: body[k] for k in TASK_LIST_FIELDS} if listed else body
 
@@ -58,7 +59,7 @@ def jobstat_state(kind: str | None, phase: Phase | None) -> str:
     if phase is None:
         return "PENDING"
     if phase.state in ("SUCCESS", "FAILURE"):
-        return JOBSTAT_STATES.get(kind, phase.state)
+        return JOBSTAT_STATES.get(kind or "", phase.state)
     return phase.state
 
 
@@ -69,7 +70,7 @@ def jobstat_body(base: str, stat: Row, phase: Phase | None, listed: bool = True)
     return {**body, "url": f"{base}/jobstats/{stat['id']}/"} if listed else body
 
 
-def jobs_of(call: HubCall, rows: list[Row]) -> dict[int, Row]:
+def jobs_of(call: HubCall, rows: list[Row]) -> dict[Any, Row]:
     wanted = {r.get("job") for r in rows}
     return {j["id"]: j for j in table(call.state, "jobs").list(lambda r: r["id"] in wanted)[1]}
 
@@ -114,7 +115,7 @@ def tasks_files_list(call: HubCall) -> HubList:
 def jobstat_rows(call: HubCall, found: list[Row], listed: bool) -> list[dict]:
     wanted = {s.get("task") for s in found}
     tasks = {t["id"]: t for t in table(call.state, "tasks").list(lambda r: r["id"] in wanted)[1]}
-    now_of = phases(call, list(tasks.values()))
+    now_of: dict[Any, Phase] = phases(call, list(tasks.values()))  # asked with each jobstat's stored task
     return [jobstat_body(call.base_url, s, now_of.get(s.get("task")), listed) for s in found]
 
 

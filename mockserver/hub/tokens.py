@@ -26,6 +26,8 @@ from ..dialects.drf.authentication import ACCESS, TokenError
 from ..errors import MockServerError
 
 if TYPE_CHECKING:
+    from jwt.types import Options
+
     from ..state import MockState
 
 ALGORITHM = "RS256"
@@ -41,7 +43,7 @@ NO_ID = "Token has no id"
 # The claims a refresh token does not pass on to the access tokens made from it (simplejwt ``no_copy_claims``).
 _NO_COPY = ("token_type", "exp", "jti")
 # PyJWT would check these against the wall clock; the mock's clock decides instead.
-_DECODE_OPTIONS = {"verify_exp": False, "verify_iat": False, "verify_nbf": False}
+_DECODE_OPTIONS: Options = {"verify_exp": False, "verify_iat": False, "verify_nbf": False}
 
 
 # -- keys ------------------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import Any
 from ..dialects.drf.access import is_staff
 from ..dialects.drf.call import Call
 from ..dialects.drf.product import Hooks
+from ..dialects.drf.views import named
 from ..dialects.drf.world import Row, World
 from . import HUB, HubList, HubReply, credentials
 
@@ -37,9 +38,10 @@ class Users(Hooks):
 @HUB.operation("users_activate_create", "users_deactivate_create")
 def set_active(call: Call) -> HubReply:
     active = call.op.op_id == "users_activate_create"
-    call.world.collection("users").update(call.obj["id"], {"is_active": active})
+    user = named(call)
+    call.world.collection("users").update(user["id"], {"is_active": active})
     call.world.changed()
-    return HubReply(200, call.render(call.world.get("users", call.obj["id"]), call.op.response))
+    return HubReply(200, call.render(call.world.get("users", user["id"]) or user, call.op.response))
 
 
 @HUB.operation("users_sync_create", "groups_sync_create")
