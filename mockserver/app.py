@@ -15,6 +15,7 @@ import traceback
 
 from flask import Flask, Request, Response, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as WsgiResponse  # what an HTTPException answers; Flask's is a subclass
 
 from .config import Settings
 from .dialects import ApiBinding
@@ -34,7 +35,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask("mockserver")
     app.config["MAX_CONTENT_LENGTH"] = None  # the dialects answer oversized bodies in their own envelope
     app.extensions["mockserver"] = state
-    app.wsgi_app = _VendorDispatch(app.wsgi_app, app, state)
+    app.wsgi_app = _VendorDispatch(app.wsgi_app, app, state)  # type: ignore[method-assign]  # Flask's middleware idiom
 
     if state.settings.admin:
         from .admin import blueprint
@@ -57,14 +58,14 @@ def state_of(app: Flask) -> MockState:
     return app.extensions["mockserver"]
 
 
-def serve_vendor(state: MockState, binding: ApiBinding, req: Request, app: Flask) -> Response:
+def serve_vendor(state: MockState, binding: ApiBinding, req: Request, app: Flask) -> WsgiResponse:
     started = time.perf_counter()
     tap = BodyTap(req.environ["wsgi.input"], req.content_length)
     req.environ["wsgi.input"] = tap  # before anyone reads the body, so the journal sees what the dialect read
     decision = state.faults.decide(req.method, req.path)
     if decision is not None and decision.delay_s > 0:
         time.sleep(decision.delay_s)  # never with the store lock held: other requests go on meanwhile
-    response: Response | None
+    response: WsgiResponse | None
     # One view of the mock per request: the store lock keeps resets out, the clock is read once (the journal
     # entry is stamped with that same now), and a decision or an entry from before a reset is dropped.
     with state.store.lock, state.clock.pinned() as now:
@@ -92,12 +93,12 @@ def serve_vendor(state: MockState, binding: ApiBinding, req: Request, app: Flask
 class _TakeBack(Exception):
     """Raised inside a request's atomic block when its answer is an error: the request leaves nothing behind."""
 
-    def __init__(self, response: Response):
+    def __init__(self, response: WsgiResponse):
         super().__init__(response.status)
         self.response = response
 
 
-def _handle(state: MockState, binding: ApiBinding, req: Request, app: Flask) -> Response:
+def _handle(state: MockState, binding: ApiBinding, req: Request, app: Flask) -> WsgiResponse:
     """The dialect's answer, with every store change of the request in one atomic block: an answer of 400 or
     more takes them all back, anything else commits them (with ``--db``: one durable write)."""
     try:
@@ -122,6 +123,7 @@ def internal_error(state: MockState, app: Flask) -> Response:
 
 def fault_response(binding: ApiBinding, decision: Decision) -> Response:
     status = decision.status
+    assert status is not None  # only a decision with a status is answered with a fault
     if decision.has_body:
         response = Response(json.dumps(decision.body, ensure_ascii=False), status, content_type="application/json")
     elif status >= 400:
@@ -185,7 +187,7 @@ def _lenient_query_string(environ: dict) -> None:
         environ["QUERY_STRING"] = raw.decode("utf-8", "replace").encode("utf-8").decode("latin-1")
 
 
-def _response_body(response: Response) -> Body:
+def _response_body(response: WsgiResponse) -> Body:
     if response.is_streamed:
         return Body(b"", None, response.content_type or "")
     return Body.capture(response.get_data(), response.content_type or "")

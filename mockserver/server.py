@@ -222,7 +222,8 @@ class MockServer:
         server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
         # The trigger goes last: a worker pulls it after each request, and a closed pipe's number may be reused.
         server.trigger.pull_trigger(server.trigger.close)  # the loop ends when nothing is left to watch
-        self._thread.join(timeout=5)
+        if self._thread is not None:
+            self._thread.join(timeout=5)
 
     def wait(self) -> None:
         """Block until the server stops (Ctrl-C raises KeyboardInterrupt here)."""

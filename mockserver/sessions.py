@@ -12,12 +12,14 @@ API key with every request, which no reset or clock move invalidates.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urljoin
 
 import requests
 
 from .config import HubUser, TorrentUser
+
+S = TypeVar("S", bound="ApiSession")
 
 
 class LoginError(RuntimeError):
@@ -33,7 +35,7 @@ class ApiSession(requests.Session):
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
         return super().request(method, urljoin(self.base_url, str(url)), *args, **kwargs)
 
-    def _derive(self, session: ApiSession) -> ApiSession:
+    def _derive(self, session: S) -> S:
         self._derived.append(session)
         return session
 

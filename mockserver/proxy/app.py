@@ -64,7 +64,7 @@ def create_proxy_app(settings: ProxySettings, printer: Callable[[str], None] | N
     app = Flask("mockserver.proxy")
     app.config["MAX_CONTENT_LENGTH"] = None
     app.extensions["mockserver.proxy"] = state
-    app.wsgi_app = _Dispatch(app.wsgi_app, state, prefix, _error_key(settings.api))
+    app.wsgi_app = _Dispatch(app.wsgi_app, state, prefix, _error_key(settings.api))  # type: ignore[method-assign]
     if settings.admin:
         from ..admin import blueprint
 
@@ -199,6 +199,7 @@ class _Dispatch:
 
     def fault_response(self, decision: Decision) -> Response:
         status = decision.status
+        assert status is not None  # only a decision with a status is answered with a fault
         if decision.has_body:
             response = _json(decision.body, status)
         elif status >= 400:

@@ -42,14 +42,14 @@ class Conformance:
     def request_parameters(self, op: Operation, path_params: dict[str, str], ex: Exchange) -> list[Finding]:
         found = []
         for parameter in op.parameters(self.document):
-            where, name, schema = parameter.get("in"), parameter.get("name"), parameter.get("schema") or {}
+            where, name, schema = parameter.get("in"), parameter["name"], parameter.get("schema") or {}
             if where == "path":
                 values = [path_params[name]] if name in path_params else []
             elif where == "query":
                 values = [v for k, v in ex.query if k == name]
             elif where == "header":
-                value = ex.request_header(name)
-                values = [] if value is None else [value]
+                header = ex.request_header(name)
+                values = [] if header is None else [header]
             else:
                 continue
             if not values:

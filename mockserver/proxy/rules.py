@@ -62,7 +62,8 @@ class Rules:
     def check(self, op: Operation, path_params: dict[str, str], ex: Exchange) -> list[Finding]:
         kind, resource = self.facts.locate(op.template)
         judged = HarnessExchange(
-            suite=self.suite, case=SimpleNamespace(path_parameters=dict(path_params), body=ex.request_json),
+            suite=self.suite,  # type: ignore[arg-type]  # duck-typed: what the rules read of a Suite, no probes
+            case=SimpleNamespace(path_parameters=dict(path_params), body=ex.request_json),
             method=ex.method, path=op.template, url=ex.upstream_url, status=ex.status,
             headers=CaseInsensitiveDict(_joined(ex.response_headers)), body=ex.response_body, kind=kind,
             resource=resource, prepared=None)
