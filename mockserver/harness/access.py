@@ -27,6 +27,7 @@ def authentication_enforced(ex: Exchange) -> bool | None:
     if suite.dialect.answered_before_auth(ex.status, ex.content_type, ex.body, dict(ex.query)):
         return NOT_APPLICABLE
     sent = _sent_request(ex)  # replay what was sent: same method, URL, body and content type
+    assert suite.target.authenticator is not None  # every suite attaches one
     problems = []
     for label, extra, credentials_sent in (("without credentials", {}, False),
                                            ("with wrong credentials", suite.target.authenticator.invalid_headers(),

@@ -15,7 +15,7 @@ def _listed(ex: Exchange) -> list[dict]:
     return [item for item in body if isinstance(item, dict)] if isinstance(body, list) else []
 
 
-def _same_link(actual: str, expected: str) -> bool:
+def _same_link(actual: str, expected: str | None) -> bool:
     a, e = urlsplit(actual), urlsplit(expected)
     return (a.scheme, a.netloc, unquote(a.path)) == (e.scheme, e.netloc, unquote(e.path))
 
@@ -45,7 +45,7 @@ def self_link_matches(ex: Exchange) -> bool | None:
         resolved = reply.json(None) if reply.status == 200 else None
         # the same object: its key, and its self link where the detail shows one (a jobstat's does not, H86)
         key = ex.resource.lookup
-        passed = (isinstance(resolved, dict) and resolved.get(key) == first.get(key)
+        passed = (isinstance(resolved, dict) and first is not None and resolved.get(key) == first.get(key)
                   and resolved.get(dialect.self_link_key, checked) == checked)
         ex.probed(name, passed)
         if not passed:

@@ -18,6 +18,7 @@ from ..schemas import validator
 from .cases import call, generated
 from .facts import PARAM, Resource
 from .suite import Suite
+from .target import MISSING
 
 CREATED_STATUSES = range(200, 300)
 ROWS_WAIT = 10.0  # seconds to poll a real server's list for derived rows
@@ -66,7 +67,7 @@ class Prerequisites:
             parent = next((r for r in self.suite.facts.resources if r.detail_path and r.lookup
                            and r is not resource and _below(resource.list_path, r.detail_path)), None)
             obj = self.some_object(parent, {}, depth + 1) if parent is not None else None
-            if obj is None:
+            if parent is None or obj is None:
                 return None
             parameters[name] = obj[parent.lookup]
         return parameters
@@ -122,7 +123,7 @@ class Prerequisites:
             for name, value in maker.body.items():
                 body[name] = self._reference(name, {"type": "string"}, depth) if value is REFERENCE else value
         reply = self.suite.target.send(maker.method, self.suite.facts.base_path + maker.path,
-                                       **({} if body is None else {"json": body}))
+                                       json=MISSING if body is None else body)
         if reply.status not in CREATED_STATUSES:
             self.notes.append(f"{maker.label}, which makes {resource.name}, answered {reply.status}")
             return []

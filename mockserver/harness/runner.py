@@ -114,6 +114,7 @@ def preflight(suite: Suite) -> None:
     import requests
 
     probe = next((r.list_path for r in suite.facts.resources if suite.facts.is_protected("GET", r.list_path)), None)
+    assert suite.target.authenticator is not None  # every suite attaches one
     try:
         headers = suite.target.authenticator.headers()
         if probe is not None:

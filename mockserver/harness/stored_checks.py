@@ -40,6 +40,8 @@ def created_url(ex: Exchange) -> str | None:
 
 
 def _update_method(ex: Exchange) -> str | None:
+    if ex.resource is None:
+        return None
     methods = ex.suite.facts.document["paths"].get(ex.resource.detail_path, {})
     return "PATCH" if "patch" in methods else "PUT" if "put" in methods else None
 
@@ -52,10 +54,10 @@ def _read(ex: Exchange, url: str) -> dict | None:
 
 def readonly_fields_ignored(ex: Exchange) -> bool | None:
     name = "readonly_fields_ignored"
-    url = written_url(ex)
-    if url is None or not ex.is_write or _update_method(ex) is None or not ex.probe_allowed(name):
+    url, resource, method = written_url(ex), ex.resource, _update_method(ex)
+    if url is None or resource is None or not ex.is_write or method is None or not ex.probe_allowed(name):
         return NOT_APPLICABLE
-    fields = ex.resource.readonly_fields()
+    fields = resource.readonly_fields()
     before = _read(ex, url) if fields else None
     if before is None:
         return NOT_APPLICABLE
@@ -63,7 +65,7 @@ def readonly_fields_ignored(ex: Exchange) -> bool | None:
     probe = {key: value for key, value in probe.items() if value != before[key]}
     if not probe:
         return NOT_APPLICABLE
-    reply = ex.send(_update_method(ex), url, json=probe)
+    reply = ex.send(method, url, json=probe)
     if reply.status in NOT_PATCHABLE:
         return NOT_APPLICABLE
     passed = 200 <= reply.status < 300
@@ -85,15 +87,15 @@ def readonly_fields_ignored(ex: Exchange) -> bool | None:
 
 def null_rejected(ex: Exchange) -> bool | None:
     name = "null_rejected"
-    url = written_url(ex)
-    if url is None or not ex.is_write or _update_method(ex) is None or not ex.probe_allowed(name):
+    url, resource, method = written_url(ex), ex.resource, _update_method(ex)
+    if url is None or resource is None or not ex.is_write or method is None or not ex.probe_allowed(name):
         return NOT_APPLICABLE
-    fields = ex.resource.non_nullable_fields()
+    fields = resource.non_nullable_fields()
     if not fields:
         return NOT_APPLICABLE
     accepted, unnamed = [], []
     for f in fields:
-        reply = ex.send(_update_method(ex), url, json={f.name: None})
+        reply = ex.send(method, url, json={f.name: None})
         if reply.status in NOT_PATCHABLE:
             return NOT_APPLICABLE
         if reply.status < 400 or reply.status >= 500:
@@ -112,15 +114,15 @@ def null_rejected(ex: Exchange) -> bool | None:
 
 def unique_fields_enforced(ex: Exchange) -> bool | None:
     name = "unique_fields_enforced"
-    url = created_url(ex)
-    if url is None or ex.kind != "list" or not ex.resource.unique or not ex.probe_allowed(name):
+    url, resource = created_url(ex), ex.resource
+    if url is None or resource is None or ex.kind != "list" or not resource.unique or not ex.probe_allowed(name):
         return NOT_APPLICABLE
     created = _read(ex, url)
     if created is None:
         return NOT_APPLICABLE
     body = dict(ex.request_json or {})
     duplicated = {}
-    for field_name in ex.resource.unique:
+    for field_name in resource.unique:
         if created.get(field_name) is not None:
             body[field_name] = created[field_name]
             duplicated[field_name] = created[field_name]
@@ -134,7 +136,7 @@ def unique_fields_enforced(ex: Exchange) -> bool | None:
         problems.append(f"the duplicate answered {reply.status}, not 400")
     else:
         payload = reply.json(None)
-        for field_name, message in ex.resource.unique.items():
+        for field_name, message in resource.unique.items():
             if field_name in duplicated and not _names_field(payload, field_name, message):
                 problems.append(f"the 400 does not report {field_name!r}" + (f" as {message!r}" if message else ""))
     ex.probed(name, not problems)
@@ -144,11 +146,11 @@ def unique_fields_enforced(ex: Exchange) -> bool | None:
 
 
 def defaults_applied(ex: Exchange) -> bool | None:
-    url = created_url(ex)
-    if url is None or ex.resource.create is None:
+    url, resource = created_url(ex), ex.resource
+    if url is None or resource is None or resource.create is None:
         return NOT_APPLICABLE
     sent = ex.request_json if isinstance(ex.request_json, dict) else {}
-    fields = [f for f in ex.resource.defaulted_fields() if f.name not in sent]
+    fields = [f for f in resource.defaulted_fields() if f.name not in sent]
     stored = _read(ex, url) if fields else None
     if stored is None:
         return NOT_APPLICABLE

@@ -166,9 +166,11 @@ class HarnessSchema(OpenApiSchema):
         if suite is None or (not suite.target.resets and suite.protector is None):
             return machine
 
-        class ResettingMachine(machine):
+        resetting: Suite = suite
+
+        class ResettingMachine(machine):  # type: ignore[valid-type, misc]  # the class schemathesis just built
             def __init__(self) -> None:
-                suite.reset()  # every scenario starts from the seed, like every single case
+                resetting.reset()  # every scenario starts from the seed, like every single case
                 super().__init__()
 
         ResettingMachine.__name__ = machine.__name__

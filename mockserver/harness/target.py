@@ -145,8 +145,8 @@ class InProcessTarget(Target):
     def _current_app(self):
         local = self._local
         if getattr(local, "app", None) is None:
-            first = self._make_app is None or threading.current_thread() is threading.main_thread()
-            local.app = self._first if first else self._make_app()
+            make = self._make_app
+            local.app = self._first if make is None or threading.current_thread() is threading.main_thread() else make()
             local.client = local.app.test_client()
         return local.app
 

@@ -137,6 +137,8 @@ class Walker:
             if obj is None and kind == "detail":
                 return None
             if kind == "detail":
+                if obj is None or resource.lookup is None:
+                    return None
                 parameters[resource.lookup] = obj[resource.lookup]
         body: dict[str, Any] = {}
         if operation.method.upper() in ("PATCH", "PUT"):

@@ -32,7 +32,7 @@ def _verbose_name(model: str) -> str:
 
 
 def permissions() -> list[Row]:
-    rows = []
+    rows: list[Row] = []
     for model in sorted(PERMISSION_MODELS, key=str.lower):
         model_name = model.lower()
         for action in PERMISSION_ACTIONS:

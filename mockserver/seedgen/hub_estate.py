@@ -180,7 +180,7 @@ def settings() -> list[Row]:
 
 def site_settings() -> list[Row]:
     """Each site's copy of the global settings; `site` (the owning site's id) is the parent, not a shown field."""
-    rows = []
+    rows: list[Row] = []
     for s in SITES:
         for key, value, desc in GLOBAL_SETTINGS:
             rows.append({"desc": desc, "id": len(rows) + 1, "key": key, "site": s.id, "value": value})

@@ -99,6 +99,8 @@ class Estate:
         return cached
 
     def _keep(self, resource: Resource, obj: dict[str, Any], key_from_path: str | None) -> None:
+        if resource.lookup is None:  # the callers keep only objects of resources with a lookup
+            return
         key = obj.get(resource.lookup, key_from_path)
         if key is None:
             return

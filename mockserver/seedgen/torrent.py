@@ -95,7 +95,7 @@ PREFIXES = ("sigproc", "basecall", "output", "misc")
 
 # Per synthetic row, each file set as (state code, keep flag) or None (missing); chosen so the seed covers
 # kept and not-kept sigproc, disposed sets, missing sets, an in-process state and an error.
-FILE_SET_PLANS = [
+FILE_SET_PLANS: list[dict[str, tuple[str, bool] | None]] = [
     {"sigproc": ("L", False), "basecall": ("L", True), "output": ("L", False), "misc": ("L", False)},
     {"sigproc": ("AD", True), "basecall": ("DD", False), "output": ("L", True), "misc": ("DD", False)},
     {"sigproc": None, "basecall": None, "output": ("L", False), "misc": ("L", False)},
