@@ -6,7 +6,9 @@ configurations, which add the two values of H97.
 """
 from __future__ import annotations
 
-EXAMPLES: dict[tuple[str, str, str], object] = {
+from typing import Any
+
+EXAMPLES: dict[tuple[str, str, str], Any] = {
     ("GET", "/jobs/", "response"): {
         "count": 0, "next": None, "previous": None, "results": [],
         "stats": {

@@ -34,8 +34,8 @@ class Field:
 
 @dataclass
 class Operation:
-    method: str | None  # None for a headless operation
-    path: str | None
+    method: str  # "" for a headless operation (and its path too), until D18 gives it both
+    path: str
     description: str = ""
     params: list[Field] = field(default_factory=list)
     query: list[Field] = field(default_factory=list)
@@ -46,7 +46,7 @@ class Operation:
 
     @property
     def headless(self) -> bool:
-        return self.method is None
+        return not self.method
 
 
 def _collapse(text: str) -> str:
@@ -91,7 +91,7 @@ def _finish(op: Operation, blocks: dict[str, list[str]], description: list[str])
 
 
 def parse_reference(text: str) -> list[Operation]:
-    """Every operation of the reference, in its order; headless ones have ``method`` and ``path`` None."""
+    """Every operation of the reference, in its order; headless ones have ``method`` and ``path`` ""."""
     operations: list[Operation] = []
     current: Operation | None = None
     blocks: dict[str, list[str]] = {}
@@ -114,7 +114,7 @@ def parse_reference(text: str) -> list[Operation]:
         if name in SECTIONS:
             if section is not None and SECTIONS.index(name) <= SECTIONS.index(section):
                 close()  # a block out of order: an operation whose heading was lost starts here
-                current, blocks, description = Operation(None, None), {}, []
+                current, blocks, description = Operation("", ""), {}, []
             section = name
             current.sections.append(name)
             blocks[name] = []

@@ -79,11 +79,12 @@ def _entry(resource: Resource, paths: dict) -> dict:
     if shape is None and list_get is not None and list_get.response:
         shape = list_shape(list_get.response)[0]  # shares: not in 4.1, the reference says
     parent = None
-    if "{" in resource.key:
-        parent = {"param": PATH_PARAM.search(resource.key).group(1), "resource": resource.key.split("/")[0],
+    nested = PATH_PARAM.search(resource.key)  # "schedules/{parent_lookup_schedule}/workflows"
+    if nested:
+        parent = {"param": nested.group(1), "resource": resource.key.split("/")[0],
                   "pattern": spec.DEFAULT_LOOKUP_PATTERN}
     list_op = ops.get(("GET", resource.list_path))
-    update_op = ops.get(("PATCH", resource.detail_path)) or ops.get(("PATCH", resource.list_path))
+    update_op = ops.get(("PATCH", resource.detail_path or "")) or ops.get(("PATCH", resource.list_path))
     return {
         "model": resource.model,
         "table": "hub/" + spec.TABLES.get(resource.key, resource.key),
@@ -95,7 +96,7 @@ def _entry(resource: Resource, paths: dict) -> dict:
         "list_shape": shape,
         "staff_writes": resource.staff_writes,
         "unique": spec.UNIQUE.get(resource.key, {}),
-        "schema": _item_name(ops.get(("GET", resource.detail_path))) or _item_name(list_op),
+        "schema": _item_name(ops.get(("GET", resource.detail_path or ""))) or _item_name(list_op),
         "list_schema": _item_name(list_op),
         "write_schema": _request_of(ops.get(("POST", resource.list_path))) or _request_of(update_op),
         "update_schema": _request_of(update_op),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 # --- 4.1 route table: resource key → (404 model name, schema name base, list shape, staff-only writes) -------
 # The key is the path under /api/ up to the lookup; every operation belongs to the longest key its path
@@ -112,7 +112,7 @@ ARRAY_ITEM_TYPES = {"owner_ids": "integer", "clientkey_ids": "integer", "schedul
 PAGE_SCHEMA = {"anyOf": [{"type": "integer"}, {"type": "string", "enum": ["last"]}]}
 
 # Choices: H52 (discovery), H17 (token type).
-ENUMS = {
+ENUMS: dict[tuple[str, str], list[str | None]] = {
     ("schedules", "discovery"): ["recursive", "snapdiff", None],
     ("workflows", "discovery"): ["recursive", "snapdiff", None],
     ("file", "discovery"): ["recursive", "snapdiff", None],
@@ -226,7 +226,8 @@ COUNTS = {"type": "object", "additionalProperties": {"type": "integer"}}
 
 def _file_children(ctx: Context) -> dict:
     # H69: a directory's entries, paginated (or a bare array with page_size=0); null for a file.
-    child = {"type": "object", "properties": dict(ctx.item("GET", "/spaces/{id}/files/", computed=False)["properties"])}
+    child: dict[str, Any] = {"type": "object",
+                             "properties": dict(ctx.item("GET", "/spaces/{id}/files/", computed=False)["properties"])}
     child["properties"].pop("children", None)
     return {"anyOf": [
         {**envelope({"type": "array", "items": child}), "nullable": True},

@@ -84,7 +84,10 @@ def _property(row: Row, facts: ResourceFacts) -> dict:
 
 def _write_property(row: Row, facts: ResourceFacts) -> dict:
     rep = facts.representation.get(row.name)
-    prop = dict(rep.write_schema if rep else TYPE_SCHEMAS[row.type])
+    write_schema = rep.write_schema if rep else TYPE_SCHEMAS[row.type]
+    if write_schema is None:
+        raise ValueError(f"{row.name}: writable in the reference, but its representation says it is not")
+    prop = dict(write_schema)
     if row.name in facts.max_lengths:
         prop["maxLength"] = facts.max_lengths[row.name]
     prop["description"] = row.help_text
@@ -210,7 +213,8 @@ def check(ref: Reference, facts: ResourceFacts) -> None:
         expected = JSON_TYPES.get(row.type) if row else None
         agrees = row is not None and (
             (value is None and row.flag("nullable"))
-            or (isinstance(value, expected) and not (expected is int and isinstance(value, bool)))
+            or (expected is not None and isinstance(value, expected)
+                and not (expected is int and isinstance(value, bool)))
         )
         if not agrees and key not in facts.representation:
             raise ValueError(f"{ref.file}: example field {key!r} disagrees with the fields table")
