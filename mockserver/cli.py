@@ -191,7 +191,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def serve_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    for action in parser._subparsers._group_actions:
+    for action in parser._subparsers._group_actions if parser._subparsers else ():
         if isinstance(action, argparse._SubParsersAction):
             return action.choices["serve"]
     raise LookupError("no serve command")

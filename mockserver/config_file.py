@@ -29,7 +29,7 @@ from typing import Any
 from .config import HubUser, TorrentUser
 from .options import OptionError, from_mapping
 
-USER_FIELDS = {
+USER_FIELDS: dict[str, dict[str, Any]] = {  # field → its type
     "torrent": {"username": str, "password": str, "api_key": str, "superuser": bool, "groups": list},
     "hub": {"username": str, "password": str},
 }

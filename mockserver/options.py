@@ -175,7 +175,7 @@ def _takes(option: Option) -> str:
 def _one(option: Option, raw: str, source: str) -> Any:
     """One value through the option's ``type`` and ``choices``, as argparse would take it."""
     action = option.action
-    convert = action.type or (lambda text: text)
+    convert = action.type if callable(action.type) else (lambda text: text)
     try:
         value = convert(raw)
     except argparse.ArgumentTypeError as exc:
