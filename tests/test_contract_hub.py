@@ -639,7 +639,8 @@ def test_security_schemes_are_jwt_bearer_or_api_key(doc):
     schemes = doc["components"]["securitySchemes"]
     assert schemes["jwt"] == {**schemes["jwt"], "type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     assert schemes["apiKey"] == {"type": "apiKey", "in": "header", "name": "Authorization",
-                                 "description": "Api-Key <prefix>.<secret>"}
+                                 "description": "Api-Key <prefix>.<secret>", "x-secret": True}
+    assert schemes["jwt"]["x-secret"] is True
     assert doc["security"] == [{"jwt": []}, {"apiKey": []}]
 
 
@@ -881,3 +882,27 @@ def test_alert_filters_are_typed_as_h110_says(doc, drifts):
     assert params["suppressed"] == {"type": "boolean"}
     assert params["timestamp"] == {"type": "string", "format": "date-time"}
     assert any(d.where == "GET /alerts/ parameter suppressed" and "boolean" in d.contract_chose for d in drifts)
+
+
+# --- secrets (issue 13) ---------------------------------------------------------------------------------------
+
+SECRET_FIELDS = {  # schema → the properties holding a credential (H11, H15-H17, H21, H100, H101, H108, H116)
+    "TokenCreate": {"password"}, "TokenPair": {"access", "refresh"}, "AccessToken": {"access"},
+    "TokenRefreshRequest": {"access", "refresh"}, "TokenVerifyRequest": {"token"},
+    "UserCreate": {"password"}, "UserCreateResponse": {"password"}, "UserUpdate": {"password"},
+    "UserUpdateResponse": {"password"}, "UserChangePasswordRequest": {"old_password", "new_password"},
+    "ClientKeyCreate": {"api_key"}, "ClientKeyCreateResponse": {"api_key"},
+    **{name: {"access_key", "access_key_id", "secret_access_key", "credentials_json"}
+       for name in ("Bucket", "BucketCreate", "BucketCreateResponse", "BucketUpdate")},
+    **{name: {"accesskey", "accesskeyid", "secretaccesskey"}
+       for name in ("DataStore", "DataStoreCreate", "DataStoreUpdate")},
+}
+
+
+def test_secret_fields_are_marked_x_secret(doc):
+    marked = {name: {key for key, prop in schema.get("properties", {}).items() if prop.get("x-secret")}
+              for name, schema in doc["components"]["schemas"].items()}
+    assert {name: keys for name, keys in marked.items() if keys} == SECRET_FIELDS
+    for name in ("ExternalTarget", "ExternalTargetCreate", "ExternalTargetUpdate"):  # the nested bucket
+        bucket = doc["components"]["schemas"][name]["properties"]["bucket"]["properties"]
+        assert {key for key, prop in bucket.items() if prop.get("x-secret")} == SECRET_FIELDS["Bucket"]

@@ -300,7 +300,8 @@ def test_schema_endpoint_is_exactly_the_documented_one(document):
 
 def test_security(document):
     schemes = document["components"]["securitySchemes"]
-    assert schemes["basic"] == {"type": "http", "scheme": "basic"}
+    assert schemes["basic"] == {"type": "http", "scheme": "basic", "x-secret": True}
+    assert schemes["apiKeyHeader"]["x-secret"] is schemes["apiKeyQuery"]["x-secret"] is True
     assert (schemes["apiKeyHeader"]["in"], schemes["apiKeyHeader"]["name"]) == ("header", "Authorization")
     assert schemes["apiKeyHeader"]["description"] == "ApiKey user:key"
     assert (schemes["apiKeyQuery"]["in"], schemes["apiKeyQuery"]["name"]) == ("query", "api_key")

@@ -66,6 +66,7 @@ from .hub_parse import Operation, parse_reference
 from .hub_relations import request_references
 from .hub_resources import Resource, group, rename, x_resources
 from .hub_schema import REF, Registry, at, list_shape, object_schema, ref, rename_refs, replace_at
+from .secrets import SECRET, mark_fields
 
 SOURCE = "003_cbc2723944dd96d0.txt"
 TOKEN_RESOURCE = "auth/token"
@@ -410,9 +411,9 @@ def build(source_dir: Path) -> tuple[dict, list[Drift]]:
         "components": {
             "securitySchemes": {
                 "jwt": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
-                        "description": "An access token from POST /auth/token/ (RS256)."},
+                        "description": "An access token from POST /auth/token/ (RS256).", SECRET: True},
                 "apiKey": {"type": "apiKey", "in": "header", "name": "Authorization",
-                           "description": "Api-Key <prefix>.<secret>"},
+                           "description": "Api-Key <prefix>.<secret>", SECRET: True},
             },
             "schemas": {**schemas_, **{n: s for n, s in sorted(builder.registry.schemas.items()) if names[n] == n}},
             "responses": responses,
@@ -420,6 +421,7 @@ def build(source_dir: Path) -> tuple[dict, list[Drift]]:
         "x-resources": resources,
     }
     document = rename_refs(document, names)
+    mark_fields(document, spec.SECRETS)
     for where, says, rule, status, body, item_name in builder.pending:
         drifts.append(Drift("hub", where, says, f"{rule}: {status} {_shape_text(body, item_name, names)}"))
     rename(document["x-resources"], names)

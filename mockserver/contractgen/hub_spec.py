@@ -84,6 +84,18 @@ UNIQUE = {
     "users": {"username": "A user with that username already exists."},
 }
 
+# Issue 13: fields holding a secret, per resource (x-secret; the journal and recordings mask them): passwords
+# (H11, H100, H101), the token pair and the tokens sent back (H11, H15-H17), a client key (H21), bucket and data
+# store credentials (H108, H116; an external target nests its bucket).
+SECRETS = {
+    "auth/token": frozenset({"password", "access", "refresh", "token"}),
+    "users": frozenset({"password", "old_password", "new_password"}),
+    "auth/clientkeys": frozenset({"api_key"}),
+    "buckets": frozenset({"access_key", "access_key_id", "secret_access_key", "credentials_json"}),
+    "external_targets": frozenset({"access_key", "access_key_id", "secret_access_key", "credentials_json"}),
+    "datastores": frozenset({"accesskey", "accesskeyid", "secretaccesskey"}),
+}
+
 # D2: served although absent from the reference.
 EXTRA_OPERATIONS = (("GET", "/jobs/{id}/"),)
 

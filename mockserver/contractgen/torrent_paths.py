@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .secrets import SECRET
 from .torrent_filters import filters
 from .torrent_parse import Reference
 from .torrent_schema import schema_name, tastypie_schema
@@ -252,11 +253,11 @@ def components() -> dict:
                                      "content": _json(_ref("schemas", "Error"))},
         },
         "securitySchemes": {
-            "basic": {"type": "http", "scheme": "basic"},
+            "basic": {"type": "http", "scheme": "basic", SECRET: True},
             "apiKeyHeader": {"type": "apiKey", "in": "header", "name": "Authorization",
-                             "description": "ApiKey user:key"},
+                             "description": "ApiKey user:key", SECRET: True},
             "apiKeyQuery": {"type": "apiKey", "in": "query", "name": "api_key",
-                            "description": "Together with the `username` query parameter."},
+                            "description": "Together with the `username` query parameter.", SECRET: True},
         },
     }
 
