@@ -3,15 +3,13 @@
 Entries keep raw bytes (at most 64 KiB of each body) and are turned into JSON only when read, so recording
 costs little per request. The journal keeps the newest ``limit`` entries and no more than ``bytes_limit``
 bytes of bodies; ``seq`` keeps counting, so ``since`` stays meaningful after old entries fall off. Secrets are
-masked on the way in.
+masked on the way in, as the API's contract marks them (:mod:`mockserver.masking`).
 
 ``clear()`` starts a new epoch. A request reads the epoch when it starts and hands it to ``record()``: the entry
 of a request that began before a clear (or a reset) is dropped, not recorded into the journal that followed.
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import threading
 from collections import deque
@@ -21,12 +19,13 @@ from datetime import datetime
 from typing import Any
 
 from .clock import isoformat_z
+from .masking import MASK as MASK
+from .masking import Secrets, secrets_of
+from .masking import mask_authorization as mask_authorization
 
 BODY_LIMIT = 64 * 1024
 DEFAULT_LIMIT = 10_000
 BYTES_LIMIT = 64 * 1024 * 1024  # of kept bodies: 10,000 large list answers would otherwise hold over 1 GB
-MASK = "****"
-SECRET_PARAMS = frozenset({"api_key"})  # Torrent's ?username=&api_key= login
 
 
 @dataclass
@@ -157,8 +156,12 @@ class Journal:
                headers: Iterable[tuple[str, str]], body: Body, status: int | None, response_body: Body,
                duration_ms: float, fault: str | None = None, epoch: int | None = None) -> Entry | None:
         """Append an entry; → it, or None when ``epoch`` (read as the request began) is over: it is dropped."""
-        query = [(k, MASK if k in SECRET_PARAMS else v) for k, v in query]
-        headers = [(k, mask_authorization(v) if k.lower() == "authorization" else v) for k, v in headers]
+        secrets = secrets_of(api)
+        query, headers = secrets.query_of(query), secrets.headers_of(headers)
+        names = secrets.fields_of(path)
+        if names:
+            body = _masked(secrets, body, names, answer=False)
+            response_body = _masked(secrets, response_body, names, answer=True)
         with self._lock:
             if epoch is not None and epoch != self._epoch:
                 return None
@@ -214,24 +217,12 @@ def parse_status_filter(value: str) -> str:
     raise ValueError(f"status filter must be a code such as 404 or a class such as 4xx, not {value!r}")
 
 
-def mask_authorization(value: str) -> str:
-    """Keep the scheme and who is calling; hide the secret (password, key, token)."""
-    scheme, sep, credentials = value.strip().partition(" ")
-    if not sep:
-        return MASK
-    credentials = credentials.strip()
-    lowered = scheme.lower()
-    if lowered == "basic":
-        try:
-            user, colon, _ = base64.b64decode(credentials, validate=True).decode("utf-8").partition(":")
-        except (binascii.Error, UnicodeDecodeError, ValueError):
-            return f"{scheme} {MASK}"
-        return f"{scheme} {user}:{MASK}" if colon else f"{scheme} {MASK}"
-    if lowered == "apikey" and ":" in credentials:  # tastypie: ApiKey <user>:<key>
-        return f"{scheme} {credentials.partition(':')[0]}:{MASK}"
-    if lowered == "api-key" and "." in credentials:  # Hub client key: <prefix>.<secret>; the prefix is public
-        return f"{scheme} {credentials.partition('.')[0]}.{MASK}"
-    return f"{scheme} {MASK}"
+def _masked(secrets: Secrets, body: Body, names: frozenset[str], answer: bool) -> Body:
+    data = secrets.body(body.data, body.content_type, names, complete=not body.truncated, answer=answer)
+    if data is body.data:
+        return body
+    # The full size moves by what masking changed, so a kept body stays complete and a cut one stays cut.
+    return Body(data, None if body.size is None else body.size + len(data) - len(body.data), body.content_type)
 
 
 def _multi(pairs: list[tuple[str, str]], join: str | None = None) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from ..harness.dialects import json_body
 from ..harness.target import curl_line
-from ..journal import MASK, SECRET_PARAMS
+from ..masking import secrets_of
 
 
 @dataclass(frozen=True)
@@ -53,9 +53,11 @@ class Exchange:
         """A curl line that sends the same request to the upstream again; credentials are masked."""
         headers = {name: value for name, value in self.request_headers
                    if name.lower() not in ("host", "content-length", "connection", "accept-encoding")}
-        query = [(k, MASK if k in SECRET_PARAMS else v) for k, v in self.query]
+        secrets = secrets_of(self.api)
+        query = secrets.query_of(self.query)
         url = self.upstream_url.split("?", 1)[0] + (f"?{urlencode(query)}" if query else "")
-        return curl_line(self.method, url, headers, self.request_body or None, None)
+        body = secrets.body(self.request_body, self.request_content_type, secrets.fields_of(self.path))
+        return curl_line(self.method, url, headers, body or None, None)
 
 
 @dataclass(frozen=True)
