@@ -696,8 +696,13 @@ UNIQUE = {
 
 
 def test_unique_fields_and_messages_follow_4_5(doc):
-    declared = {key: entry["unique"] for key, entry in doc["x-resources"].items() if entry["unique"]}
-    assert declared == {key: {field: message} for key, (field, message) in UNIQUE.items()}
+    schemas = doc["components"]["schemas"]
+    declared = {key: {name: prop["x-unique"] for name, prop in schemas[entry["schema"]].get("properties", {}).items()
+                      if prop.get("x-unique")}
+                for key, entry in doc["x-resources"].items() if entry["schema"]}
+    assert {key: fields for key, fields in declared.items() if fields} == {
+        key: {field: message} for key, (field, message) in UNIQUE.items()}
+    assert all("unique" not in entry for entry in doc["x-resources"].values())
 
 
 def test_resource_entries_name_existing_schemas(doc):

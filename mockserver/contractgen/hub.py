@@ -21,7 +21,6 @@ under ``/api/`` without slashes at the ends (``sites``, ``auth/clientkeys``,
       "table": "hub/sites",              # the store table of its rows (and, without "hub/", its seed file)
       "list_shape": "env" | "arr" | "obj" | null,    # the collection GET: envelope, bare array, one object
       "staff_writes": true,              # H25: non-GET requests need a staff user
-      "unique": {"name": "site with this name already exists."},
       "schema": "Site" | null,           # components/schemas name of one item (detail representation)
       "list_schema": "SiteListItem" | null,          # of a collection GET item
       "write_schema": "SiteCreate" | null,           # POST body (else the PATCH body)
@@ -49,7 +48,9 @@ under ``/api/`` without slashes at the ends (``sites``, ``auth/clientkeys``,
       }                                  # lookup and type: see mockserver.engine.query
     }
 
-Every operation also carries ``x-resource`` (its resource key). A request schema whose fields name other
+Every operation also carries ``x-resource`` (its resource key). Field rules are on the fields: a unique field
+carries ``x-unique`` with DRF's message for a taken value (``"x-unique": "site with this name already exists."``),
+a secret one ``x-secret: true``. A request schema whose fields name other
 resources without being a resource's stored fields (``FileWorkflowRequest``) carries ``x-references``, in the
 shape of ``references`` above (from hub_relations REQUEST_REFERENCES).
 """
@@ -64,7 +65,7 @@ from . import hub_spec as spec
 from .hub_examples import EXAMPLES
 from .hub_parse import Operation, parse_reference
 from .hub_relations import request_references
-from .hub_resources import Resource, group, rename, x_resources
+from .hub_resources import Resource, group, mark_unique, rename, x_resources
 from .hub_schema import REF, Registry, at, list_shape, object_schema, ref, rename_refs, replace_at
 from .secrets import SECRET, mark_fields
 
@@ -425,6 +426,7 @@ def build(source_dir: Path) -> tuple[dict, list[Drift]]:
     for where, says, rule, status, body, item_name in builder.pending:
         drifts.append(Drift("hub", where, says, f"{rule}: {status} {_shape_text(body, item_name, names)}"))
     rename(document["x-resources"], names)
+    mark_unique(document)
     request_references(document["components"]["schemas"], set(resources))
     return document, drifts
 

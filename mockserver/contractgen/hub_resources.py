@@ -95,7 +95,6 @@ def _entry(resource: Resource, paths: dict) -> dict:
         "parent": parent,
         "list_shape": shape,
         "staff_writes": resource.staff_writes,
-        "unique": spec.UNIQUE.get(resource.key, {}),
         "schema": _item_name(ops.get(("GET", resource.detail_path or ""))) or _item_name(list_op),
         "list_schema": _item_name(list_op),
         "write_schema": _request_of(ops.get(("POST", resource.list_path))) or _request_of(update_op),
@@ -150,3 +149,18 @@ def rename(entries: dict, names: dict[str, str]) -> None:
         for key in ("schema", "list_schema", "write_schema", "update_schema"):
             if entry[key] is not None:
                 entry[key] = names.get(entry[key], entry[key])
+
+
+def mark_unique(document: dict) -> None:
+    """4.5: ``x-unique`` (the message DRF answers when the value is taken) on the unique field of every schema
+    of its resource, as the Torrent contract marks its fields; the representation must have the field."""
+    schemas = document["components"]["schemas"]
+    for key, fields in spec.UNIQUE.items():
+        entry = document["x-resources"][key]
+        for name, message in fields.items():
+            if name not in schemas[entry["schema"]]["properties"]:
+                raise ValueError(f"{key}: unique field {name} is not in {entry['schema']}")
+            for role in ("schema", "list_schema", "write_schema", "update_schema"):
+                properties = schemas[entry[role]]["properties"] if entry[role] else {}
+                if name in properties:
+                    properties[name]["x-unique"] = message

@@ -1,8 +1,9 @@
 """What one contract says about its resources, in the terms the checks need.
 
-Everything is read from the OpenAPI document: ``x-resources`` for paths, lookup, unique fields and model names;
-the component schemas for ``readOnly``, ``nullable``, ``default`` and ``x-unique``. Paths are the document's
-path keys (relative to its server URL), which is how schemathesis names an operation's path too.
+Everything is read from the OpenAPI document: ``x-resources`` for paths, lookup and model names; the component
+schemas for ``readOnly``, ``nullable``, ``default`` and ``x-unique`` (with the message for a taken value, Hub).
+Paths are the document's path keys (relative to its server URL), which is how schemathesis names an operation's
+path too.
 """
 from __future__ import annotations
 
@@ -149,8 +150,9 @@ class ApiFacts:
         detail_path = _relative(entry["detail_path"], base) if entry.get("detail_path") else None
         read = self._schema(entry.get("schema")) or {}
         properties = {key: resolve(self.document, value) for key, value in read.get("properties", {}).items()}
-        unique = dict(entry.get("unique") or {})
-        unique.update({key: None for key, value in properties.items() if value.get("x-unique") and key not in unique})
+        # x-unique: true (Torrent), or the message answered for a taken value (Hub)
+        unique = {key: value["x-unique"] if isinstance(value["x-unique"], str) else None
+                  for key, value in properties.items() if value.get("x-unique")}
         create = self._schema(entry.get("write_schema")) if self._creates(list_path) else None
         return Resource(
             name=name, list_path=list_path, detail_path=detail_path,

@@ -2,8 +2,8 @@
 
 Each rule runs after a write the suite made succeeded, on the object that write created or changed (so on a
 real server the probes touch only the harness's own objects), and reads the object back to see what the server
-stored. The field lists come from the contract (``readOnly``, ``nullable``, ``x-unique`` / the resource's
-``unique`` messages, ``default``).
+stored. The field lists come from the contract (``readOnly``, ``nullable``, ``x-unique`` with its message where
+the contract gives one, ``default``).
 """
 from __future__ import annotations
 

@@ -30,7 +30,7 @@ def clean_body(world: World, resource: str | None, schema: dict[str, Any] | None
     spec = world.spec.resources.get(resource or "", {})
     create_schema = world.spec.schema(spec.get("write_schema")) or schema or {}
     refs = {**references(resource), **request_references(world.spec.resolve(schema or {}))}
-    unique = spec.get("unique", {})
+    unique = unique_fields(world, spec)
 
     def resolve(path: str, value: Any) -> Any:
         if refs[path].scope:  # a name, looked up once the sibling it belongs to is known (resolve_scoped)
@@ -60,6 +60,13 @@ def clean_body(world: World, resource: str | None, schema: dict[str, Any] | None
     except Invalid as exc:
         raise ApiError(400, exc.detail) from None
     return cleaned
+
+
+def unique_fields(world: World, spec: dict[str, Any]) -> dict[str, str]:
+    """The resource's unique fields (``x-unique`` on its representation's fields) → DRF's message for a taken
+    value."""
+    properties = (world.spec.schema(spec.get("schema")) or {}).get("properties", {})
+    return {name: prop["x-unique"] for name, prop in properties.items() if prop.get("x-unique")}
 
 
 def message(error: FieldError, unique: dict[str, str]) -> str:
