@@ -51,7 +51,7 @@ class Body:
         if not self.truncated and "json" in self.content_type:
             try:
                 return json.loads(text)
-            except ValueError:
+            except (ValueError, RecursionError):  # nested too deep to parse: shown as text
                 pass
         return text
 

@@ -65,16 +65,19 @@ class Secrets:
             return data
         if "x-www-form-urlencoded" in content_type:
             pairs = parse_qsl(data.decode("utf-8", "replace"), keep_blank_values=True)
-            return urlencode([(k, MASK if k in names and v else v) for k, v in pairs]).encode()
+            if any(k in names and v for k, v in pairs):
+                return urlencode([(k, MASK if k in names and v else v) for k, v in pairs]).encode()
+            return data
         if complete:
             try:
                 parsed = json.loads(data)
-            except ValueError:
-                pass
-            else:
                 masked = mask_json(parsed, names, answer=answer)
                 return data if masked == parsed else json.dumps(masked, ensure_ascii=False).encode()
-        return _mask_text(data.decode("utf-8", "replace"), names).encode()
+            except (ValueError, RecursionError):  # not JSON, or nested too deep to walk: masked as text
+                pass
+        text = data.decode("utf-8", "replace")
+        shown = _mask_text(text, names)
+        return data if shown == text else shown.encode()
 
 
 def mask_json(value: Any, names: frozenset[str], *, answer: bool = False) -> Any:

@@ -224,3 +224,9 @@ def test_issue13_after_a_login_a_client_key_and_a_password_change_the_journal_ho
     assert login["body"] == {"username": "admin", "password": MASK}
     assert login["response_body"] == {"refresh": MASK, "access": MASK}
     assert shown.json()[3]["response_body"]["api_key"] == MASK
+
+
+def test_issue13_a_body_nested_too_deep_to_parse_is_masked_as_text():
+    body = b'{"password": "pw-deep-Zq", "x": ' + b"[" * 30_000 + b"]" * 30_000 + b"}"
+    shown = _record(Journal(), "hub", "POST", "/api/auth/token/", body=body)
+    assert not shown["body_truncated"] and shown["body"].startswith('{"password": "****", "x": [[[')
