@@ -97,10 +97,18 @@ def _holds_secret(value: Any, answer: bool) -> bool:
     return not (answer and isinstance(value, list) and all(isinstance(item, str) for item in value))
 
 
+@cache
+def _text_pattern(names: frozenset[str]) -> re.Pattern[str]:
+    """``"name": value`` for any of ``names``; a string value may be cut off by the end of the text."""
+    return re.compile(r'("(?:' + "|".join(map(re.escape, sorted(names))) + r')"\s*:\s*)'
+                      r'("(?:[^"\\]|\\.)*(?:"|$)|[^\s,{}\[\]"]+)')
+
+
 def _mask_text(text: str, names: frozenset[str]) -> str:
-    pattern = re.compile(r'("(?:' + "|".join(map(re.escape, sorted(names))) + r')"\s*:\s*)'
-                         r'("(?:[^"\\]|\\.)*(?:"|$)|[^\s,{}\[\]"]+)')
-    return pattern.sub(lambda m: m.group(1) + (m.group(2) if m.group(2) in ('""', "null") else f'"{MASK}"'), text)
+    def masked(found: re.Match[str]) -> str:
+        return found.group(1) + (found.group(2) if found.group(2) in ('""', "null") else f'"{MASK}"')
+
+    return _text_pattern(names).sub(masked, text)
 
 
 def mask_authorization(value: str) -> str:
