@@ -18,8 +18,8 @@ def mark_fields(document: dict[str, Any], fields: dict[str, frozenset[str]]) -> 
     seen: set[tuple[str, str]] = set()
     for item in document["paths"].values():
         for operation in item.values():
-            key = operation.get("x-resource") if isinstance(operation, dict) else None
-            names = fields.get(key or "")
+            key = str(operation.get("x-resource") or "") if isinstance(operation, dict) else ""
+            names = fields.get(key)
             if not names:
                 continue
             for schema in _bodies(operation):
