@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import ssl
 import threading
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -40,13 +41,15 @@ class AdminError(Error):
 
 
 class HttpTransport:
-    """One keep-alive connection to a mock's admin API, shared by threads under a lock."""
+    """One keep-alive connection to a mock's admin API, shared by threads under a lock. For an ``https://`` URL
+    the certificate is verified with ``ca_file`` (the CA the mock wrote with ``--tls``), else the system's."""
 
-    def __init__(self, url: str, timeout: float = 10.0, token: str | None = None):
+    def __init__(self, url: str, timeout: float = 10.0, token: str | None = None, ca_file: str | None = None):
         parts = urlsplit(url)
-        if parts.scheme != "http" or not parts.hostname:
-            raise ValueError(f"expected http://host:port, not {url!r}")
-        self._address = (parts.hostname, parts.port or 80)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"expected http://host:port or https://host:port, not {url!r}")
+        self._address = (parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+        self._tls = ssl.create_default_context(cafile=ca_file) if parts.scheme == "https" else None
         self._timeout = timeout
         self._auth = {"Authorization": f"Bearer {token}"} if token else {}
         self._conn: http.client.HTTPConnection | None = None
@@ -60,7 +63,8 @@ class HttpTransport:
             # One retry: the server may have closed an idle keep-alive connection.
             for attempt in (1, 2):
                 if self._conn is None:
-                    self._conn = http.client.HTTPConnection(*self._address, timeout=self._timeout)
+                    self._conn = (http.client.HTTPSConnection(*self._address, timeout=self._timeout, context=self._tls)
+                                  if self._tls else http.client.HTTPConnection(*self._address, timeout=self._timeout))
                 try:
                     self._conn.request(method, target, body=data, headers=headers)
                     response = self._conn.getresponse()
@@ -110,23 +114,27 @@ def _parse(raw: bytes) -> Any:
 
 
 class MockHandle:
-    """Controls of one running mock. ``url`` has no trailing slash; ``torrent_url``/``hub_url`` end in ``/``."""
+    """Controls of one running mock. ``url`` has no trailing slash; ``torrent_url``/``hub_url`` end in ``/``;
+    ``ca_file``: for an HTTPS mock, the CA certificate that verifies it (its sessions trust it)."""
 
-    def __init__(self, url: str, transport=None, settings: Settings | None = None):
+    def __init__(self, url: str, transport=None, settings: Settings | None = None, ca_file: str | None = None):
         from .config import Settings
 
         self.url = url.rstrip("/")
         self.settings = settings or Settings()
-        self._send = transport or HttpTransport(self.url, token=self.settings.admin_token)
+        self.ca_file = str(ca_file) if ca_file else None
+        self._send = transport or HttpTransport(self.url, token=self.settings.admin_token, ca_file=self.ca_file)
         self.clock = ClockControl(self._call)
         self.journal = Journal(self._call)
         self.faults = Faults(self._call)
         self.records = Records(self._call)
 
     @classmethod
-    def connect(cls, url: str, settings: Settings | None = None) -> MockHandle:
-        """A handle on a mock already serving at ``url`` (``settings`` only supply user names and passwords)."""
-        return cls(url, HttpTransport(url, token=settings.admin_token if settings else None), settings)
+    def connect(cls, url: str, settings: Settings | None = None, ca_file: str | None = None) -> MockHandle:
+        """A handle on a mock already serving at ``url`` (``settings`` only supply user names and passwords;
+        ``ca_file`` verifies an ``https://`` mock's certificate)."""
+        token = settings.admin_token if settings else None
+        return cls(url, HttpTransport(url, token=token, ca_file=ca_file), settings, ca_file)
 
     @property
     def torrent_url(self) -> str:
@@ -179,13 +187,13 @@ class MockHandle:
         """A ``requests.Session`` on the Torrent API, logged in with Basic auth."""
         from .sessions import TorrentSession
 
-        return TorrentSession(self.torrent_url, self.settings.torrent_users, username, password)
+        return TorrentSession(self.torrent_url, self.settings.torrent_users, username, password, verify=self.ca_file)
 
     def hub_session(self, username: str = "admin", password: str | None = None) -> HubSession:
         """A ``requests.Session`` on the Hub API holding a JWT obtained for ``username``."""
         from .sessions import HubSession
 
-        return HubSession(self.hub_url, self.settings.hub_users, username, password)
+        return HubSession(self.hub_url, self.settings.hub_users, username, password, verify=self.ca_file)
 
     def close(self) -> None:
         self._send.close()

@@ -137,6 +137,14 @@ def _add_serve(sub) -> None:
     serve.add_argument("--shutdown-timeout", type=_seconds, default=defaults.shutdown_timeout, metavar="S",
                        help="on SIGINT/SIGTERM, seconds to let requests already received finish "
                             f"(default: {defaults.shutdown_timeout:g})")
+    serve.add_argument("--tls", action="store_true",
+                       help="serve HTTPS with a certificate made at start for the bound host, localhost and "
+                            "127.0.0.1; the CA that signs it is written where the banner says, for clients to trust")
+    serve.add_argument("--tls-cert", type=Path, default=None, metavar="FILE",
+                       help="serve HTTPS with this certificate (PEM, chain after it), with --tls-key")
+    serve.add_argument("--tls-key", type=Path, default=None, metavar="FILE", help="the private key of --tls-cert (PEM)")
+    serve.add_argument("--tls-ca", type=Path, default=None, metavar="FILE",
+                       help="with --tls: write the CA certificate here (default: a new temporary directory)")
     serve.add_argument("--quiet", action="store_true", help="no access log line per request")
     serve.add_argument("--log-format", choices=FORMATS, default="text",
                        help="log lines as text (coloured only on a terminal) or one JSON object each (default: text)")
@@ -289,7 +297,8 @@ def serve_settings(args: argparse.Namespace) -> Settings:
                     hub_task_duration=args.task_duration, threads=args.threads,
                     request_timeout=args.request_timeout, keepalive_timeout=args.keepalive_timeout,
                     shutdown_timeout=args.shutdown_timeout, allowed_hosts=tuple(args.allowed_hosts),
-                    admin_token=args.admin_token, **getattr(args, "file_settings", {}))
+                    admin_token=args.admin_token, tls=args.tls, tls_cert=args.tls_cert, tls_key=args.tls_key,
+                    tls_ca=args.tls_ca, **getattr(args, "file_settings", {}))
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -333,6 +342,12 @@ def banner(server) -> str:
                      "the admin API needs the token above")
     else:
         lines.append(f"  admin              {server.url}/__mock__/")
+    tls = getattr(server, "tls", None)
+    if tls is not None and tls.made:
+        lines.append(f"  HTTPS              certificate made at start; trust its CA: {tls.ca_file}")
+        lines.append(f"                     (curl --cacert {tls.ca_file}, requests verify=, REQUESTS_CA_BUNDLE)")
+    elif tls is not None:
+        lines.append(f"  HTTPS              certificate {s.tls_cert}")
     lines.append(f"  data               {s.db if s.db else 'in memory'}")
     lines.append(f"  serving            {s.threads} worker threads, request timeout {s.request_timeout:g} s")
     latency = s.latency_ms

@@ -62,6 +62,11 @@ class Settings:
     shutdown_timeout: float = 10.0  # seconds a stopping server waits for the requests it has received
     allowed_hosts: tuple[str, ...] = ()  # more Host names the admin API answers (--allowed-host)
     admin_token: str | None = None  # Bearer token of the admin API; needed (generated if None) beyond loopback
+    tls: bool = False  # serve HTTPS with a certificate made at start (--tls)
+    tls_cert: Path | None = None  # serve HTTPS with this certificate (PEM; --tls-cert) and tls_key
+    tls_key: Path | None = None  # the private key of tls_cert (PEM; --tls-key)
+    tls_ca: Path | None = None  # --tls: where the CA certificate is written (default: a temp file); with
+    # tls_cert: the CA that signed it, handed to the pytest fixture's clients (default: the system's)
 
     def __post_init__(self) -> None:
         if isinstance(self.torrent_plugin_keys, Mapping):  # frozen and hashable: keep the pairs, not the dict

@@ -56,7 +56,7 @@ class _Mock:
             from .admin_client import MockHandle
 
             self.server.start()
-            self._live = MockHandle(self.server.url, self.transport, self.server.settings)
+            self._live = MockHandle(self.server.url, self.transport, self.server.settings, self.server.ca_file)
         return self._live
 
     def reset(self, records: Records | None) -> None:

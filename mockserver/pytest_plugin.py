@@ -38,7 +38,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="seed data directory, one sub-directory per API (default: the seed shipped with mockserver)")
     group.addoption("--mockserver-db", metavar="FILE",
                     help="persist the mock's data to this JSON file, one per xdist worker (default: in memory)")
+    group.addoption("--mockserver-tls", action="store_true", default=None,
+                    help="serve HTTPS with a certificate made at start; the fixtures' sessions trust its CA "
+                         "(mockserver.ca_file) (default: ini mockserver_tls, else plain HTTP)")
     parser.addini("mockserver_apis", "APIs the mock serves: torrent, hub or both", default="")
+    parser.addini("mockserver_tls", "serve HTTPS with a certificate made at start", type="bool", default=False)
     parser.addini("mockserver_seed_dir", "seed data directory, relative to the ini file", type="paths", default=[])
     parser.addini("mockserver_db", "persist the mock's data to this JSON file, relative to the ini file",
                   type="paths", default=[])
@@ -59,6 +63,8 @@ def _settings_options(config: pytest.Config) -> dict:
     seed_dir = _path_option(config, "mockserver_seed_dir")
     if seed_dir:
         options["seed_dir"] = seed_dir
+    if config.getoption("mockserver_tls") or config.getini("mockserver_tls"):
+        options["tls"] = True
     db = _path_option(config, "mockserver_db")
     if db:
         worker = getattr(config, "workerinput", {}).get("workerid")

@@ -15,7 +15,9 @@ from __future__ import annotations
 import errno
 import json
 import logging
+import shutil
 import socket
+import ssl
 import threading
 import time
 
@@ -24,12 +26,14 @@ from waitress.channel import ClientDisconnected, HTTPChannel
 from waitress.server import TcpWSGIServer
 from waitress.task import ThreadedTaskDispatcher, WSGITask
 from waitress.utilities import Error
+from waitress.wasyncore import _DISCONNECTED
 
 from . import logs
 from .admin_guard import needs_token, new_token
 from .app import DROPPED, SOCKET, create_app, state_of
 from .config import Settings
 from .errors import MockServerError, NotRunning
+from .tls import TLSConnection, server_tls
 
 BACKLOG = 1024
 CONNECTION_LIMIT = 1000  # open connections cost the event loop a little memory each, no thread
@@ -91,11 +95,89 @@ class _Task(WSGITask):
 class _Channel(HTTPChannel):
     task_class = _Task
     request_started = 0.0  # monotonic time of the first byte of the request being read
+    tls: TLSConnection | None = None  # with HTTPS: the session the socket's bytes go through
+    _writing = False  # in handle_write: a close waits until the encrypted bytes are out
+
+    def __init__(self, server, sock, addr, adj, map=None):
+        super().__init__(server, sock, addr, adj, map)
+        if server.tls_context is not None:
+            self.tls = TLSConnection(server.tls_context, self.socket)
 
     def received(self, data):
         if self.request is None and data:
             self.request_started = time.monotonic()
         return super().received(data)
+
+    # -- HTTPS: waitress reads and writes plain bytes; these four put the TLS session in between --
+
+    def handle_read(self):
+        if self.tls is None:
+            return super().handle_read()
+        try:
+            raw = self.recv(self.adj.recv_bytes)
+        except OSError:
+            self.handle_close()
+            return
+        if not raw:
+            self.connected = False  # the client went (as waitress does)
+            return
+        try:
+            data = self.tls.receive(raw)
+        except (ssl.SSLError, EOFError, OSError) as exc:
+            if isinstance(exc, ssl.SSLError) and exc.reason == "HTTP_REQUEST":
+                _answer_plain_http(self.socket)
+            self.handle_close()
+            return
+        if data:
+            self.last_activity = time.time()
+            self.received(data)
+
+    def send(self, data, do_close=True):
+        if self.tls is None:
+            return super().send(data, do_close)
+        try:
+            return self.tls.send(data)
+        except OSError as why:
+            if why.errno in _DISCONNECTED:
+                if do_close:
+                    self.handle_close()
+                return 0
+            raise
+
+    def writable(self):
+        return super().writable() or bool(self.tls is not None and self.tls.pending)
+
+    def handle_write(self):
+        if self.tls is None:
+            return super().handle_write()
+        try:
+            if not self.tls.flush():
+                return  # the socket is still full; poll says when it takes more
+        except OSError:
+            self.handle_close()
+            return
+        self._writing = True
+        try:
+            super().handle_write()
+        finally:
+            self._writing = False
+
+    def handle_close(self):
+        if self._writing and self.connected and self.tls is not None and self.tls.pending:
+            self.will_close = True  # the end of the answer is encrypted but not sent: close once it is
+            return
+        super().handle_close()
+
+
+def _answer_plain_http(sock: socket.socket) -> None:
+    """A plain HTTP request on the HTTPS port: say so in a plain answer rather than just hang up."""
+    body = b'{"error": "400 Bad Request: this mock serves HTTPS; use an https:// URL"}'
+    head = (b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(body))
+    try:
+        sock.send(head + body)
+    except OSError:
+        pass  # the client went first
 
 
 class _Dispatcher(ThreadedTaskDispatcher):
@@ -114,6 +196,7 @@ class _Dispatcher(ThreadedTaskDispatcher):
 class _Server(TcpWSGIServer):
     channel_class = _Channel
     mock_access_log = False
+    tls_context: ssl.SSLContext | None = None
     request_timeout = 30.0
     keepalive_timeout = 30.0
 
@@ -133,7 +216,8 @@ class _Server(TcpWSGIServer):
     def idle(self) -> bool:
         """No request waits or runs and every answer has been sent."""
         return not self.task_dispatcher.busy() and not any(
-            channel.requests or channel.total_outbufs_len for channel in list(self.active_channels.values()))
+            channel.requests or channel.total_outbufs_len or (channel.tls and channel.tls.pending)
+            for channel in list(self.active_channels.values()))
 
 
 def _answer_timeout(channel: _Channel, seconds: float) -> None:
@@ -179,6 +263,7 @@ class MockServer:
         if settings.admin and settings.admin_token is None and needs_token(settings.host):
             settings = settings.with_(admin_token=new_token())  # printed in the banner; the handle sends it
         self.settings = settings
+        self.tls = server_tls(settings)  # before anything listens: a bad certificate is one clear error
         self.access_log = access_log
         self.app = create_app(self.settings)
         self.state = state_of(self.app)
@@ -191,7 +276,8 @@ class MockServer:
         listening = _listen(s.host, s.port)
         port = listening.getsockname()[1]
         adj = Adjustments(sockets=[listening], threads=s.threads, backlog=BACKLOG, connection_limit=CONNECTION_LIMIT,
-                          asyncore_use_poll=True, ident="mockserver", url_scheme="http")
+                          asyncore_use_poll=True, ident="mockserver",
+                          url_scheme="https" if self.tls else "http")
         # Set after parsing: waitress reads these as whole seconds, the tests use fractions.
         tick = max(0.01, min(1.0, s.request_timeout / 4, s.keepalive_timeout / 4))
         adj.cleanup_interval = adj.asyncore_loop_timeout = tick
@@ -200,6 +286,7 @@ class MockServer:
                                                                listening.getsockname()))
         server.task_dispatcher.set_thread_count(s.threads)
         server.mock_access_log = self.access_log
+        server.tls_context = self.tls.context if self.tls else None
         server.request_timeout, server.keepalive_timeout = s.request_timeout, s.keepalive_timeout
         self._server = server
         self._thread = threading.Thread(target=server.run, name="mockserver", daemon=True)
@@ -211,6 +298,8 @@ class MockServer:
         if server is not None:
             self._drain(server)
         self.state.store.close()
+        if self.tls is not None and self.tls.scratch is not None:
+            shutil.rmtree(self.tls.scratch, ignore_errors=True)  # the CA file --tls wrote: no use after the stop
 
     def _drain(self, server: _Server) -> None:
         """Stop accepting, let what was received be answered, then close every connection and the loop."""
@@ -239,8 +328,13 @@ class MockServer:
 
     @property
     def url(self) -> str:
-        host = self.settings.host
-        return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
+        host, scheme = self.settings.host, "https" if self.tls else "http"
+        return f"{scheme}://[{host}]:{self.port}" if ":" in host else f"{scheme}://{host}:{self.port}"
+
+    @property
+    def ca_file(self):
+        """The CA certificate that verifies this server's certificate (HTTPS only; None if not known)."""
+        return self.tls.ca_file if self.tls else None
 
     def reset(self) -> None:
         self.state.reset()

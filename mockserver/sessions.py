@@ -27,10 +27,23 @@ class LoginError(RuntimeError):
 
 
 class ApiSession(requests.Session):
-    def __init__(self, base_url: str):
+    """``verify``: for an HTTPS mock, the CA certificate file that verifies it (``MockHandle.ca_file``)."""
+
+    def __init__(self, base_url: str, *, verify: str | bool | None = None):
         super().__init__()
         self.base_url = base_url
+        if verify is not None:
+            self.verify = verify
+        self._ca_file = verify if isinstance(verify, str) else None
         self._derived: list[ApiSession] = []
+
+    def merge_environment_settings(self, url, proxies, stream, verify, cert):
+        # requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a session's own verify; the mock's CA
+        # is the one that can verify it, so it wins unless the call itself passes verify=.
+        settings = super().merge_environment_settings(url, proxies, stream, verify, cert)
+        if self._ca_file is not None and verify in (None, True):
+            settings["verify"] = self._ca_file
+        return settings
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
         return super().request(method, urljoin(self.base_url, str(url)), *args, **kwargs)
@@ -59,8 +72,8 @@ class TorrentSession(ApiSession):
     """Logged in to the Torrent API with Basic auth, or with ``Authorization: ApiKey <user>:<key>``."""
 
     def __init__(self, base_url: str, users: Sequence[TorrentUser], username: str = "ionadmin",
-                 password: str | None = None, *, api_key: str | None = None):
-        super().__init__(base_url)
+                 password: str | None = None, *, api_key: str | None = None, verify: str | bool | None = None):
+        super().__init__(base_url, verify=verify)
         self.users = tuple(users)
         self.username = username
         if api_key is not None:
@@ -70,7 +83,7 @@ class TorrentSession(ApiSession):
 
     def as_user(self, username: str, password: str | None = None) -> TorrentSession:
         """Another session, with Basic auth as ``username`` (password from the settings unless given)."""
-        return self._derive(TorrentSession(self.base_url, self.users, username, password))
+        return self._derive(TorrentSession(self.base_url, self.users, username, password, verify=self.verify))
 
     def with_api_key(self, username: str | None = None, key: str | None = None) -> TorrentSession:
         """Another session that authenticates with an API key (the configured one unless ``key`` is given)."""
@@ -80,15 +93,15 @@ class TorrentSession(ApiSession):
             if username not in keys:
                 raise LookupError(f"no configured Torrent user {username!r} (known: {', '.join(keys)}); pass key=")
             key = keys[username]
-        return self._derive(TorrentSession(self.base_url, self.users, username, api_key=key))
+        return self._derive(TorrentSession(self.base_url, self.users, username, api_key=key, verify=self.verify))
 
 
 class HubSession(ApiSession):
     """Holds a JWT (``Authorization: Bearer <access>``), or a client key (``Authorization: Api-Key <key>``)."""
 
     def __init__(self, base_url: str, users: Sequence[HubUser], username: str = "admin",
-                 password: str | None = None, *, api_key: str | None = None):
-        super().__init__(base_url)
+                 password: str | None = None, *, api_key: str | None = None, verify: str | bool | None = None):
+        super().__init__(base_url, verify=verify)
         self.users = tuple(users)
         self.username = username
         self.access_token: str | None = None
@@ -141,12 +154,12 @@ class HubSession(ApiSession):
 
     def as_user(self, username: str, password: str | None = None) -> HubSession:
         """Another session holding a JWT for ``username`` (password from the settings unless given)."""
-        return self._derive(HubSession(self.base_url, self.users, username, password))
+        return self._derive(HubSession(self.base_url, self.users, username, password, verify=self.verify))
 
     def with_client_key(self, name: str = "pytest") -> HubSession:
         """Create a client key for this session's user through the API; → a session that uses it."""
         created = self._expect(self.post("auth/clientkeys/", json={"name": name}), 201, "create a client key")
-        session = HubSession(self.base_url, self.users, self.username, api_key=created["api_key"])
+        session = HubSession(self.base_url, self.users, self.username, api_key=created["api_key"], verify=self.verify)
         session.client_key = created
         return self._derive(session)
 
