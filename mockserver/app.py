@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WsgiResponse  # what an HTTPException answers; Flask's is a subclass
 
 from .config import Settings
+from .cors import Cors
 from .dialects import ApiBinding
 from .faults import Decision, default_headers
 from .journal import NO_BODY, Body, BodyTap
@@ -159,6 +160,7 @@ class _VendorDispatch:
         self.app = app
         self.state = state
         self.bindings = sorted(state.bindings.values(), key=lambda b: len(b.prefix), reverse=True)
+        self.cors = Cors(state.settings.cors) if state.settings.cors else None
 
     def __call__(self, environ, start_response):
         _lenient_query_string(environ)
@@ -169,12 +171,24 @@ class _VendorDispatch:
                 break
         else:
             return self.flask_wsgi(environ, start_response)
+        if self.cors is not None:
+            preflight = self.cors.preflight(req.method, req.headers)
+            if preflight is not None:
+                answer = Response(status=204, headers=preflight)
+                del answer.headers["Content-Type"]  # no body, so no type
+                return answer(environ, start_response)
         try:
             response = serve_vendor(self.state, binding, req, self.app)
         except Exception:
             response = internal_error(self.state, self.app)
         if environ.get(DROPPED):
             raise ConnectionAbortedError("mockserver: connection dropped by a fault rule")
+        if self.cors is not None:
+            for name, value in self.cors.answer_headers(req.headers):
+                if name == "Vary":
+                    response.vary.add(value)
+                else:
+                    response.headers[name] = value
         return response(environ, start_response)
 
 

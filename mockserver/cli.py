@@ -145,6 +145,10 @@ def _add_serve(sub) -> None:
     serve.add_argument("--tls-key", type=Path, default=None, metavar="FILE", help="the private key of --tls-cert (PEM)")
     serve.add_argument("--tls-ca", type=Path, default=None, metavar="FILE",
                        help="with --tls: write the CA certificate here (default: a new temporary directory)")
+    serve.add_argument("--cors", action="append", default=[], metavar="ORIGIN|*",
+                       help="let browser pages from ORIGIN (e.g. http://localhost:3000; * for any) call the vendor "
+                            "APIs: CORS headers and preflights answered without credentials (repeatable; "
+                            "default: off). The /__mock__/ controls never answer other origins")
     serve.add_argument("--quiet", action="store_true", help="no access log line per request")
     serve.add_argument("--log-format", choices=FORMATS, default="text",
                        help="log lines as text (coloured only on a terminal) or one JSON object each (default: text)")
@@ -298,7 +302,7 @@ def serve_settings(args: argparse.Namespace) -> Settings:
                     request_timeout=args.request_timeout, keepalive_timeout=args.keepalive_timeout,
                     shutdown_timeout=args.shutdown_timeout, allowed_hosts=tuple(args.allowed_hosts),
                     admin_token=args.admin_token, tls=args.tls, tls_cert=args.tls_cert, tls_key=args.tls_key,
-                    tls_ca=args.tls_ca, **getattr(args, "file_settings", {}))
+                    tls_ca=args.tls_ca, cors=tuple(args.cors), **getattr(args, "file_settings", {}))
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -348,6 +352,8 @@ def banner(server) -> str:
         lines.append(f"                     (curl --cacert {tls.ca_file}, requests verify=, REQUESTS_CA_BUNDLE)")
     elif tls is not None:
         lines.append(f"  HTTPS              certificate {s.tls_cert}")
+    if s.cors:
+        lines.append(f"  CORS               vendor APIs answer browser pages from {', '.join(s.cors)}")
     lines.append(f"  data               {s.db if s.db else 'in memory'}")
     lines.append(f"  serving            {s.threads} worker threads, request timeout {s.request_timeout:g} s")
     latency = s.latency_ms

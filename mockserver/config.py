@@ -67,6 +67,7 @@ class Settings:
     tls_key: Path | None = None  # the private key of tls_cert (PEM; --tls-key)
     tls_ca: Path | None = None  # --tls: where the CA certificate is written (default: a temp file); with
     # tls_cert: the CA that signed it, handed to the pytest fixture's clients (default: the system's)
+    cors: tuple[str, ...] = ()  # origins browser clients of the vendor APIs may call from; "*" for any (--cors)
 
     def __post_init__(self) -> None:
         if isinstance(self.torrent_plugin_keys, Mapping):  # frozen and hashable: keep the pairs, not the dict
