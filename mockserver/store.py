@@ -23,6 +23,7 @@ from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
 
 from .fieldindex import FieldIndexes
+from .idorder import IdOrder
 from .jsoncopy import copy_json
 from .persistence import AtomicJSONStorage
 
@@ -46,6 +47,7 @@ class Store:
         # it (ids are never reused), so allocating after deletes is O(1)
         self._max_ids: dict[str, int] = {}
         self._indexes = FieldIndexes()  # lookups by field value (find); dropped wherever rows change wholesale
+        self._id_order = IdOrder()  # pages in id order without a sort (page_by_id); dropped likewise
         self._batch = 0  # depth of atomic() blocks: commits wait for the outermost one
         self._undo: list[Callable[[], Any]] = []  # how to take back each write of the open atomic() blocks
         self._dirty = False
@@ -90,6 +92,7 @@ class Store:
             self._db.clear_cache()
             self._max_ids.clear()
             self._indexes.drop()
+            self._id_order.drop()
             self.generation += 1
 
     def dump(self) -> Tables:
@@ -138,6 +141,26 @@ class Store:
     def all(self, table: str) -> list[Row]:
         return self.select(table)[1]
 
+    def page_by_id(self, table: str, descending: bool,
+                   cut: Callable[[int], tuple[int, int | None]]) -> tuple[int, list[Row]] | None:
+        """The rows of a window in ``id`` order without sorting the table: ``cut(total)`` → (offset, limit).
+        → (total, copies of the window's rows), as ``select`` ordering by ``id`` gives them; None when some row's
+        ``id`` is not the int its key says, or for a negative window (the caller sorts instead)."""
+        with self.lock:
+            rows = self._raw_table(table)
+            ids = self._id_order.ids(table, rows)
+            if ids is None:
+                return None
+            total = len(ids)
+            offset, limit = cut(total)
+            if offset < 0 or (limit is not None and limit < 0):
+                return None  # a slice from the end: left to select, which slices as Python does
+            end = total if limit is None else min(total, offset + limit)
+            if offset >= end:
+                return total, []
+            window = ids[total - end:total - offset][::-1] if descending else ids[offset:end]
+            return total, [copy_json(rows[str(pk)]) for pk in window]
+
     def find(self, table: str, field: str, value: Any) -> Row | None:
         """The row with the lowest id whose ``field`` equals ``value`` (through an index of the field)."""
         with self.lock:
@@ -168,6 +191,7 @@ class Store:
             rows[key] = copy_json(row)
             self._commit(lambda: rows.pop(key))
             self._indexes.add(table, key, rows[key])
+            self._id_order.add(table, key, rows[key], new=True)
             self._saw_id(table, key)
             return copy_json(row)
 
@@ -181,6 +205,7 @@ class Store:
             self._commit(lambda: rows.pop(key) if before is None else rows.__setitem__(key, before))
             self._indexes.remove(table, key, before)
             self._indexes.add(table, key, rows[key])
+            self._id_order.add(table, key, rows[key], new=before is None)
             self._saw_id(table, key)
             return copy_json(row)
 
@@ -194,6 +219,7 @@ class Store:
                 self._commit(lambda: _restore(rows, removed, order))
                 for key, row in removed.items():
                     self._indexes.remove(table, key, row)
+                self._id_order.drop(table)
             return len(removed)
 
     def replace_table(self, table: str, rows: dict[str, Row]) -> None:
@@ -205,6 +231,7 @@ class Store:
             self._commit(lambda: data.pop(table) if before is None else data.__setitem__(table, before))
             self._max_ids.pop(table, None)
             self._indexes.drop(table)
+            self._id_order.drop(table)
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
@@ -247,6 +274,7 @@ class Store:
         except BaseException:
             undo()
             self._indexes.drop()
+            self._id_order.drop()
             raise
 
     def _rollback(self, mark: int, max_ids: dict[str, int]) -> None:
@@ -256,6 +284,7 @@ class Store:
             self._undo.pop()()
         self._max_ids = max_ids  # the highest ids as they were when the block began
         self._indexes.drop()
+        self._id_order.drop()
         self.generation += 1  # the data went back: caches keyed on the generation must not survive it
 
     def _saw_id(self, table: str, key: str) -> None:

@@ -29,6 +29,10 @@ class Collection:
         """→ (number of matching rows, the window). ``order``: [(field, descending), …]; default ascending pk.
         ``nulls_last``: PostgreSQL's null placement (last ascending, first descending)."""
         keys = order or [(self.pk, False)]
+        if where is None and len(keys) == 1 and keys[0][0] == "id":  # ids are unique: nulls cannot matter
+            paged = self.store.page_by_id(self.table, keys[0][1], lambda total: (offset, limit))
+            if paged is not None:
+                return paged
         return self.store.select(self.table, where, lambda rows: order_rows(rows, keys, nulls_last), offset, limit)
 
     def select(self, query: Query, nulls_last: bool = False) -> tuple[int, builtins.list[Row]]:

@@ -118,7 +118,16 @@ class Listing:
             seen["size"], seen["number"], offset = window(len(rows), query)  # the page depends on the count
             return rows if seen["size"] is None else rows[offset:offset + seen["size"]]
 
-        _, rows = self.world.state.store.select(table(self.resource), self.where, cut)
+        def cut_ids(total: int) -> tuple[int, int | None]:
+            seen["count"] = total
+            seen["size"], seen["number"], offset = window(total, query)
+            return offset, seen["size"]
+
+        store = self.world.state.store
+        paged = None
+        if self.where is None and len(self.order) == 1 and self.order[0][0] == "id":  # no sort of the table
+            paged = store.page_by_id(table(self.resource), self.order[0][1], cut_ids)
+        _, rows = paged if paged is not None else store.select(table(self.resource), self.where, cut)
         return seen["count"], seen["size"], seen["number"], [self.render(row) for row in rows]
 
     def __iter__(self) -> Iterator[Any]:
