@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import hmac
 import secrets
@@ -162,11 +163,8 @@ def validate(raw: str, state: MockState, token_type: str) -> dict[str, Any]:
 
     Order as simplejwt: signature and time claims (all "invalid or expired"), then ``jti``, then the type.
     """
-    try:
-        payload = jwt.decode(raw, key_pair(state).public_key, algorithms=[ALGORITHM], options=_DECODE_OPTIONS)
-    except jwt.InvalidTokenError:
-        raise TokenError(INVALID) from None
     now = _now(state)
+    payload = _verified(raw, key_pair(state), now)
     if not _times_valid(payload, now):
         raise TokenError(INVALID)
     if "exp" not in payload:
@@ -180,6 +178,45 @@ def validate(raw: str, state: MockState, token_type: str) -> dict[str, Any]:
     if payload["token_type"] != token_type:
         raise TokenError(WRONG_TYPE)
     return payload
+
+
+_VERIFIED: dict[tuple[int, str], dict[str, Any]] = {}  # (key pair, token) → its payload, signature checked
+_VERIFIED_LOCK = threading.Lock()
+VERIFIED_LIMIT = 4096
+
+
+def _verified(raw: str, pair: KeyPair, now: int) -> dict[str, Any]:
+    """The token's payload once its signature is checked (RS256 verification is most of an authenticated
+    request's cost; a client sends the same token again and again). The signature of a given token under a
+    given key never changes, so the answer is kept; the time claims are still read on every call."""
+    cache_key = (id(pair), raw)  # key pairs live as long as the process (_KEYS)
+    with _VERIFIED_LOCK:
+        payload = _VERIFIED.get(cache_key)
+    if payload is None:
+        try:
+            payload = jwt.decode(raw, pair.public_key, algorithms=[ALGORITHM], options=_DECODE_OPTIONS)
+        except jwt.InvalidTokenError:
+            raise TokenError(INVALID) from None
+        with _VERIFIED_LOCK:
+            if len(_VERIFIED) >= VERIFIED_LIMIT:
+                _evict(now)
+            _VERIFIED[cache_key] = payload
+    return copy.deepcopy(payload)
+
+
+def _evict(now: int) -> None:
+    """Drop the tokens already expired on the mock's clock; if that frees too little, everything."""
+    for cache_key in [k for k, payload in _VERIFIED.items() if not _before(payload.get("exp"), now)]:
+        del _VERIFIED[cache_key]
+    if len(_VERIFIED) >= VERIFIED_LIMIT // 2:
+        _VERIFIED.clear()
+
+
+def _before(exp: Any, now: int) -> bool:
+    try:
+        return int(exp) > now
+    except (TypeError, ValueError, OverflowError):
+        return False
 
 
 def _times_valid(payload: dict[str, Any], now: int) -> bool:
