@@ -21,15 +21,10 @@ class IdOrder:
     def ids(self, table: str, rows: dict[str, Row]) -> list[int] | None:
         """The table's ids in ascending order (``rows``: the table, to build it), or None."""
         if table not in self._orders:
-            ids: list[int] | None = []
-            for key, row in rows.items():
-                if not _holds_its_key(key, row):
-                    ids = None
-                    break
-                ids.append(row["id"])
-            if ids is not None:
-                ids.sort()
-            self._orders[table] = ids
+            if all(_holds_its_key(key, row) for key, row in rows.items()):
+                self._orders[table] = sorted(row["id"] for row in rows.values())
+            else:
+                self._orders[table] = None
         return self._orders[table]
 
     def add(self, table: str, key: str, row: Row, new: bool) -> None:

@@ -42,7 +42,7 @@ def server_tls(settings) -> ServerTLS | None:
     names = _names(settings.host, settings.allowed_hosts)
     ca_pem, cert_pem, key_pem = make_certificates(names)
     scratch = None if settings.tls_ca else Path(tempfile.mkdtemp(prefix="mockserver-tls-"))
-    ca_file = Path(settings.tls_ca) if settings.tls_ca else scratch / "ca.pem"
+    ca_file = Path(settings.tls_ca) if scratch is None else scratch / "ca.pem"
     try:
         ca_file.parent.mkdir(parents=True, exist_ok=True)
         ca_file.write_bytes(ca_pem)
