@@ -10,6 +10,7 @@ from flask import Blueprint, Response, request
 from . import __version__, admin_guard, records
 from .clock import isoformat_z
 from .contract import load, operations
+from .errors import ScenarioError
 from .faults import FaultSpecError
 from .journal import parse_status_filter
 from .state import UnknownSnapshot
@@ -172,6 +173,32 @@ def blueprint(state) -> Blueprint:
     def remove_faults():
         state.faults.clear()
         return Response(status=204)
+
+    def scenario_book():  # the served product that has failure scenarios (the Hub)
+        return next((b.scenarios for b in state.bindings.values() if getattr(b, "scenarios", None) is not None),
+                    None)
+
+    @bp.route("/scenarios", methods=["GET", "POST", "DELETE"])
+    @bp.route("/scenarios/<scenario_id>", methods=["DELETE"])
+    def scenarios(scenario_id: str | None = None):
+        book = scenario_book()
+        if book is None:
+            return _error("failure scenarios are the Hub's: serve the hub API (--api hub)", 404)
+        if request.method == "GET":
+            return _json(book.list())
+        if request.method == "DELETE":
+            if scenario_id is None:
+                book.clear()
+            elif not scenario_id.isdigit() or not book.remove(int(scenario_id)):
+                return _error(f"unknown scenario {scenario_id!r}; GET /__mock__/scenarios lists them", 404)
+            return Response(status=204)
+        body, error = _body()
+        if error:
+            return error
+        try:
+            return _json(book.add(body), 201)
+        except ScenarioError as exc:
+            return _error(str(exc))
 
     @bp.post("/records/<api>/<resource>")
     def insert_records(api: str, resource: str):  # A9

@@ -128,6 +128,7 @@ class MockHandle:
         self.journal = Journal(self._call)
         self.faults = Faults(self._call)
         self.records = Records(self._call)
+        self.scenarios = Scenarios(self._call)
 
     @classmethod
     def connect(cls, url: str, settings: Settings | None = None, ca_file: str | None = None) -> MockHandle:
@@ -306,3 +307,32 @@ class Records:
 
     def all(self, api: str, resource: str) -> list[dict[str, Any]]:
         return self._call("GET", f"/records/{quote(api, safe='')}/{quote(resource, safe='')}")
+
+
+class Scenarios:
+    """The Hub's failure scenarios (``/__mock__/scenarios``): ``scenarios.add(kind="node_offline",
+    node="pixstor-east-ng-test")`` → the scenario with its ``id``; a bad one raises :class:`AdminError` naming the
+    field and the fix. A reset clears them; a snapshot keeps them."""
+
+    def __init__(self, call):
+        self._call = call
+
+    def add(self, spec: dict[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
+        """Add one, given as a dict or as keywords (``kind=…`` and the kind's fields)."""
+        return self._call("POST", "/scenarios", {**(spec or {}), **fields})
+
+    def list(self) -> list[dict[str, Any]]:
+        return self._call("GET", "/scenarios")
+
+    def __iter__(self):
+        return iter(self.list())
+
+    def __len__(self) -> int:
+        return len(self.list())
+
+    def remove(self, scenario_id: int) -> None:
+        """Remove one and end its effects now (a node comes back, an alert is cleared)."""
+        self._call("DELETE", f"/scenarios/{quote(str(scenario_id), safe='')}")
+
+    def clear(self) -> None:
+        self._call("DELETE", "/scenarios")

@@ -4,6 +4,7 @@
 - :class:`MockServerError`: the mock cannot start or run as configured (bad option, unreadable file);
   the message says what to fix. Never turned into an HTTP response.
 - :class:`ApiError`: a request is refused; the active dialect renders it in the vendor's own envelope.
+- :class:`ScenarioError`: a failure scenario is refused (the admin API answers 400 with its message).
 """
 from __future__ import annotations
 
@@ -32,3 +33,7 @@ class ApiError(Error):
         self.body = body
         self.headers = headers or {}
         self.content_type = content_type
+
+
+class ScenarioError(Error):
+    """A failure scenario the mock cannot take (``/__mock__/scenarios``): the message names the field and the fix."""

@@ -269,8 +269,11 @@ def mock_hub(mockserver: MockHandle):
             assert mock_hub.as_user("alice").post("sites/", json={"name": "x", "shortcode": "x"}).status_code == 403
             keyed = mock_hub.with_client_key("ci")  # created through POST auth/clientkeys/
             assert keyed.get("sites/").status_code == 200
+
+    ``mock_hub.scenarios`` is ``mockserver.scenarios``, the failure scenarios (docs/scenarios.md).
     """
     _require(mockserver, "hub", "mock_hub")
     session = mockserver.hub_session("admin")
+    session.scenarios = mockserver.scenarios
     yield session
     session.close()

@@ -99,6 +99,8 @@ class TorrentSession(ApiSession):
 class HubSession(ApiSession):
     """Holds a JWT (``Authorization: Bearer <access>``), or a client key (``Authorization: Api-Key <key>``)."""
 
+    scenarios: Any = None  # the mock's failure scenarios (admin_client.Scenarios), set by the mock_hub fixture
+
     def __init__(self, base_url: str, users: Sequence[HubUser], username: str = "admin",
                  password: str | None = None, *, api_key: str | None = None, verify: str | bool | None = None):
         super().__init__(base_url, verify=verify)

@@ -2,7 +2,8 @@
 
 A product exposes ``create(state) -> ApiBinding`` (see :mod:`mockserver.products`). The app routes every
 request under the binding's ``prefix`` to ``binding.handle(request)``; the binding does its own routing, because
-both vendor frameworks answer unknown and unslashed paths in their own ways.
+both vendor frameworks answer unknown and unslashed paths in their own ways. A binding whose product has failure
+scenarios offers them as ``binding.scenarios`` (:class:`Scenarios`; the admin API's ``/__mock__/scenarios``).
 """
 from __future__ import annotations
 
@@ -36,3 +37,19 @@ class ApiBinding(Protocol):
 
     def records(self, resource: str) -> list[dict[str, Any]]:
         """Admin A9: the raw stored rows of one resource; ``ApiError(404, …)`` for an unknown resource."""
+
+
+class Scenarios(Protocol):
+    """A product's failure scenarios, kept in the store (a reset clears them, a snapshot keeps them)."""
+
+    def add(self, spec: Any) -> dict[str, Any]:
+        """Check and store one; → it with its ``id``. ``mockserver.errors.ScenarioError`` for a bad one."""
+
+    def list(self) -> list[dict[str, Any]]:
+        """Every scenario, oldest first."""
+
+    def remove(self, scenario_id: int) -> bool:
+        """Remove one and end its effects now; → whether there was one."""
+
+    def clear(self) -> None:
+        """Remove them all."""

@@ -7,15 +7,17 @@ from typing import TYPE_CHECKING, Any
 from ..dialects.drf.api import DrfApi
 
 # Every module that registers handlers or hooks, imported so that they do.
-from . import HUB, accounts, automation, estate, files, jobs, pki, search, settings, users  # noqa: F401
+from . import HUB, accounts, alerts, automation, estate, files, jobs, pki, search, settings, users  # noqa: F401
 from .authenticator import AUTHENTICATOR
 from .computed import COMPUTED
+from .scenarios import ScenarioBook
 from .vfs import seed_counts
 
 if TYPE_CHECKING:
     from ..state import MockState
 
 HUB.authenticator = AUTHENTICATOR
+HUB.scenarios = ScenarioBook
 for _resource, _fields in COMPUTED.items():
     HUB.computes(_resource, _fields)
 # Resources whose rows the simulation keeps; the dialect routes to their handlers and does not look them up.

@@ -11,16 +11,23 @@ from typing import Any
 from ..dialects.drf.render import Linked
 from ..dialects.drf.world import Row, World
 from ..engine import parse_datetime_value
+from .common import iso_z, to_us
 from .files import space_bytes_used
 from .lifecycle import file_systems
+from .outages import Outages
 
 MASK = "********"
 BUCKET_SECRETS = ("access_key", "access_key_id", "secret_access_key", "credentials_json")
 
 
 def heartbeat(world: World, node: Row) -> str | None:
-    """Seeded nodes report a live heartbeat until a client sets one (H96)."""
-    return world.now_text() if node.get("_live_heartbeat") else node.get("last_heartbeat")
+    """Seeded nodes report a live heartbeat until a client sets one (H96), or until a ``node_offline`` scenario
+    stops it."""
+    if not node.get("_live_heartbeat"):
+        return node.get("last_heartbeat")
+    outages = world.derived("hub outages", lambda: Outages(world.state))  # read once per request
+    stopped = outages.stopped(node["id"], to_us(world.now()))
+    return world.now_text() if stopped is None else iso_z(stopped)
 
 
 def node_online(world: World, node: Row) -> bool:

@@ -8,7 +8,8 @@ from typing import Any
 
 from . import HubCall, HubList, HubReply, domain
 from .common import Row, choice_error, detail_row, iso_z, now_us, rows, table, to_dt
-from .lifecycle import JobPhase, job_phase, phase_of, task_phase, tasks_by_job
+from .lifecycle import JobPhase, job_phase, phase_of, task_phases, tasks_by_job
+from .outages import Outages
 from .queries import argument, row_filter
 from .tasks import job_body, jobstat_body, jobstat_state
 
@@ -44,7 +45,8 @@ def newest_first(call: HubCall, matching: Callable[[Row, JobPhase], bool] | None
     """Jobs with their phases, ``created`` descending then id descending (H37)."""
     now, grouped = now_us(call.state), tasks_by_job(call.state)
     jobs = table(call.state, "jobs").list(order=[("created_us", True), ("id", True)])[1]
-    found = [(job, job_phase(job, grouped.get(job["id"], []), now)) for job in jobs]
+    outages = Outages(call.state)
+    found = [(job, job_phase(job, grouped.get(job["id"], []), now, outages)) for job in jobs]
     return [(j, p) for j, p in found if matching is None or matching(j, p)]
 
 
@@ -92,11 +94,11 @@ def jobs_progress_retrieve(call: HubCall) -> HubReply:
 
 
 def jobstats_with_states(call: HubCall, job: Row) -> list[tuple[Row, str | None]]:
-    now = now_us(call.state)
-    tasks = {t["id"]: t for t in tasks_by_job(call.state, {job["id"]}).get(job["id"], [])}
+    tasks = tasks_by_job(call.state, {job["id"]}).get(job["id"], [])
+    now_of = task_phases(call.state, tasks, now_us(call.state))
     found = table(call.state, "jobstats").list(lambda r: r.get("job") == job["id"])[1]
-    return [(s, jobstat_state(s.get("kind"), task_phase(tasks[s["task"]], job, now) if s.get("task") in tasks
-                              else None) if "kind" in s else s.get("state")) for s in found]
+    return [(s, jobstat_state(s.get("kind"), now_of.get(s.get("task"))) if "kind" in s else s.get("state"))
+            for s in found]
 
 
 @domain("jobs_statistics_retrieve")

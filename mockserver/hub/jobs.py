@@ -7,7 +7,7 @@ from typing import Any
 from ..errors import ApiError
 from . import HubCall, HubReply, domain, joblists, tasks  # noqa: F401  (joblists, tasks register handlers)
 from .common import Row, detail_row, iso_z, now_us, ref, ref_name, rows, table
-from .lifecycle import FINISHED, cancel, pause, phase_of, resume, settle
+from .lifecycle import FINISHED, bake, cancel, pause, phase_of, resume, settle
 from .plans import path_text, start_run
 from .settings import create_settingstask
 from .tasks import job_body
@@ -115,6 +115,7 @@ def resubmit(state: Any, job: Row) -> Row:
     if phase_of(state, job).state not in FINISHED:
         return job
     settle(state)
+    job = bake(state, job)  # the finished run keeps the times the outages gave it
     return table(state, "jobs").save(start_run(state, job, now_us(state)))
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..jsoncopy import copy_json
 from .common import Row, now_us, parse_time, ref
+from .outages import NEVER, Outages
 from .sitefs import FileSystems, set_status
 
 if TYPE_CHECKING:
@@ -59,7 +60,11 @@ def task_phase(task: Row, job: Row | None, now: int) -> Phase:
     return Phase(task["outcome"], task["start"], task["finish"])
 
 
-def job_phase(job: Row, tasks: list[Row], now: int) -> JobPhase:
+def job_phase(job: Row, tasks: list[Row], now: int, outages: Outages | None = None) -> JobPhase:
+    """The job at ``now``; with ``outages``, on the times the site's outages give its run (the phase's tasks are
+    the moved copies)."""
+    if outages is not None:
+        job, tasks = outages.schedule(job, tasks)
     current = tuple((t, task_phase(t, job, now)) for t in sorted(tasks, key=lambda t: t["id"])
                     if t.get("run") == job.get("run"))
     finished = sum(1 for _, phase in current if phase.state in DONE)
@@ -92,7 +97,39 @@ def tasks_by_job(state: MockState, job_ids: set[int] | None = None) -> dict[Any,
 
 
 def phase_of(state: MockState, job: Row) -> JobPhase:
-    return job_phase(job, tasks_by_job(state, {job["id"]}).get(job["id"], []), now_us(state))
+    return job_phase(job, tasks_by_job(state, {job["id"]}).get(job["id"], []), now_us(state), Outages(state))
+
+
+def task_phases(state: MockState, tasks: list[Row], now: int) -> dict[int, Phase]:
+    """task id → its phase at ``now``, on the times the site's outages give it (which depend on the tasks of
+    its run before it, read here when an outage touches its job)."""
+    job_ids = {t.get("job") for t in tasks}
+    jobs = {j["id"]: j for j in state.store.select("hub/jobs", lambda r: r["id"] in job_ids)[1]}
+    outages = Outages(state)
+    moved: dict[int, Row] = {}
+    touched = {i for i, j in jobs.items() if j.get("site_id") in outages.sites}
+    for job_id, run in tasks_by_job(state, touched).items() if touched else ():
+        job, run = outages.schedule(jobs[job_id], run)
+        jobs[job_id] = job
+        moved.update((t["id"], t) for t in run)
+    return {t["id"]: task_phase(moved.get(t["id"], t), jobs.get(t.get("job")), now) for t in tasks}
+
+
+def bake(state: MockState, job: Row) -> Row:
+    """Store the times the outages give the job's run (a fixed point: reads derive the same from them), before
+    a write that reschedules or ends it; work still waiting for a site with no end in sight keeps its times.
+    → the job as stored."""
+    outages = Outages(state)
+    if job.get("site_id") not in outages.sites:
+        return job
+    tasks = tasks_by_job(state, {job["id"]}).get(job["id"], [])
+    moved, run = outages.schedule(job, tasks)
+    for before, after in zip(tasks, run, strict=True):
+        if after != before and after["start"] < NEVER:
+            state.store.put("hub/tasks", after["id"], after)
+    if moved.get("started_at") is not None and moved["started_at"] < NEVER and moved != job:
+        job = state.store.put("hub/jobs", job["id"], moved)
+    return job
 
 
 # -- effects --------------------------------------------------------------------------------------------------
@@ -103,6 +140,7 @@ def due_tasks(state: MockState, now: int, pick: Callable[[Row], Any] = copy_json
     yet, in the order they take effect (finish, then id). The tasks and jobs are read in place, under the
     store's lock; ``pick`` copies what it keeps (the whole task by default)."""
     found: list[Any] = []
+    outages = Outages(state)
 
     def read(tasks: list[Row]) -> list[Row]:
         pending = [t for t in tasks if t.get("effects") and not t.get("applied")]
@@ -111,6 +149,13 @@ def due_tasks(state: MockState, now: int, pick: Callable[[Row], Any] = copy_json
         if job_ids:
             state.store.select("hub/jobs", None, lambda rows: jobs.update(
                 (j["id"], j) for j in rows if j["id"] in job_ids) or [])
+        if outages.sites:  # the times the outages give the runs of the jobs they touch
+            moved: dict[int, Row] = {}
+            for job_id, job in list(jobs.items()):
+                if job.get("site_id") in outages.sites:
+                    jobs[job_id], run = outages.schedule(job, [t for t in tasks if t.get("job") == job_id])
+                    moved.update((t["id"], t) for t in run)
+            pending = [moved.get(t["id"], t) for t in pending]
         due = [t for t in pending if task_phase(t, jobs.get(t["job"]), now).state == "SUCCESS"]
         found.extend(pick(t) for t in sorted(due, key=lambda t: (t["finish"], t["id"])))
         return []
@@ -150,6 +195,7 @@ def settle(state: MockState) -> None:
 def cancel(state: MockState, job: Row) -> Row:
     """PENDING, STARTED or PAUSED → CANCELLED now; unfinished tasks are stamped, finished ones keep their effects."""
     settle(state)
+    job = bake(state, job)
     now = now_us(state)
     phase = phase_of(state, job)
     if phase.state not in ("PENDING", "STARTED", "PAUSED"):
@@ -172,6 +218,7 @@ def resume(state: MockState, job: Row) -> Row:
     """PAUSED → STARTED: what had not happened by the pause moves later by the time spent paused."""
     if phase_of(state, job).state != "PAUSED":
         return job
+    job = bake(state, job)
     paused, now = job["paused_at"], now_us(state)
     shift = now - paused
     for task in tasks_by_job(state, {job["id"]}).get(job["id"], []):

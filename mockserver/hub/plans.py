@@ -1,10 +1,12 @@
 """One run of a job, planned when the run is created: a task per input path (H78), the files each task handles
-(H79), the status changes it will make (H80) and a jobstat per handled file (H86)."""
+(H79), the status changes it will make (H80) and a jobstat per handled file (H86). The failure scenarios read
+here (:mod:`.scenarios`): ``durations`` time the run, ``task_failure`` makes the tasks it names fail."""
 from __future__ import annotations
 
+import errno
 from typing import TYPE_CHECKING, Any
 
-from .common import Row, iso_offset, new_uuid, ref, rng, start_delay_us, table, task_duration_us
+from .common import Row, iso_offset, new_uuid, ref, rng, rows, start_delay_us, table, task_duration_us
 from .sitefs import SiteFS
 from .vfs import Node
 
@@ -66,10 +68,45 @@ def plan_path(fs: SiteFS | None, job: Row, item: Any) -> Row:
             "entries": entries, "effects": effects}
 
 
+def below(path: str, top: str) -> bool:
+    return path == top or path.startswith(top.rstrip("/") + "/")
+
+
+def timing(state: MockState, workflow: str) -> tuple[int, int]:
+    """(start delay, task duration) in microseconds: the latest ``durations`` scenario of the workflow, each
+    value it leaves out from the settings (H77)."""
+    d0, d = start_delay_us(state), task_duration_us(state)
+    for scenario in sorted(rows(state, "scenarios"), key=lambda r: r["id"]):
+        if scenario.get("kind") == "durations" and scenario.get("workflow") == workflow:
+            if scenario.get("start_delay") is not None:
+                d0 = int(scenario["start_delay"] * 1_000_000)
+            if scenario.get("task_duration") is not None:
+                d = int(scenario["task_duration"] * 1_000_000)
+    return d0, d
+
+
+def failing(state: MockState, job: Row, plan: Row) -> Row:
+    """The plan as a ``task_failure`` scenario of the job's site that names its path (or a path above one it
+    handles) makes it: FAILURE, every handled path a failure with the scenario's error, no file changed. The
+    scenario's count goes down by one."""
+    if plan["outcome"] != "SUCCESS":
+        return plan  # a path that is not there is no task that processes it
+    handled = [plan["input"], *(e["path"] for e in plan["entries"])]
+    for scenario in sorted(rows(state, "scenarios"), key=lambda r: r["id"]):
+        if (scenario.get("kind") == "task_failure" and scenario["remaining"] > 0
+                and scenario["_site"] == job.get("site_id") and any(below(p, scenario["path"]) for p in handled)):
+            state.store.put("hub/scenarios", scenario["id"], {**scenario, "remaining": scenario["remaining"] - 1})
+            code = getattr(errno, scenario["error"])
+            entries = [{**e, "kind": "failures", "code": scenario["error"],
+                        "message": str(OSError(code, scenario["message"], e["path"]))} for e in plan["entries"]]
+            return {**plan, "outcome": "FAILURE", "entries": entries, "effects": []}
+    return plan
+
+
 def start_run(state: MockState, job: Row, now: int) -> Row:
     """Create the tasks and jobstats of a new run starting ``now``; → the job with its new schedule."""
     run = job.get("run", 0) + 1
-    d0, d = start_delay_us(state), task_duration_us(state)
+    d0, d = timing(state, job["workflow"])
     site = ref(state, "sites", job.get("site_id"))
     fs = SiteFS(state, site) if site else None
     uuids = rng(state, "job", job["id"], "run", run)
@@ -77,7 +114,7 @@ def start_run(state: MockState, job: Row, now: int) -> Row:
     earlier = {s["path"]: s for s in stats.list(lambda r: r.get("job") == job["id"])[1]}
     kept: set[int] = set()
     for index, item in enumerate(job.get("paths") or []):
-        plan = plan_path(fs, job, item)
+        plan = failing(state, job, plan_path(fs, job, item))
         start = now + d0 + index * d
         task = tasks.create({
             "task_id": new_uuid(uuids), "job": job["id"], "run": run, "index": index, "site": job["site"],

@@ -18,7 +18,6 @@ from .common import (
     iso_z,
     new_uuid,
     now_us,
-    parse_time,
     ref,
     rng,
     rows,
@@ -27,6 +26,7 @@ from .common import (
     task_duration_us,
 )
 from .lifecycle import settle
+from .outages import Outages, heartbeat_us
 from .queries import argument, row_filter
 from .sitefs import FileSystems
 from .tasks import runtime
@@ -233,12 +233,10 @@ def sites_refresh_create(call: HubCall) -> HubReply:
         return HubReply(202, task_map(call.state, [site], "dynamo.tasks.site.refresh", {}))
 
 
-def node_online(state: Any, node: Row) -> bool:
+def node_online(state: Any, node: Row, outages: Outages) -> bool:
     """H96: heard from within ``node_health_last_heartbeat_interval``; seeded nodes heartbeat live until a client
-    sets ``last_heartbeat`` (the dialect's stored flag ``_live_heartbeat``)."""
-    if node.get("_live_heartbeat"):
-        return True
-    heard = parse_time(node.get("last_heartbeat"))
+    sets ``last_heartbeat`` (the dialect's stored flag ``_live_heartbeat``) or a scenario stops it."""
+    heard = heartbeat_us(node, now_us(state), outages)
     interval = configuration(state, "node_health_last_heartbeat_interval", 120)  # an int too large for float()
     return heard is not None and now_us(state) - heard <= interval * 1_000_000
 
@@ -248,8 +246,9 @@ def sites_health_retrieve(call: HubCall) -> HubReply:
     site = site_of(call)
     nodes = [n for n in table(call.state, "nodes").list()[1]
              if (ref(call.state, "sites", n.get("site")) or {}).get("id") == site["id"]]
+    outages = Outages(call.state)
     shown = [{"name": n.get("name"), "health": "ok" if on else "critical", "online": on}
-             for n in nodes for on in [node_online(call.state, n)]]
+             for n in nodes for on in [node_online(call.state, n, outages)]]
     online = sum(1 for n in shown if n["online"])
     health = "ok" if shown and online == len(shown) else "warning" if online else "critical"
     return HubReply(200, {"site": site["name"], "health": health, "nodes": shown})

@@ -6,7 +6,7 @@ from typing import Any
 
 from . import HubCall, HubList, HubReply, domain
 from .common import Row, detail_row, iso_z, now_us, seconds, table
-from .lifecycle import JobPhase, Phase, task_phase
+from .lifecycle import JobPhase, Phase, task_phases
 from .plans import result
 from .queries import argument, row_filter
 
@@ -70,14 +70,8 @@ def jobstat_body(base: str, stat: Row, phase: Phase | None, listed: bool = True)
     return {**body, "url": f"{base}/jobstats/{stat['id']}/"} if listed else body
 
 
-def jobs_of(call: HubCall, rows: list[Row]) -> dict[Any, Row]:
-    wanted = {r.get("job") for r in rows}
-    return {j["id"]: j for j in table(call.state, "jobs").list(lambda r: r["id"] in wanted)[1]}
-
-
 def phases(call: HubCall, tasks: list[Row]) -> dict[int, Phase]:
-    jobs, now = jobs_of(call, tasks), now_us(call.state)
-    return {t["id"]: task_phase(t, jobs.get(t.get("job")), now) for t in tasks}
+    return task_phases(call.state, tasks, now_us(call.state))
 
 
 @domain("tasks_list")

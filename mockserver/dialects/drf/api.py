@@ -33,6 +33,7 @@ class DrfApi:
         self.pipeline = Pipeline(state, product)
         self.spec = self.pipeline.spec
         self.authenticator = self.pipeline.authenticator
+        self.scenarios = product.scenarios(state) if product.scenarios is not None else None
 
     # -- ApiBinding ----------------------------------------------------------------------------------------------
 

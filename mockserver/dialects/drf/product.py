@@ -12,6 +12,7 @@ from .results import Handler
 
 if TYPE_CHECKING:
     from ...state import MockState
+    from .. import Scenarios
     from .call import Call
     from .world import World
 
@@ -78,6 +79,8 @@ class Product:
         self.extra_tables: tuple[str, ...] = ()  # stored tables that are no resource of the contract
         self.not_stored: tuple[str, ...] = ()  # resources derived when read: admin records cannot insert them
         self.seeding: Callable[[dict[str, list[Row]], Any], None] = lambda tables, settings: None
+        # The product's failure scenarios for the admin API (``ApiBinding.scenarios``), made per running mock.
+        self.scenarios: Callable[[MockState], Scenarios] | None = None
 
     def resource(self, name: str) -> Callable[[type[Hooks]], type[Hooks]]:
         """Class decorator: the rules of one resource."""
