@@ -127,3 +127,25 @@ def test_h80_answers_do_not_depend_on_reads_before_them() -> None:
     last = read_often.reads(simulated_only=True)
     assert read_once.reads(simulated_only=True) == last
     assert settled.reads(simulated_only=True) == last
+
+
+def test_h80_gets_leave_the_store_as_it_was_while_failure_scenarios_hold_a_site() -> None:
+    """A node_offline scenario (the site's work waits, its SiteHealth alert is derived) and a task_failure: every
+    GET still only reads, before and after the node is back."""
+    session = Session()
+    admin = session.http
+    assert admin.post("/__mock__/scenarios", json={"kind": "task_failure", "site": "site1", "path": OUTPUT,
+                                                   "error": "EIO"}).status_code == 201
+    session.send("POST", "file/workflow/", {"site": "site1", "workflow": "migrate", "paths": [SPACE, OUTPUT]})
+    session.clock(advance=1.5)
+    assert admin.post("/__mock__/scenarios", json={"kind": "node_offline", "node": "pixstor-east-ng-test"}
+                      ).status_code == 201
+    session.send("POST", "file/workflow/", {"site": "site1", "workflow": "recall", "paths": [OUTPUT]})
+    session.clock(advance=150)
+    session.reads()  # held, the alert raised
+    assert b"No workers are joined" in session.get("/alerts/?site=site1")
+    assert admin.delete("/__mock__/scenarios/2").status_code == 204
+    for seconds in (0.5, 1, 5):
+        session.clock(advance=seconds)
+        session.reads(simulated_only=True)
+    assert json.loads(session.get("/jobs/1/"))["state"] == "FAILURE"
