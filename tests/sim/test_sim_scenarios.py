@@ -197,3 +197,12 @@ def test_durations_time_the_workflows_jobs_created_from_then_on(mock: Mock) -> N
     quick = mock.run("recall", premigrated[3:4])
     mock.advance(2)
     assert mock.job(quick)["state"] == "SUCCESS"
+
+
+def test_scenarios_are_carried_by_the_db_file(tmp_path) -> None:
+    db = tmp_path / "mock.json"
+    first = Mock(db=db)
+    first.add(kind="durations", workflow="recall", start_delay=30)
+    first.state.store.close()
+    again = Mock(db=db)
+    assert [(s["kind"], s["start_delay"]) for s in again.scenarios()] == [("durations", 30)]
