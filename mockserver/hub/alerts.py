@@ -8,7 +8,7 @@ from __future__ import annotations
 from ..dialects.drf.call import Call
 from ..dialects.drf.lists import row_filter
 from ..dialects.drf.results import OperationList, OperationReply
-from ..dialects.drf.views import item_schema
+from ..dialects.drf.views import item_schema, named
 from ..errors import ApiError
 from . import HUB
 from .common import Row, configuration, iso_z, now_us, ref, rows
@@ -42,7 +42,7 @@ def alerts_list(call: Call) -> OperationList:
 
 @HUB.operation("alerts_retrieve")
 def alerts_retrieve(call: Call) -> OperationReply:
-    alert = raised(call, call.obj, Outages(call.world.state), now_us(call.world.state))
+    alert = raised(call, named(call), Outages(call.world.state), now_us(call.world.state))
     if alert is None:
         raise ApiError(404, {"detail": "No Alert matches the given query."})
     return OperationReply(200, call.render(alert))

@@ -97,7 +97,7 @@ def jobstats_with_states(call: HubCall, job: Row) -> list[tuple[Row, str | None]
     tasks = tasks_by_job(call.state, {job["id"]}).get(job["id"], [])
     now_of = task_phases(call.state, tasks, now_us(call.state))
     found = table(call.state, "jobstats").list(lambda r: r.get("job") == job["id"])[1]
-    return [(s, jobstat_state(s.get("kind"), now_of.get(s.get("task"))) if "kind" in s else s.get("state"))
+    return [(s, jobstat_state(s.get("kind"), now_of.get(s.get("task", 0))) if "kind" in s else s.get("state"))
             for s in found]
 
 

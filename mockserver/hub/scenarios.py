@@ -210,7 +210,7 @@ class ScenarioBook:
         """A site's SiteHealth alert goes with the last node_offline scenario on the site."""
         held = set()
         for scenario in rows(self.state, "scenarios"):
-            node = self.state.store.get("hub/nodes", scenario.get("_node")) if "_node" in scenario else None
+            node = self.state.store.get("hub/nodes", scenario["_node"]) if "_node" in scenario else None
             site = ref(self.state, "sites", node.get("site")) if node else None
             if site is not None:
                 held.add(site["id"])
