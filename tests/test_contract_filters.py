@@ -19,6 +19,7 @@ import pytest
 from mockserver.app import create_app, state_of
 from mockserver.config import Settings
 from mockserver.contract import load
+from mockserver.engine.fields import json_type
 
 TORRENT = load("torrent")
 ADMIN = {"Authorization": "Basic " + base64.b64encode(b"ionadmin:ionadmin").decode()}
@@ -143,7 +144,7 @@ def _torrent_kind(resource: str, field: str) -> str:
     if schema.get("format") == "date-time":
         return "date-time"
     write = TORRENT["components"]["schemas"][TORRENT["x-resources"][resource]["write_schema"]]["properties"]
-    if schema.get("type") == "integer" or write.get(field, {}).get("type") == "integer":
+    if schema.get("type") == "integer" or json_type(write.get(field, {})) == "integer":
         return "integer"
     return "string"
 

@@ -56,8 +56,8 @@ def build(source_dir: Path) -> tuple[dict, list[Drift]]:
     for ref in refs:
         facts = SPEC[ref.resource]
         check(ref, facts)
-        paths.update(resource_paths(ref, facts))
         schemas.update(resource_schemas(ref, facts))
+        paths.update(resource_paths(ref, facts, schemas))
         drifts.extend(resource_drifts(ref, facts))
     document = {
         "openapi": "3.0.3",

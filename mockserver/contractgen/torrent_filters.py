@@ -12,6 +12,7 @@ values Django 1.6 compares as given. The resource's own params (``extra_filters`
 """
 from __future__ import annotations
 
+from ..engine.fields import json_type
 from .torrent_parse import Reference
 from .torrent_schema import schema_name
 from .torrent_spec import ResourceFacts
@@ -37,7 +38,7 @@ EXTRA: dict[str, dict[str, tuple[str, str, str]]] = {
 def value_type(read: dict, write: dict | None) -> str:
     """A field's filter value type from its read and write schemas (as the dialect's field kinds read them)."""
     kind = read.get("type")
-    if kind == "integer" or (kind == "string" and write is not None and write.get("type") == "integer"):
+    if kind == "integer" or (kind == "string" and write is not None and json_type(write) == "integer"):
         return "integer"
     if kind == "string" and read.get("format") == "date-time":
         return "date-time"
@@ -84,3 +85,58 @@ def filters(ref: Reference, facts: ResourceFacts, schemas: dict[str, dict]) -> d
     for param, (name, lookup, kind) in extra.items():
         found[param] = {"field": name, "lookup": lookup, "type": kind}
     return found
+
+
+# -- each filter param's value as an OpenAPI schema (what the dialect accepts, T25, T26) --------------------------
+
+END = r"(?![\s\S])"  # the end of the text in every regex dialect ("$" lets a final newline through in Python's)
+NONE_WORDS = "nil|none|None"  # tastypie reads these as None: the exact lookup's null, any other lookup's 400
+INTEGER = r"\s*[+-]?\d{1,4300}\s*"  # what Python's int() reads (the dialect's INTEGER_TEXT)
+
+
+def _pattern(body: str, description: str) -> dict:
+    return {"type": "string", "pattern": f"^(?:{body}){END}", "description": description}
+
+
+def param_schema(lookup: str, kind: str) -> dict:
+    """The value a ``<field>__<lookup>`` (or the resource's own) param may take; anything else is a 400.
+    tastypie turns true/false/none words into Python values before Django reads them, so an integer filter
+    takes ``true`` (1), and only the exact lookup takes a none word (null)."""
+    exact = lookup == "exact"
+    if lookup == "isnull":
+        return {"type": "string", "description": "Any value: empty or a false word is IS NOT NULL."}
+    if kind == "integer":
+        words = "true|True|false|False" + (f"|{NONE_WORDS}" if exact else "")
+        return _pattern(f"{INTEGER}|{words}", "An integer, or true/false (1/0)" + (", or None" if exact else "")
+                        + ".")
+    if kind == "boolean":
+        return {"type": "string", "enum": ["true", "True", "false", "False", *(NONE_WORDS.split("|") if exact
+                                                                             else [])]}
+    if kind == "date-time":
+        return {"type": "string", "format": "date-time",
+                "description": "A datetime (or date), as Django reads it; naive values are UTC."}
+    if kind == "list-of-integer":
+        if lookup == "range":
+            return _pattern(f"{INTEGER},{INTEGER}", "Two comma-separated integers.")
+        return _pattern(f"{INTEGER}(?:,{INTEGER})*", "Comma-separated integers.")
+    if kind == "list-of-date-time":
+        # A subset of the datetimes Django reads, so that every value the pattern allows is one.
+        stamp = r"[12]\d{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?)?"
+        if lookup == "range":
+            return _pattern(f"{stamp},{stamp}", "Two comma-separated datetimes (or dates).")
+        return _pattern(f"{stamp}(?:,{stamp})*", "Comma-separated datetimes (or dates).")
+    if kind == "list-of-string":
+        if lookup == "range":
+            return _pattern("[^,]*,[^,]*", "Two comma-separated values.")
+        return {"type": "string", "description": "Comma-separated values."}
+    if kind == "pattern":
+        schema = {"type": "string", "format": "regex", "description": "A regular expression."}
+        if lookup not in QUERY_TERMS:
+            return schema  # the resource's own param: read as given, empty filters nothing
+        return {**schema, "pattern": f"^(?!(?:{NONE_WORDS}){END})"}
+    if exact:
+        return {"type": "string"}
+    return _pattern(f"(?!(?:{NONE_WORDS}){END})[\\s\\S]*", "Any text but a none word.")
+
+
+QUERY_TERMS = frozenset(LOOKUP_ORDER)

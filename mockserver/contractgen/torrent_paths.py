@@ -10,10 +10,19 @@ from __future__ import annotations
 from typing import Any
 
 from .secrets import SECRET
-from .torrent_filters import filters
+from .torrent_filters import filters, param_schema
 from .torrent_parse import Reference
 from .torrent_schema import schema_name, tastypie_schema
 from .torrent_spec import API_ROOT, NO_DEFAULT, ResourceFacts
+
+# tastypie's validate_jsonp, for ASCII names: identifiers (not an ES3 reserved word), each with `[n]` indexes,
+# joined by dots. The end is "not followed by any character": "$" would let a final newline through.
+_RESERVED = ("abstract|boolean|break|byte|case|catch|char|class|const|continue|debugger|default|delete|do|double|"
+             "else|enum|export|extends|false|final|finally|float|for|function|goto|if|implements|import|in|"
+             "instanceof|int|interface|long|native|new|null|package|private|protected|public|return|short|static|"
+             "super|switch|synchronized|this|throw|throws|transient|true|try|typeof|var|void|volatile|while|with")
+_PART = rf"(?!(?:{_RESERVED})(?![\w$]))[A-Za-z_$][A-Za-z0-9_$]*(?:\[[0-9]+\])*"
+CALLBACK_PATTERN = rf"^{_PART}(?:\.{_PART})*(?![\s\S])"
 
 
 def _ref(kind: str, name: str) -> dict:
@@ -40,21 +49,20 @@ def _query(name: str, schema: dict, description: str) -> dict:
     return param
 
 
-def _filter_params(ref: Reference, facts: ResourceFacts) -> list[dict]:
+def _filter_params(ref: Reference, facts: ResourceFacts, schemas: dict[str, dict]) -> list[dict]:
+    """One param per filter of the contract's ``x-resources`` entry, typed as the dialect reads it (T23-T26);
+    params naming no field are ignored by the server."""
     fields = {row.name: row for row in ref.rows}
-    params = [
-        _query(key, {"type": "string"},
-               f"Filter on {key} ({fields[key].type}); `{key}__<lookup>` for other lookups (T23-T26). "
-               "`None` means null.")
-        for key in facts.filtering if key in fields
-    ]
-    params += [_query(name, {"type": "string"}, meaning) for name, meaning in facts.extra_filters.items()]
-    params.append(_query(
-        "lookups", {"type": "object", "additionalProperties": {"type": "string"}},
-        "Further `<field>__<lookup>=<value>` filters (exact, iexact, contains, icontains, gt, gte, lt, lte, in, "
-        "startswith, istartswith, endswith, iendswith, range, year, month, day, week_day, hour, minute, second, "
-        "isnull, regex, iregex); params naming no field are ignored.",
-    ))
+    params = []
+    for name, spec in filters(ref, facts, schemas).items():
+        schema = param_schema(spec["lookup"], spec["type"])
+        if name in facts.extra_filters:
+            meaning = facts.extra_filters[name]
+        elif spec["lookup"] == "exact" and "__" not in name:
+            meaning = f"Filter on {name} ({fields[name].type}); `None` means null."
+        else:
+            meaning = f"`{spec['lookup']}` lookup on {spec['field']}."
+        params.append(_query(name, schema, meaning))
     return params
 
 
@@ -68,14 +76,14 @@ def _order_param(ref: Reference, facts: ResourceFacts) -> list[dict]:
                    "Sort keys; `-` for descending; repeat for several keys (T27).")]
 
 
-def resource_paths(ref: Reference, facts: ResourceFacts) -> dict[str, dict]:
+def resource_paths(ref: Reference, facts: ResourceFacts, schemas: dict[str, dict]) -> dict[str, dict]:
     r = ref.resource
     name = schema_name(r)
     tags = [r]
     auth = [_ref("parameters", "username")]
     fmt = [_ref("parameters", "format"), _ref("parameters", "callback")]
     paging = [_ref("parameters", "limit"), _ref("parameters", "offset")] + fmt
-    filters = _filter_params(ref, facts)
+    filters = _filter_params(ref, facts, schemas)
     listing = {
         "type": "object",
         "required": ["meta", "objects"],
@@ -141,11 +149,6 @@ def resource_paths(ref: Reference, facts: ResourceFacts) -> dict[str, dict]:
             "responses": {"200": {"description": "The object.", "content": {
                 **_json(_ref("schemas", name)), "text/javascript": _jsonp()}},
                 **_errors(400, 401, 404)},
-        },
-        "post": {
-            "operationId": f"{r}_detail_post", "summary": "Not implemented by the server", "tags": tags,
-            "parameters": auth + id_param,
-            "responses": {"501": {"description": "Not implemented; empty body (T38)."}, **_errors(401)},
         },
         "put": {
             "operationId": f"{r}_update", "summary": f"Update a {r} object (partially), or create it with this id",
@@ -225,8 +228,10 @@ def components() -> dict:
             "offset": _query("offset", {"type": "integer", "minimum": 0, "default": 0}, "Index of the first object."),
             "format": _query("format", {"type": "string"},
                              "`json` or `jsonp`; other values are ignored (T29)."),
-            "callback": _query("callback", {"type": "string"},
-                               "JSONP callback name; selects JSONP unless format=json (T29, T30)."),
+            "callback": _query("callback", {"type": "string", "pattern": CALLBACK_PATTERN},
+                               "JSONP callback name (a JavaScript identifier, dotted and indexed parts allowed, no "
+                               "reserved word); any callback selects JSONP unless format=json; another name is a "
+                               "400 (T29, T30)."),
             "username": _query("username", {"type": "string"},
                                "User name for ApiKey authentication in the query, with `api_key`."),
             "id": {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"},

@@ -82,6 +82,30 @@ def _property(row: Row, facts: ResourceFacts) -> dict:
     return prop
 
 
+# The widest integer column behind the API (64-bit); a digit string of up to 18 digits always fits.
+INTEGER_BOUNDS = {"minimum": -2**63, "maximum": 2**63 - 1}
+
+
+def lenient(prop: dict, max_length: int | None) -> dict:
+    """What tastypie reads for a field, beyond its JSON type (the mock stays faithful to it): a string field
+    stores a boolean or number as Python's text of it (``false`` → ``"False"``), an integer field reads digit
+    text (``"35"`` → 35) and integral numbers (``35.0``)."""
+    kind = prop.get("type")
+    if kind == "string" and not ({"format", "enum", "pattern"} & set(prop)):
+        text = {"type": "string"}
+        number: dict = {"type": "number"}
+        if max_length is not None:
+            text["maxLength"] = max_length
+            number.update(minimum=-(10 ** (max_length - 1) - 1), maximum=10 ** max_length - 1)
+        rest = {k: v for k, v in prop.items() if k not in ("type", "maxLength")}
+        return {"anyOf": [text, {"type": "boolean"}, number], **rest}
+    if kind == "integer" and not ({"enum", "minimum", "maximum"} & set(prop)):
+        rest = {k: v for k, v in prop.items() if k != "type"}
+        return {"anyOf": [{"type": "integer", **INTEGER_BOUNDS}, {"type": "number", "multipleOf": 1, **INTEGER_BOUNDS},
+                          {"type": "string", "pattern": r"^\s*[+-]?\d{1,18}\s*(?![\s\S])"}], **rest}
+    return prop
+
+
 def _write_property(row: Row, facts: ResourceFacts) -> dict:
     rep = facts.representation.get(row.name)
     write_schema = rep.write_schema if rep else TYPE_SCHEMAS[row.type]
@@ -90,6 +114,7 @@ def _write_property(row: Row, facts: ResourceFacts) -> dict:
     prop = dict(write_schema)
     if row.name in facts.max_lengths:
         prop["maxLength"] = facts.max_lengths[row.name]
+    prop = lenient(prop, facts.max_lengths.get(row.name))
     prop["description"] = row.help_text
     prop["nullable"] = row.flag("nullable")
     default = rep.write_default if rep and rep.write_default is not NO_DEFAULT else contract_default(row)

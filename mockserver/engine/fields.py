@@ -69,12 +69,20 @@ class FieldRule:
 Coercer = Callable[[FieldRule, Any], Any]  # a non-null body value → its stored form, or FieldError
 
 
+def json_type(schema: Mapping[str, Any]) -> str | None:
+    """A property's JSON type; a request schema that also takes the lenient forms a server reads (``anyOf``,
+    the field's own type first) has the type of its first alternative."""
+    if "type" in schema or "anyOf" not in schema:
+        return schema.get("type")
+    return schema["anyOf"][0].get("type")
+
+
 def kind_of(read: Mapping[str, Any], write: Mapping[str, Any] | None = None) -> str:
     """The field's kind from its read schema and (when it is written) its write schema."""
-    kind = read.get("type")
+    kind = json_type(read)
     if kind == "string" and read.get("format") == "date-time":
         return "datetime"
-    if kind == "string" and write is not None and write.get("type") == "integer":
+    if kind == "string" and write is not None and json_type(write) == "integer":
         return "integer_text"
     if kind == "number":
         return "float"
