@@ -91,6 +91,13 @@ def _positive(value: str) -> int:
     return int(value)
 
 
+def _plugin_key(value: str) -> tuple[str, str]:
+    pk, sep, key = value.partition(":")
+    if not (sep and pk and key):
+        raise argparse.ArgumentTypeError(f"--torrent-plugin-key takes PK:KEY, not {value!r}")
+    return pk, key
+
+
 def add_api_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--api", type=_apis, default=API_NAMES, dest="apis", metavar="torrent|hub|both",
                         help="which APIs to serve (default: both)")
@@ -149,6 +156,11 @@ def _add_serve(sub) -> None:
                        help="let browser pages from ORIGIN (e.g. http://localhost:3000; * for any) call the vendor "
                             "APIs: CORS headers and preflights answered without credentials (repeatable; "
                             "default: off). The /__mock__/ controls never answer other origins")
+    serve.add_argument("--torrent-plugin-key", type=_plugin_key, action="append", default=None, metavar="PK:KEY",
+                       dest="torrent_plugin_keys",
+                       help="Torrent: a plugin result's key (PluginKey PK:KEY, or ?pluginresult=PK&api_key=KEY; "
+                            "repeatable; default: the seeded plugin result "
+                            f"{':'.join(defaults.torrent_plugin_keys[0])})")
     serve.add_argument("--quiet", action="store_true", help="no access log line per request")
     serve.add_argument("--log-format", choices=FORMATS, default="text",
                        help="log lines as text (coloured only on a terminal) or one JSON object each (default: text)")
@@ -302,7 +314,15 @@ def serve_settings(args: argparse.Namespace) -> Settings:
                     request_timeout=args.request_timeout, keepalive_timeout=args.keepalive_timeout,
                     shutdown_timeout=args.shutdown_timeout, allowed_hosts=tuple(args.allowed_hosts),
                     admin_token=args.admin_token, tls=args.tls, tls_cert=args.tls_cert, tls_key=args.tls_key,
-                    tls_ca=args.tls_ca, cors=tuple(args.cors), **getattr(args, "file_settings", {}))
+                    tls_ca=args.tls_ca, cors=tuple(args.cors),
+                    **_with_plugin_keys(args, getattr(args, "file_settings", {})))
+
+
+def _with_plugin_keys(args: argparse.Namespace, file_settings: dict) -> dict:
+    """The config file's settings, with --torrent-plugin-key's pairs (when given) in place of the file's."""
+    if getattr(args, "torrent_plugin_keys", None) is None:
+        return file_settings
+    return {**file_settings, "torrent_plugin_keys": tuple(args.torrent_plugin_keys)}
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -334,6 +354,9 @@ def banner(server) -> str:
         lines.append(f"  Torrent Suite API  {server.url}/rundb/api/v1/   (HTTP Basic, or ApiKey <user>:<key>)")
         for user in s.torrent_users:
             lines.append(f"    user {user.username} / password {user.password} / api key {user.api_key}")
+        for pk, key in s.torrent_plugin_keys:
+            lines.append(f"    plugin result {pk} / key {key}   (PluginKey {pk}:{key}, or "
+                         f"?pluginresult={pk}&api_key={key})")
     if "hub" in s.apis:
         lines.append(f"  Ngenea Hub API     {server.url}/api/   (POST /api/auth/token/ for a JWT)")
         for user in s.hub_users:

@@ -32,6 +32,9 @@ DEFAULT_TORRENT_USERS = (
                 groups=("ionusers",)),
 )
 DEFAULT_HUB_USERS = (HubUser("admin", "admin"), HubUser("alice", "alice"))
+# Torrent Suite gives every plugin run a key; the seed's running plugin job (PluginResultJob 24, grid engine job
+# 97714) has this one, so that a plugin's own status client (ion-plugin-status) works out of the box.
+DEFAULT_TORRENT_PLUGIN_KEYS = (("24", "5eed0f1e2d3c4b5a69788796a5b4c3d2e1f00124"),)
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ class Settings:
     latency_ms: float = 0  # added to every vendor API request, on top of fault rules (--latency-ms)
     journal_limit: int = DEFAULT_JOURNAL_LIMIT  # the journal keeps only the newest N entries (--journal-limit)
     # Torrent PluginKey credentials (T9) as (pluginresult pk, key) pairs; a {pk: key} dict becomes its pairs
-    torrent_plugin_keys: tuple[tuple[str, str], ...] = ()
+    torrent_plugin_keys: tuple[tuple[str, str], ...] = DEFAULT_TORRENT_PLUGIN_KEYS
     hub_jwt_private_key: str | None = None  # PEM of the Hub's RS256 signing key; None: one generated per process
     hub_job_start_delay: float = 1.0  # seconds from a Hub job's (or settings task's) creation to its start (H77)
     hub_task_duration: float = 1.0  # seconds each Hub task runs (H77)
