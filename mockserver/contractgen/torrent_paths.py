@@ -150,6 +150,11 @@ def resource_paths(ref: Reference, facts: ResourceFacts, schemas: dict[str, dict
                 **_json(_ref("schemas", name)), "text/javascript": _jsonp()}},
                 **_errors(400, 401, 404)},
         },
+        "post": {
+            "operationId": f"{r}_detail_post", "summary": "Not implemented by the server", "tags": tags,
+            "parameters": auth + id_param,
+            "responses": {"501": {"description": "Not implemented; empty body (T38)."}, **_errors(401)},
+        },
         "put": {
             "operationId": f"{r}_update", "summary": f"Update a {r} object (partially), or create it with this id",
             "tags": tags, "parameters": auth + id_param,
