@@ -92,8 +92,8 @@ def lenient(prop: dict, max_length: int | None) -> dict:
     text (``"35"`` → 35) and integral numbers (``35.0``)."""
     kind = prop.get("type")
     if kind == "string" and not ({"format", "enum", "pattern"} & set(prop)):
-        text = {"type": "string"}
-        number: dict = {"type": "number"}
+        text: dict[str, Any] = {"type": "string"}
+        number: dict[str, Any] = {"type": "number"}
         if max_length is not None:
             text["maxLength"] = max_length
             number.update(minimum=-(10 ** (max_length - 1) - 1), maximum=10 ** max_length - 1)

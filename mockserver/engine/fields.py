@@ -72,9 +72,9 @@ Coercer = Callable[[FieldRule, Any], Any]  # a non-null body value → its store
 def json_type(schema: Mapping[str, Any]) -> str | None:
     """A property's JSON type; a request schema that also takes the lenient forms a server reads (``anyOf``,
     the field's own type first) has the type of its first alternative."""
-    if "type" in schema or "anyOf" not in schema:
-        return schema.get("type")
-    return schema["anyOf"][0].get("type")
+    chosen = schema if "type" in schema or "anyOf" not in schema else schema["anyOf"][0]
+    kind = chosen.get("type")
+    return kind if isinstance(kind, str) else None
 
 
 def kind_of(read: Mapping[str, Any], write: Mapping[str, Any] | None = None) -> str:
