@@ -1,4 +1,4 @@
-"""The mock's own controls under ``/__mock__/`` (admin-api.md): plain JSON, errors as ``{"error": …}``."""
+"""The mock's own controls under ``/__mock__/`` (docs/behaviour/admin.md): plain JSON, errors as ``{"error": …}``."""
 from __future__ import annotations
 
 import json

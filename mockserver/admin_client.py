@@ -1,4 +1,4 @@
-"""A Python handle on a running mock: the ``/__mock__/`` controls of admin-api.md as methods.
+"""A Python handle on a running mock: the ``/__mock__/`` controls of docs/behaviour/admin.md as methods.
 
 ``MockHandle.connect("http://127.0.0.1:8000")`` drives any running mock over HTTP. The pytest plugin builds
 the handle with an :class:`AppTransport`, which sends the very same admin requests to the Flask app in process

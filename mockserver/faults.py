@@ -1,4 +1,4 @@
-"""Fault rules and latency (admin-api.md A7, A8): which vendor requests wait, fail or lose their connection.
+"""Fault rules and latency (docs/behaviour/admin.md A7, A8): which vendor requests wait, fail or lose their connection.
 
 Rules are tried in the order they were added; the first one that matches the method and path glob and wins
 its probability draw acts on the request. Each rule draws from its own generator, seeded from ``--seed`` and

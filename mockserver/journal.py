@@ -1,4 +1,4 @@
-"""The request journal (admin-api.md A4): every vendor API request with its answer, in arrival order.
+"""The request journal (docs/behaviour/admin.md A4): every vendor API request with its answer, in arrival order.
 
 Entries keep raw bytes (at most 64 KiB of each body) and are turned into JSON only when read, so recording
 costs little per request. The journal keeps the newest ``limit`` entries and no more than ``bytes_limit``

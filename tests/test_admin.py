@@ -1,4 +1,5 @@
-"""The mock's own controls (admin-api.md A1–A3, A5, A6, A9, A10; A4, A7, A8 in test_journal and test_faults)."""
+"""The mock's own controls (docs/behaviour/admin.md A1–A3, A5, A6, A9, A10; A4, A7, A8 in test_journal and
+test_faults)."""
 import pytest
 from stub_dialect import install
 

@@ -1,4 +1,4 @@
-"""The Python handle mirrors the admin API (admin-api.md), over HTTP and in process alike."""
+"""The Python handle mirrors the admin API (docs/behaviour/admin.md), over HTTP and in process alike."""
 from datetime import UTC, datetime, timedelta
 
 import pytest

@@ -1,4 +1,4 @@
-"""The controllable clock (admin-api.md A5/A6 semantics)."""
+"""The controllable clock (docs/behaviour/admin.md A5/A6 semantics)."""
 import threading
 from datetime import UTC, datetime, timedelta
 

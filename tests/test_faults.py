@@ -1,4 +1,4 @@
-"""Fault rules and latency (admin-api.md A7, A8, A11, A2) — in process and over real HTTP."""
+"""Fault rules and latency (docs/behaviour/admin.md A7, A8, A11, A2) — in process and over real HTTP."""
 import threading
 import time
 

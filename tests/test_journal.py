@@ -1,4 +1,4 @@
-"""The request journal (admin-api.md A4, A11)."""
+"""The request journal (docs/behaviour/admin.md A4, A11)."""
 import base64
 from datetime import UTC, datetime
 

@@ -1,4 +1,5 @@
-"""Hub seed data (hub-api.md 4.7): the committed files, the seeded objects, their references and the contract."""
+"""Hub seed data (docs/behaviour/hub.md#seed): the committed files, the seeded objects, their references and the
+contract."""
 from __future__ import annotations
 
 import copy

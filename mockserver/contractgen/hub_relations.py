@@ -1,7 +1,7 @@
 """How the Hub's resources point at each other: the ``references`` and ``cascade`` of each ``x-resources`` entry.
 
-References (hub-api.md 4.4): per resource, the field path a client writes → the resource it names, by which
-of the target's fields, one or many, where the row keeps the id(s) when not in the field itself, and whether the
+References (docs/behaviour/hub.md#references): per resource, the field path a client writes → the resource it names, by
+which of the target's fields, one or many, where the row keeps the id(s) when not in the field itself, and whether the
 membership is kept on the target's rows instead (``reverse``) or must belong to a sibling field's row
 (``scope``). Cascades (H65, H67): deleting a row of the key deletes the rows of ``resource`` whose ``field``
 holds its id; every other reference to it becomes null or leaves its list. The shape is documented in

@@ -1,4 +1,4 @@
-"""What the Hub behaviour spec (shared/reference/hub-api.md) fixes and the reference does not say.
+"""What the Hub behaviour spec (docs/behaviour/hub.md) fixes and the reference does not say.
 
 Small tables, each tagged with the rule it comes from. Everything else in the contract is parsed from the
 reference. Response bodies the spec defines (section 4.2 and a few H rules) are built by the functions at the

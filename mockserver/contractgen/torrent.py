@@ -3,7 +3,7 @@
 ``build(source_dir)`` reads every reference page in ``source_dir`` that documents a ``/rundb/api/v1/``
 resource (fields table, example response, allowed methods) and returns ``(document, drifts)``.
 The field tables are parsed, never copied (torrent_parse); ``torrent_spec.SPEC`` holds only what the
-behaviour spec (shared/reference/torrent-api.md) adds beyond the references. Table rows become schemas and
+behaviour spec (docs/behaviour/torrent.md) adds beyond the references. Table rows become schemas and
 the drifts are recorded in torrent_schema; operations, components and ``x-resources`` come from torrent_paths.
 
 The document carries a top-level ``x-resources`` extension that the mock's engine reads::

@@ -1,4 +1,4 @@
-"""What the Torrent behaviour spec (shared/reference/torrent-api.md) adds beyond the reference pages.
+"""What the Torrent behaviour spec (docs/behaviour/torrent.md) adds beyond the reference pages.
 
 Section 4, T14, T55, T61, T63-T68: per resource, the Django model name, column lengths, the filtering and
 ordering keys the server declares, server-set timestamps, required fields (checked against the tables), extra

@@ -1,5 +1,5 @@
 """Hub credentials beyond CRUD: the token endpoints, password change and client key creation
-(hub-api.md D4, D7, H11–H17, H101, H104). Listing, reading, editing and deleting users and client keys is
+(docs/behaviour/hub.md D4, D7, H11–H17, H101, H104). Listing, reading, editing and deleting users and client keys is
 the dialect's generic CRUD.
 
 The token endpoints' bodies are checked here with the serializers' own rules (DRF ``CharField``: required, not

@@ -1,4 +1,4 @@
-"""Read-only fields computed when a row is rendered (hub-api.md 4.3, H96, H106, H108, H115).
+"""Read-only fields computed when a row is rendered (docs/behaviour/hub.md#computed-fields, H96, H106, H108, H115).
 
 Each function takes the request's :class:`World` and the stored row. A :class:`Linked` value is a stored row
 of another resource, rendered in the shape the response schema gives that field.

@@ -1,4 +1,5 @@
-"""Hub credentials in the store: user passwords and client keys (hub-api.md D5, D17, H11, H21, H100, H101, H104).
+"""Hub credentials in the store: user passwords and client keys (docs/behaviour/hub.md D5, D17, H11, H21, H100, H101,
+H104).
 
 Stored user rows (table ``hub/users``) may carry ``_password``, a Django-style PBKDF2 hash. A user without
 one is a seeded user whose password is the mock's configuration (``Settings.hub_users``), so configuring other

@@ -1,4 +1,4 @@
-"""Hub JWTs as djangorestframework-simplejwt ≤ 5.4 issues and checks them (hub-api.md D4, H13–H17).
+"""Hub JWTs as djangorestframework-simplejwt ≤ 5.4 issues and checks them (docs/behaviour/hub.md D4, H13–H17).
 
 - RS256 with one key pair per process, or the PEM in ``Settings.hub_jwt_private_key``.
 - Claims in simplejwt's order: ``token_type``, ``exp``, ``iat``, ``jti`` (32 hex), ``user_id``.

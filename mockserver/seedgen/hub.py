@@ -1,4 +1,4 @@
-"""Seed data of the Ngenea Hub mock (hub-api.md 4.7), in API representation.
+"""Seed data of the Ngenea Hub mock (docs/behaviour/hub.md#seed), in API representation.
 
 ``generate()`` returns, per resource (keyed by its URL path segment), the rows as ``GET /api/<resource>/{id}/``
 returns them, minus the host-dependent hyperlinks (``url``, also inside nested objects), which the mock adds when

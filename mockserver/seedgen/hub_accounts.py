@@ -1,5 +1,5 @@
-"""Seeded Hub accounts: users, groups, permissions and the PKI certificate lifetime (hub-api.md 4.7, H100–H105,
-H113). Passwords are not here: the mock's configuration owns the credentials (D17).
+"""Seeded Hub accounts: users, groups, permissions and the PKI certificate lifetime (docs/behaviour/hub.md#seed,
+H100–H105, H113). Passwords are not here: the mock's configuration owns the credentials (D17).
 """
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ Row = dict[str, Any]
 
 USERS_GROUP = "users"
 
-# The Hub's resource models (hub-api.md 4.1, plus the two share models of D18), each with Django's four default
-# permissions.
+# The Hub's resource models (docs/behaviour/hub.md#routes, plus the two share models of D18), each with Django's four
+# default permissions.
 PERMISSION_MODELS = (
     "Action", "Alert", "Bucket", "CertificateLifetime", "ClientKey", "DataStore", "ExternalTarget", "Feature",
     "FileStatusType", "Filesystem", "Group", "IPAddress", "Job", "JobStat", "NFSShare", "Node", "Permission",

@@ -1,5 +1,5 @@
 """The seeded pixstor estate of the Hub mock: sites, their nodes, queues, file systems, pools, servers, spaces
-and settings (hub-api.md 4.7).
+and settings (docs/behaviour/hub.md#seed).
 
 Site and node names come from the published health example (4.8); `testexample` is the site of the published
 SiteHealth alert and has no nodes. Counts and usage that derive from the virtual file system are 0 here: the

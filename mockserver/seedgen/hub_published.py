@@ -1,4 +1,4 @@
-"""Hub seed objects taken from published Hub material (hub-api.md 4.7 and 4.8), kept as close to it as possible.
+"""Hub seed objects taken from published Hub material (docs/behaviour/hub.md#seed), kept as close to it as possible.
 
 Key order follows the published example where one exists, else the Hub reference's (alphabetical) order (H8).
 """

@@ -1,4 +1,4 @@
-"""Authentication order and authorization (hub-api.md H22, H23, H25, H26)."""
+"""Authentication order and authorization (docs/behaviour/hub.md H22, H23, H25, H26)."""
 from __future__ import annotations
 
 import pytest

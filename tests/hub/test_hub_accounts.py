@@ -1,5 +1,5 @@
-"""Hub account handlers (hub-api.md D4, D7, H11–H17, H100, H101, H104, H26): through the dialect's request path
-after authentication, then over HTTP."""
+"""Hub account handlers (docs/behaviour/hub.md D4, D7, H11–H17, H100, H101, H104, H26): through the dialect's request
+path after authentication, then over HTTP."""
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
-"""Hub authentication units: tokens, credentials and the authenticators (hub-api.md D4–D7, H13, H18–H22, H24)."""
+"""Hub authentication units: tokens, credentials and the authenticators (docs/behaviour/hub.md D4–D7, H13, H18–H22,
+H24)."""
 from __future__ import annotations
 
 import json

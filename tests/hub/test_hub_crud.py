@@ -1,4 +1,4 @@
-"""Create, read, update, delete and lookups (hub-api.md H60–H65), nested schedule workflows (H66, H67)."""
+"""Create, read, update, delete and lookups (docs/behaviour/hub.md H60–H65), nested schedule workflows (H66, H67)."""
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,4 @@
-"""Pagination, bare arrays, default order and filters (hub-api.md H31–H38)."""
+"""Pagination, bare arrays, default order and filters (docs/behaviour/hub.md H31–H38)."""
 from __future__ import annotations
 
 import math

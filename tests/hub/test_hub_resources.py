@@ -1,4 +1,4 @@
-"""Resource rules that are not simulation (hub-api.md H92, H96–H118)."""
+"""Resource rules that are not simulation (docs/behaviour/hub.md H92, H96–H118)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta

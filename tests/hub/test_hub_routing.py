@@ -1,4 +1,4 @@
-"""Routing and representation (hub-api.md H1–H9) and methods (H27–H30)."""
+"""Routing and representation (docs/behaviour/hub.md H1–H9) and methods (H27–H30)."""
 from __future__ import annotations
 
 import json

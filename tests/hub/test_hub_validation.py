@@ -1,4 +1,4 @@
-"""Request bodies and validation with DRF's messages (hub-api.md H39–H59)."""
+"""Request bodies and validation with DRF's messages (docs/behaviour/hub.md H39–H59)."""
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,4 @@
-"""Torrent rundb API: authentication and write permissions (torrent-api.md T6–T11, D2, D3, D14)."""
+"""Torrent rundb API: authentication and write permissions (docs/behaviour/torrent.md T6–T11, D2, D3, D14)."""
 from __future__ import annotations
 
 import base64

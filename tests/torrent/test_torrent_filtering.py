@@ -1,4 +1,5 @@
-"""Torrent rundb API: filters, ordering and compositedatamanagement's extra params (torrent-api.md T23–T28, T68)."""
+"""Torrent rundb API: filters, ordering and compositedatamanagement's extra params (docs/behaviour/torrent.md T23–T28,
+T68)."""
 from __future__ import annotations
 
 import pytest

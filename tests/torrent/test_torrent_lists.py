@@ -1,4 +1,5 @@
-"""Torrent rundb API: the list envelope, paging, links, seeds and formats (torrent-api.md T16–T22, T29, T30)."""
+"""Torrent rundb API: the list envelope, paging, links, seeds and formats (docs/behaviour/torrent.md T16–T22, T29,
+T30)."""
 from __future__ import annotations
 
 import json

@@ -1,5 +1,5 @@
-"""Torrent rundb API: representation, detail, set, schema and per-resource quirks (torrent-api.md T12, T13, T15,
-T31–T34, T63, T64, T66, T69)."""
+"""Torrent rundb API: representation, detail, set, schema and per-resource quirks (docs/behaviour/torrent.md T12, T13,
+T15, T31–T34, T63, T64, T66, T69)."""
 from __future__ import annotations
 
 import json

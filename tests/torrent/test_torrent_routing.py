@@ -1,4 +1,4 @@
-"""Torrent rundb API: routes, trailing slashes, methods (torrent-api.md T1–T5, T35–T38)."""
+"""Torrent rundb API: routes, trailing slashes, methods (docs/behaviour/torrent.md T1–T5, T35–T38)."""
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,5 @@
-"""Torrent rundb API: request bodies, field rules, order of checks and the never-500 promise (torrent-api.md T14
-input, T50–T62, T70–T74)."""
+"""Torrent rundb API: request bodies, field rules, order of checks and the never-500 promise (docs/behaviour/torrent.md
+T14 input, T50–T62, T70–T74)."""
 from __future__ import annotations
 
 import json

@@ -1,5 +1,5 @@
-"""Torrent rundb API: writes on detail and list URLs and their side effects (torrent-api.md T14 server-set times,
-T39–T49, T65, T67)."""
+"""Torrent rundb API: writes on detail and list URLs and their side effects (docs/behaviour/torrent.md T14 server-set
+times, T39–T49, T65, T67)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime

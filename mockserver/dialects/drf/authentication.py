@@ -1,4 +1,4 @@
-"""Who is calling the Hub API (hub-api.md D5–D7, H18–H22, H24).
+"""Who is calling the Hub API (docs/behaviour/hub.md D5–D7, H18–H22, H24).
 
 Two authenticators, in this order (H22 [chosen order]): simplejwt's ``JWTAuthentication`` (``Bearer <access>``,
 the word case-sensitive) and a client-key authenticator with djangorestframework-api-key's header parser
