@@ -5,6 +5,7 @@ clock pinned, the fault's answer or the dialect, inside one ``store.atomic()`` b
 sees and changes the store: A12; its changes are all or nothing and, with ``--db``, one durable write) → the
 journal (A4), stamped with the request's one reading of the clock. ``/__mock__/`` is
 the admin blueprint and skips all three (A11).
+Rules: docs/behaviour/admin.md.
 """
 from __future__ import annotations
 

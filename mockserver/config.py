@@ -1,4 +1,5 @@
-"""Settings: everything a running mock is configured with, in one dataclass."""
+"""Settings: everything a running mock is configured with, in one dataclass.
+Rules: docs/behaviour/torrent.md, docs/behaviour/hub.md."""
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -2,6 +2,7 @@
 
 The admin side only: which API, what shape of payload, atomicity with vendor requests, and the error message.
 The field rules are the dialect's (``ApiBinding.insert_records`` / ``records``).
+Rules: docs/behaviour/admin.md.
 """
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 
 Snapshots are read and changed under their own lock, and a reset looks its snapshot up under it, so a reset
 racing a snapshot's removal answers 204 or 404, never a KeyError.
+Rules: docs/behaviour/admin.md.
 """
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Many clients at once over real HTTP: no lost or duplicated writes, admin operations atomic (A12)."""
+"""Many clients at once over real HTTP: no lost or duplicated writes, admin operations atomic (A12).
+Rules: docs/behaviour/admin.md."""
 import base64
 import threading
 import time

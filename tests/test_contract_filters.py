@@ -7,6 +7,7 @@ The expected rows are chosen by hand: for Torrent per lookup and value type (eve
 a param of its own), for the Hub per param (``HUB_CASES``: jobs made through file/workflow, schedules and client
 keys, the clock moved through the admin API). They are never computed by the mock's own lookups; a filter with
 no case here fails, so a new filter in a contract needs one.
+Rules: docs/behaviour/torrent.md, docs/behaviour/admin.md.
 """
 from __future__ import annotations
 

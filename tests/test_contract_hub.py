@@ -1,4 +1,5 @@
-"""The Hub contract (mockserver/contractgen/hub.py) against the vendor reference and the behaviour spec."""
+"""The Hub contract (mockserver/contractgen/hub.py) against the vendor reference and the behaviour spec.
+Rules: docs/behaviour/hub.md."""
 from __future__ import annotations
 
 import json

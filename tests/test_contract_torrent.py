@@ -2,6 +2,7 @@
 
 The rows are read here with a parser of the test's own (a regular expression per row), so a bug in the
 module's table parser cannot hide itself.
+Rules: docs/behaviour/torrent.md.
 """
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""``mockserver contract``: exit codes, reports, and the same suites over real HTTP with each way to log in."""
+"""``mockserver contract``: exit codes, reports, and the same suites over real HTTP with each way to log in.
+Rules: docs/behaviour/torrent.md."""
 import re
 import xml.etree.ElementTree as ET
 

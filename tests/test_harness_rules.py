@@ -1,4 +1,5 @@
-"""The harness's reading of the contracts and the dialects' conventions, on plain data."""
+"""The harness's reading of the contracts and the dialects' conventions, on plain data.
+Rules: docs/behaviour/torrent.md, docs/behaviour/hub.md."""
 import pytest
 from requests.structures import CaseInsensitiveDict
 

@@ -1,5 +1,6 @@
 """The contract suites bite: each deliberately broken variant of the mock is reported by a named check, and the
-unbroken mock passes the same small runs (so the checks do not simply always fail)."""
+unbroken mock passes the same small runs (so the checks do not simply always fail).
+Rules: docs/behaviour/torrent.md, docs/behaviour/hub.md."""
 import pytest
 from harness_support import (
     CountOffBy25,

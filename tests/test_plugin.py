@@ -1,4 +1,5 @@
-"""The pytest plugin, used the way a client's repository uses it: test files outside the package (pytester)."""
+"""The pytest plugin, used the way a client's repository uses it: test files outside the package (pytester).
+Rules: docs/behaviour/admin.md."""
 import json
 import subprocess
 import sys

@@ -1,5 +1,6 @@
 """One view of time and state per request (A2, A4, A6, A7, A12), raced with real threads. Each test stops a
-request at the moment that used to be unsafe (events, not sleeps), does the racing admin call, and lets go."""
+request at the moment that used to be unsafe (events, not sleeps), does the racing admin call, and lets go.
+Rules: docs/behaviour/admin.md."""
 import json
 import threading
 from datetime import datetime

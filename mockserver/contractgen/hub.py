@@ -53,6 +53,7 @@ carries ``x-unique`` with DRF's message for a taken value (``"x-unique": "site w
 a secret one ``x-secret: true``. A request schema whose fields name other
 resources without being a resource's stored fields (``FileWorkflowRequest``) carries ``x-references``, in the
 shape of ``references`` above (from hub_relations REQUEST_REFERENCES).
+Rules: docs/behaviour/hub.md.
 """
 from __future__ import annotations
 

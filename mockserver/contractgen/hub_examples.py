@@ -3,6 +3,7 @@
 Keyed by (method, path, "request" | "response"). The data is verbatim, except the features list, given as
 the mock answers it (the published page says ``count`` 1 for two results and lacks ``previous``), and the
 configurations, which add the two values of H97.
+Rules: docs/behaviour/hub.md.
 """
 from __future__ import annotations
 

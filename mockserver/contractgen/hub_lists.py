@@ -12,6 +12,7 @@ the fields are those of the rows as the product lists them, computed ones includ
 ``any_icontains``, ``any_startswith``) or the Hub product's own (``period``, ``owner_in``, ``keyword``,
 ``hides``, registered by mockserver.hub.queries). A documented parameter that is not a filter (an argument of
 the operation, such as ``path`` or ``cache_ttl``, or one the mock does not implement) is listed in ``ARGUMENTS``.
+Rules: docs/behaviour/hub.md.
 """
 from __future__ import annotations
 

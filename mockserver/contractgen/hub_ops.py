@@ -1,4 +1,4 @@
-"""Pieces of a Hub operation: parameters, error responses, success bodies, names."""
+"""Pieces of a Hub operation: parameters, error responses, success bodies, names. Rules: docs/behaviour/hub.md."""
 from __future__ import annotations
 
 import re

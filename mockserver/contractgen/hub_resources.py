@@ -1,6 +1,7 @@
 """Resources of the Hub contract: which operations belong together, and the ``x-resources`` entries.
 
 The shape of an entry is documented in :mod:`mockserver.contractgen.hub`.
+Rules: docs/behaviour/hub.md.
 """
 from __future__ import annotations
 

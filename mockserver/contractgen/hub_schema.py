@@ -11,6 +11,7 @@ Three modes:
   except inside arrays of objects, which are replaced whole and so keep their required fields.
 - ``response``: every listed field is present (H8); unset scalars and nested objects are null, arrays are
   ``[]``: a scalar is nullable unless the reference marks it ``(required)`` or it is an ``id``/``url``.
+Rules: docs/behaviour/hub.md.
 """
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ on datetime fields only. An explicit lookup list in a ``filtering`` entry would 
 The type is what the dialect parses the text to (T25): ``integer`` for integer columns (rendered as text or
 not), ``date-time`` for datetimes, ``string`` for everything else, including JSON and float columns, whose
 values Django 1.6 compares as given. The resource's own params (``extra_filters``) name a lookup of their own.
+Rules: docs/behaviour/torrent.md.
 """
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ Every resource gets the same tastypie routes: the list ``<r>/`` and the detail `
 page's allowed methods only), ``<r>/set/{ids}/`` and ``<r>/schema/``; the API root lists every resource.
 Parameters, error responses, the Location header and the security schemes are components the operations
 refer to. The shape of an ``x-resources`` entry is described in :mod:`.torrent`.
+Rules: docs/behaviour/torrent.md.
 """
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ Per resource three component schemas: ``<Name>`` the object as the server return
 the spec's extra fields; ``x-table`` keeps the row as printed), ``<Name>Write`` the body of a create (its
 ``required`` from the table rule, D7/T55) and ``<Name>Update`` the body of a partial update (nothing required).
 The spec's :class:`~.torrent_spec.Representation` replaces a field's type where the server returns another.
+Rules: docs/behaviour/torrent.md.
 """
 from __future__ import annotations
 

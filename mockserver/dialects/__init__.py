@@ -4,6 +4,7 @@ A product exposes ``create(state) -> ApiBinding`` (see :mod:`mockserver.products
 request under the binding's ``prefix`` to ``binding.handle(request)``; the binding does its own routing, because
 both vendor frameworks answer unknown and unslashed paths in their own ways. A binding whose product has failure
 scenarios offers them as ``binding.scenarios`` (:class:`Scenarios`; the admin API's ``/__mock__/scenarios``).
+Rules: docs/behaviour/admin.md.
 """
 from __future__ import annotations
 

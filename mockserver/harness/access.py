@@ -1,5 +1,6 @@
 """Rules about refusals: the documented error envelope on every 4xx, and authentication on every protected
-operation (the same request, replayed without credentials and with wrong ones, must get the documented 401)."""
+operation (the same request, replayed without credentials and with wrong ones, must get the documented 401).
+Rules: docs/behaviour/torrent.md."""
 from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit

@@ -3,6 +3,7 @@
 Each check is named after its rule and reports which rule of the behaviour specs it enforces; it applies only
 to cases of a harness suite (see :mod:`.suite`) and is skipped — not counted as passed — where its rule does not
 apply to a response.
+Rules: docs/behaviour/torrent.md, docs/behaviour/hub.md.
 """
 from __future__ import annotations
 

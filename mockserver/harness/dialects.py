@@ -3,6 +3,7 @@
 A check asks its suite's dialect ("is this 4xx in the documented envelope?", "where does this object say it
 lives?"), so the checks stay the same for both APIs. Rule numbers refer to the behaviour specs (T… tastypie,
 H… Hub).
+Rules: docs/behaviour/torrent.md, docs/behaviour/hub.md.
 """
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Rules about where objects live: self links, ``Location`` after a create, and objects gone after a delete."""
+"""Rules about where objects live: self links, ``Location`` after a create, and objects gone after a delete.
+Rules: docs/behaviour/torrent.md, docs/behaviour/hub.md."""
 from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit

@@ -7,6 +7,7 @@ a page and carry every other query parameter, and following ``next`` then ``prev
 DRF (H31–H35): ``page_size`` is clamped to 20–100, a page holds ``min(size, count - (page-1)·size)`` results,
 ``next``/``previous`` exist exactly when there is such a page, following them round-trips, and a page past the
 last answers 404 ``{"detail": "Invalid page."}``.
+Rules: docs/behaviour/torrent.md, docs/behaviour/hub.md.
 """
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ Each rule runs after a write the suite made succeeded, on the object that write 
 real server the probes touch only the harness's own objects), and reads the object back to see what the server
 stored. The field lists come from the contract (``readOnly``, ``nullable``, ``x-unique`` with its message where
 the contract gives one, ``default``).
+Rules: docs/behaviour/torrent.md, docs/behaviour/hub.md.
 """
 from __future__ import annotations
 

@@ -4,6 +4,7 @@
 ``contracts/`` (``parametrize`` and the state machine). It chooses the checks, applies ``--read-only``, puts the
 credentials on every case (:class:`~.credentials.HarnessAuth`) and, for the mock in process, resets the store before
 every case and at the start of every stateful scenario, so that each case starts from the seed.
+Rules: docs/behaviour/torrent.md, docs/behaviour/hub.md.
 """
 from __future__ import annotations
 

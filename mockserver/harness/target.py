@@ -3,6 +3,7 @@
 Checks make follow-up requests (read back what a write stored, follow a ``next`` link, replay without
 credentials) through the same :class:`Target` as the suite, so they reach the same server with the same
 credentials. Every request a check makes can be shown as a curl line.
+Rules: docs/behaviour/admin.md.
 """
 from __future__ import annotations
 

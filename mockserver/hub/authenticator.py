@@ -1,5 +1,6 @@
 """The Hub's verification of the credentials the DRF dialect reads from ``Authorization`` (D5–D7, H18–H22):
-simplejwt access tokens of this mock's epoch, and djangorestframework-api-key client keys."""
+simplejwt access tokens of this mock's epoch, and djangorestframework-api-key client keys.
+Rules: docs/behaviour/hub.md."""
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -1,4 +1,5 @@
-"""Schedules and their workflows, policies, automated schedules and actions (H67, H112, H114)."""
+"""Schedules and their workflows, policies, automated schedules and actions (H67, H112, H114).
+Rules: docs/behaviour/hub.md."""
 from __future__ import annotations
 
 from typing import Any

@@ -1,5 +1,6 @@
 """The Hub product assembled: every module that registers handlers and hooks on ``HUB``, the authenticator,
-the resources the simulation keeps, and the DRF binding that serves them."""
+the resources the simulation keeps, and the DRF binding that serves them.
+Rules: docs/behaviour/hub.md."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any

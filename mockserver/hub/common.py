@@ -1,5 +1,6 @@
 """Helpers shared by the Hub domain modules: time on the mock's clock, seeded identifiers, DRF-shaped refusals,
-and lookups of stored rows whose reference fields may hold an id, a name or an object."""
+and lookups of stored rows whose reference fields may hold an id, a name or an object.
+Rules: docs/behaviour/hub.md."""
 from __future__ import annotations
 
 import random

@@ -1,4 +1,4 @@
-"""Sites, spaces, nodes and external targets (H96, H106–H108)."""
+"""Sites, spaces, nodes and external targets (H96, H106–H108). Rules: docs/behaviour/hub.md."""
 from __future__ import annotations
 
 import random

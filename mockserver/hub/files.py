@@ -1,6 +1,7 @@
 """File views over the virtual file system: ``file/`` (H69), ``spaces/{id}/files/`` (H70), ``filesets/`` (H71)
 and ``analytics/`` (H72). Migration statuses are read with the effects of the jobs due by now (lifecycle), and
-nothing is written."""
+nothing is written.
+Rules: docs/behaviour/hub.md."""
 from __future__ import annotations
 
 import csv

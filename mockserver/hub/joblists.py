@@ -1,5 +1,6 @@
 """Reading jobs: ``GET jobs/`` with its filters and ``stats`` (H82, H83), ``jobs/stats/``, ``jobs/recent/``,
-``jobs/jobtype_choices/`` (H84) and the per-job views ``progress/``, ``statistics/``, ``files/`` (H85)."""
+``jobs/jobtype_choices/`` (H84) and the per-job views ``progress/``, ``statistics/``, ``files/`` (H85).
+Rules: docs/behaviour/hub.md."""
 from __future__ import annotations
 
 from collections import Counter

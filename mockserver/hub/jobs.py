@@ -1,5 +1,6 @@
 """Starting jobs — ``POST file/workflow/`` (H74), ``POST jobs/`` (H75), schedule runs (H89), policy runs (H90) —
-and the per-job routes that change or remove one: retrieve, cancel/pause/resume/resubmit (H81), delete (H87)."""
+and the per-job routes that change or remove one: retrieve, cancel/pause/resume/resubmit (H81), delete (H87).
+Rules: docs/behaviour/hub.md."""
 from __future__ import annotations
 
 from typing import Any

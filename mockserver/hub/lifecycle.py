@@ -7,6 +7,7 @@ time spent paused; cancelling stamps the unfinished tasks. The one side effect, 
 is derived the same way: a read sees the stored statuses with the effects of the successful tasks finished by
 now applied on top, in finish order (:func:`file_systems`); a write that changes or removes tasks first stores
 those effects and marks the tasks applied (:func:`settle`). Reads never write.
+Rules: docs/behaviour/hub.md.
 """
 from __future__ import annotations
 

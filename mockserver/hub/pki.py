@@ -1,4 +1,5 @@
-"""The PKI of the Hub: the certificate lifetime and self-signed site certificates (H105, H118)."""
+"""The PKI of the Hub: the certificate lifetime and self-signed site certificates (H105, H118).
+Rules: docs/behaviour/hub.md."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta

@@ -4,6 +4,7 @@ job with its computed ``state``, ``completed``, ``owner_name`` and ``noop``).
 
 Also the typed reading of the params that are arguments of an operation rather than filters (``cache_ttl``,
 ``details``, ``site``): the engine's reading of that type, refused in DRF's words.
+Rules: docs/behaviour/hub.md.
 """
 from __future__ import annotations
 

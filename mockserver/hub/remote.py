@@ -2,6 +2,7 @@
 
 A target's remote copies are the ``MIGRATED`` and ``PREMIGRATED`` files of its space on the sites it is available
 on, named ``<space name>/<path below the mountpoint>``; directories are the prefixes of those names.
+Rules: docs/behaviour/hub.md.
 """
 from __future__ import annotations
 

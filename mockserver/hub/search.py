@@ -1,5 +1,6 @@
 """Search over the virtual file system (H73). Which entries match is decided when the search is created; their
-metadata (a file's migration status) is read when the results are, so a job's effects show in old searches."""
+metadata (a file's migration status) is read when the results are, so a job's effects show in old searches.
+Rules: docs/behaviour/hub.md."""
 from __future__ import annotations
 
 from operator import itemgetter

@@ -3,6 +3,7 @@
 Every change answers 202 with a settingstask per affected site (D15, H91). Settings take effect at once: the
 settingstask reports the push to the sites, it does not gate it. Global settings are pushed to every site's
 settings when they change (4.6: global settings are pushed to every site).
+Rules: docs/behaviour/hub.md.
 """
 from __future__ import annotations
 

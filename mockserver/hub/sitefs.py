@@ -1,6 +1,7 @@
 """A Hub site's file system as one request sees it: the seeded tree (``vfs``), the directories of spaces created
 at run time, and migration statuses — those jobs stored (table ``hub/file_status``) and, for a read, those due by
-now that no write has stored yet (``lifecycle.file_systems``)."""
+now that no write has stored yet (``lifecycle.file_systems``).
+Rules: docs/behaviour/hub.md."""
 from __future__ import annotations
 
 import posixpath

@@ -1,5 +1,6 @@
 """Jobs, tasks and jobstats as the API shows them at one instant — the job representation (H76), tasks (H78),
-jobstats (H86), task files (H88) — and the task and jobstat routes."""
+jobstats (H86), task files (H88) — and the task and jobstat routes.
+Rules: docs/behaviour/hub.md."""
 from __future__ import annotations
 
 from typing import Any

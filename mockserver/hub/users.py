@@ -1,5 +1,6 @@
 """Users, groups, client keys and permissions on the generic CRUD path, and their operations beyond it (H100,
-H102, H103, H113, H26)."""
+H102, H103, H113, H26).
+Rules: docs/behaviour/hub.md."""
 from __future__ import annotations
 
 from typing import Any

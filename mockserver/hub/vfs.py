@@ -6,6 +6,7 @@ with about 50 files, a few symlinks, every 20th entry restricted and statuses we
 once per process and never changes, so it needs no reset. What does change lives in the store, so that reset,
 snapshots and persistence cover it: migration statuses that jobs set (table ``hub/file_status``, keyed by the
 node id) and the mountpoints of spaces created since (read from ``hub/spaces`` on every request).
+Rules: docs/behaviour/hub.md.
 """
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ remembers what it has seen of each object and judges a write by the next represe
 - ``defaults_applied`` (T39): a create that leaves out a field with a default shows the default.
 
 Objects are known by the path of their URL (their self link, or the detail URL a request used).
+Rules: docs/behaviour/torrent.md, docs/behaviour/hub.md.
 """
 from __future__ import annotations
 

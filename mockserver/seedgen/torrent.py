@@ -5,6 +5,8 @@ ids, so that the collection size equals the documented ``meta.total_count`` and
 ``GET <r>/?format=json&limit=1`` (ascending id) returns the documented example response.
 
     python -m mockserver.seedgen.torrent    # from the repository root: rewrites mockserver/seed_data/torrent/*.json
+
+Rules: docs/behaviour/torrent.md.
 """
 from __future__ import annotations
 

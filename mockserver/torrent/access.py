@@ -5,6 +5,7 @@ A plugin-result key, ``Authorization: PluginKey <pk>:<key>`` or ``?pluginresult=
 keys from configuration, authenticates as ``ionuser``. Write permissions are granted per Django model: a
 superuser may write every model, anyone else the models their groups may (the contract's
 ``x-group-permissions``, from TS's ionusers fixture).
+Rules: docs/behaviour/torrent.md.
 """
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ Stored row: ``id``, ``resultsName``, ``timeStamp``, ``diskusage``, ``expDir``, `
 ``{prefix: {"state": code, "keep": bool, "diskspace": float | None}}`` for the sets that exist. Only seeds and
 admin records set file-set data; the API's writes never touch it. The prefixes, state codes and their labels
 come from the contract (``x-resources.compositedatamanagement.file_sets``).
+Rules: docs/behaviour/torrent.md.
 """
 from __future__ import annotations
 

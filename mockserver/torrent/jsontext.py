@@ -3,6 +3,7 @@
 Stored as JSON text that keeps a number's own digits (``1.250`` stays ``1.250``); rendered as an object, ``{}``
 when empty, with every fractional number as its decimal text (``{"a": 1.25}`` → ``{"a": "1.25"}``). A body
 value is an object or a string holding one (``""`` is empty); anything else is refused.
+Rules: docs/behaviour/torrent.md.
 """
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """PluginResultJob: a write that changes ``state`` stamps ``starttime`` or ``endtime`` (T65, TS
 models.PluginResultJob.save). Which states stamp which field comes from the contract
-(``x-resources.PluginResultJob.state_times``)."""
+(``x-resources.PluginResultJob.state_times``).
+Rules: docs/behaviour/torrent.md."""
 from __future__ import annotations
 
 from ..dialects.tastypie import Behaviour

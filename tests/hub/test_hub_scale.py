@@ -1,6 +1,7 @@
 """Large tables answer as small ones do (H31–H38, H56, H64, H65): lists of 1,000 rows page, filter and order the
 same as the whole table would, whatever order the rows were stored in; lookups, references and cascades read
-the right rows. The views read only the page and the rows they need, so these pin what that must not change."""
+the right rows. The views read only the page and the rows they need, so these pin what that must not change.
+Rules: docs/behaviour/hub.md."""
 from __future__ import annotations
 
 import math

@@ -1,4 +1,5 @@
-"""A scripted client session against the Hub, and the binding's admin methods (ApiBinding)."""
+"""A scripted client session against the Hub, and the binding's admin methods (ApiBinding).
+Rules: docs/behaviour/hub.md, docs/behaviour/admin.md."""
 from __future__ import annotations
 
 import pytest

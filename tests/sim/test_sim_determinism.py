@@ -1,4 +1,5 @@
-"""H118: the same seed, clock and calls give byte-identical answers; a reset (A2) starts the simulation over."""
+"""H118: the same seed, clock and calls give byte-identical answers; a reset (A2) starts the simulation over.
+Rules: docs/behaviour/hub.md, docs/behaviour/admin.md."""
 from __future__ import annotations
 
 import json

@@ -1,4 +1,4 @@
-"""The virtual file system and the views that read it: 4.7, H68–H72, H94, H109."""
+"""The virtual file system and the views that read it: 4.7, H68–H72, H94, H109. Rules: docs/behaviour/hub.md."""
 from __future__ import annotations
 
 import posixpath

@@ -1,5 +1,6 @@
 """The simulation through the Hub dialect and Flask's test client: the clock driven by the admin API (A6),
-bodies as clients receive them (compact JSON, DRF envelopes, 404 shapes)."""
+bodies as clients receive them (compact JSON, DRF envelopes, 404 shapes).
+Rules: docs/behaviour/hub.md, docs/behaviour/admin.md."""
 from __future__ import annotations
 
 import json

@@ -1,4 +1,4 @@
-"""Starting jobs and reading them: H74–H76, H78, H82–H86, H88–H90."""
+"""Starting jobs and reading them: H74–H76, H78, H82–H86, H88–H90. Rules: docs/behaviour/hub.md."""
 from __future__ import annotations
 
 import pytest

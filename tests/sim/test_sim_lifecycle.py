@@ -1,5 +1,6 @@
 """Whole job lives driven by the clock (H74–H81, H85, H86, H88): migrate, recall, cancel, pause/resume,
-resubmit — job, tasks, jobstats, progress and file statuses asserted at each step."""
+resubmit — job, tasks, jobstats, progress and file statuses asserted at each step.
+Rules: docs/behaviour/hub.md."""
 from __future__ import annotations
 
 import pytest

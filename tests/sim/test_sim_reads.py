@@ -1,6 +1,7 @@
 """Reads never write (H80, H81, H106): every GET of the Hub contract leaves the store exactly as it was, while jobs
 are due to finish, mid-run, paused and long done. What a finished task did to the files is derived when it is
-read; a write that changes tasks stores it first, and the answers are the same either way."""
+read; a write that changes tasks stores it first, and the answers are the same either way.
+Rules: docs/behaviour/hub.md."""
 from __future__ import annotations
 
 import json

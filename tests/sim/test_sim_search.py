@@ -1,4 +1,4 @@
-"""Search over the virtual file system (H73)."""
+"""Search over the virtual file system (H73). Rules: docs/behaviour/hub.md."""
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,4 @@
-"""Settings, settings tasks, site settings and site health: D15, H91–H93, H95."""
+"""Settings, settings tasks, site settings and site health: D15, H91–H93, H95. Rules: docs/behaviour/hub.md."""
 from __future__ import annotations
 
 import uuid

@@ -1,4 +1,5 @@
-"""The Torrent binding's ApiBinding surface: seeds, admin records, fault-injection errors, reset."""
+"""The Torrent binding's ApiBinding surface: seeds, admin records, fault-injection errors, reset.
+Rules: docs/behaviour/torrent.md."""
 from __future__ import annotations
 
 from datetime import UTC, datetime

@@ -1,4 +1,5 @@
-"""The tastypie dialect's sans-IO core on plain data: routes, negotiation, datetimes, values, queries."""
+"""The tastypie dialect's sans-IO core on plain data: routes, negotiation, datetimes, values, queries.
+Rules: docs/behaviour/torrent.md."""
 from __future__ import annotations
 
 from decimal import Decimal

@@ -1,5 +1,6 @@
 """Who may do what, and on which object: staff-only writes (H25), the object a path names and the parent of a
-nested route (H64, H66, H67, looked up before the body is read: H23), and OPTIONS metadata (H30)."""
+nested route (H64, H66, H67, looked up before the body is read: H23), and OPTIONS metadata (H30).
+Rules: docs/behaviour/hub.md."""
 from __future__ import annotations
 
 from typing import Any

@@ -3,6 +3,7 @@
 The only module of the dialect that imports Flask or werkzeug: it reads the request into a plain
 :class:`~.request.Request` (the body up to the size limit), hands it to the :class:`~.pipeline.Pipeline` and
 writes the plain :class:`~.request.Reply` back. A product (the Hub) binds itself with ``DrfApi(state, product)``.
+Rules: docs/behaviour/hub.md.
 """
 from __future__ import annotations
 

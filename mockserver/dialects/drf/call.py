@@ -1,4 +1,5 @@
-"""One routed request, as the views see it: the operation, who asks, the parsed parts, the store's view."""
+"""One routed request, as the views see it: the operation, who asks, the parsed parts, the store's view.
+Rules: docs/behaviour/hub.md."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

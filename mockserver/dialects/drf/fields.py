@@ -5,6 +5,7 @@ here; reading a value as a type is DRF's own (its boolean texts, its integer cas
 Pure: store lookups (references, unique) come in through :class:`Checks`. Errors are collected for every
 field at once, keyed in the schema's field order; nested objects give nested dicts, arrays of scalars dicts
 keyed by index, arrays of objects lists aligned with the input (DRF 3.15–3.17).
+Rules: docs/behaviour/hub.md.
 """
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Requests and responses the way Django and DRF handle them: compact JSON, Django's HTML 404, APPEND_SLASH
 redirects, content negotiation (H1, H2, H4, H5); request bodies: the size limit (H44), JSON only (H39, H40),
-DRF's parse errors (H41, H42)."""
+DRF's parse errors (H41, H42).
+Rules: docs/behaviour/hub.md."""
 from __future__ import annotations
 
 import codecs

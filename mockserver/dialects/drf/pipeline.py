@@ -4,6 +4,7 @@
 route (H1–H3) → body size (H44) → negotiation (H5) → authentication (H22) → permission (H25) → method
 (H27–H30) → object lookup (H64, H66) → body parsing (H39–H42) → the operation: a domain module's handler,
 the dialect's own, or the generic CRUD path.
+Rules: docs/behaviour/hub.md.
 """
 from __future__ import annotations
 

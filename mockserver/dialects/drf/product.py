@@ -2,6 +2,7 @@
 operationId, per-resource rules of the generic CRUD path (:class:`Hooks`), fields computed when a row is
 rendered, the authenticator that verifies credentials, and the resources whose rows the product's own
 handlers keep. The views never test a resource's name: a resource without hooks is plain CRUD.
+Rules: docs/behaviour/hub.md.
 """
 from __future__ import annotations
 

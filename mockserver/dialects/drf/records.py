@@ -7,7 +7,8 @@ only on the users (``groups``: ids). Private fields start with ``_`` (``_passwor
 
 Seeds are in API representation: references written as names, ids or small objects become ids; memberships
 kept on the other side (a site's ``spaces``, a group's ``users``) are dropped; rows without an id (features,
-tags …) are numbered in file order. Admin records go through the same rules as a POST."""
+tags …) are numbered in file order. Admin records go through the same rules as a POST.
+Rules: docs/behaviour/admin.md."""
 from __future__ import annotations
 
 import copy

@@ -2,6 +2,7 @@
 
 A body has exactly the schema's fields, in the schema's order (or the order of a published example). The
 same stored reference renders as a name, an id or a nested object, whichever the schema asks for (4.4).
+Rules: docs/behaviour/hub.md.
 """
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Body → stored changes: the contract's schema (field rules included), references resolved to ids (H56),
 unique fields (H57), then the resource's own rules (``hooks``). The engine resolves references, checks unique
 values, numbers nested objects and keeps memberships (:mod:`mockserver.engine.relations`, ``crud``); DRF's
-messages for what it refuses are here."""
+messages for what it refuses are here.
+Rules: docs/behaviour/hub.md."""
 from __future__ import annotations
 
 import copy

@@ -2,6 +2,7 @@
 
 Read once per process from ``mockserver/openapi/hub.json``; nothing here knows Flask. Paths are relative to the
 API root (``/api``), as in the contract.
+Rules: docs/behaviour/hub.md.
 """
 from __future__ import annotations
 

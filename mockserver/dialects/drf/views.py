@@ -1,5 +1,6 @@
 """The generic CRUD path (H60–H67): list, retrieve, create, update, delete, and the singletons, for every
-resource of the contract; resource rules come from ``hooks``, response shapes from the operation."""
+resource of the contract; resource rules come from ``hooks``, response shapes from the operation.
+Rules: docs/behaviour/hub.md."""
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -5,6 +5,7 @@ one ``store.find`` (an index kept by the store); rows grouped by a field come fr
 of ids built on first use. Rows looked up are kept for the request, so one id is one dict throughout.
 Every write goes through :meth:`World.collection` and is followed by :meth:`World.changed`, which drops what was
 kept, so a response always renders what the store now holds.
+Rules: docs/behaviour/hub.md.
 """
 from __future__ import annotations
 

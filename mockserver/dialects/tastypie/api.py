@@ -3,6 +3,7 @@
 The only module of the dialect that imports Flask; everything behind :class:`~.views.Pipeline` is plain data.
 A product (its name, prefix, accounts and hooks: :class:`~.hooks.Product`) makes one with
 ``TastypieApi(state, product)``.
+Rules: docs/behaviour/torrent.md.
 """
 from __future__ import annotations
 

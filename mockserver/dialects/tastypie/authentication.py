@@ -3,6 +3,7 @@
 Any scheme succeeding authenticates, as tastypie's MultiAuthentication tries each in turn; a product's own
 schemes (:class:`~.hooks.Product` ``authenticators``) are tried after these. A malformed credential is a
 failed login, never an error.
+Rules: docs/behaviour/torrent.md.
 """
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 
 Stored form: UTC with all six microsecond digits, ``YYYY-MM-DDTHH:MM:SS.ffffff+00:00``. The width is fixed, so
 stored strings compare and sort as the instants they name.
+Rules: docs/behaviour/torrent.md.
 """
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ permission in between and a refused write leaves the store as it was (T70, T74).
 The engine checks the fields (in T70's order: type, null, length, then required, each over the body's fields in
 alphabetical order) and builds the rows: server-set datetimes (T14), ids (T40, T42, T44, T57), the resource's
 own create/update hooks (T65, T67). Here: tastypie's reading of values (:mod:`.values`) and its messages.
+Rules: docs/behaviour/torrent.md.
 """
 from __future__ import annotations
 

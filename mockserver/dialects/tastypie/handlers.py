@@ -4,6 +4,7 @@ Each takes ``(pipe, call, route, resource, user)``; ``pipe`` is the :class:`~.vi
 helpers. Writes validate everything first, then check permission, then commit; the pipeline runs every write
 inside ``store.atomic()``, so a refusal anywhere, even halfway through a list, leaves the store untouched
 (T49, T74).
+Rules: docs/behaviour/torrent.md.
 """
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 
 The Accept matching is python-mimeparse 0.1.4's ``best_match`` (what tastypie 0.11.1 calls), quirks included:
 fitness ranks before quality, and ``q=0`` counts as ``q=1``.
+Rules: docs/behaviour/torrent.md.
 """
 from __future__ import annotations
 

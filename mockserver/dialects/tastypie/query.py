@@ -3,6 +3,7 @@ limit/offset (T17, T18) and the ``meta`` with its links (T16, T19, T20), each wi
 
 Values are converted as Django 1.6 prepares them for the column type, so every refusal is a 400 (never the
 real server's 500s, which T26/T28 replace with chosen messages).
+Rules: docs/behaviour/torrent.md.
 """
 from __future__ import annotations
 

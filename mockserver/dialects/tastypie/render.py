@@ -1,6 +1,7 @@
 """Replies as tastypie 0.11.1 sends them: JSON text (T12), error envelopes (T71, T72) and the fixed bodies.
 
 Sans-IO: a :class:`Reply` is plain data; the binding turns it into a Flask response at the edge.
+Rules: docs/behaviour/torrent.md.
 """
 from __future__ import annotations
 

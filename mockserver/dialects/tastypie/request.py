@@ -1,5 +1,6 @@
 """The request as the dialect's core sees it — plain data, no Flask (the binding builds it at the edge) — and
-its route below ``/rundb/api/v1`` (T1–T5) with the methods that route answers (T35–T37)."""
+its route below ``/rundb/api/v1`` (T1–T5) with the methods that route answers (T35–T37).
+Rules: docs/behaviour/torrent.md."""
 from __future__ import annotations
 
 import re

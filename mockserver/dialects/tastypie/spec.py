@@ -7,6 +7,7 @@ Every per-field and per-resource fact comes from the contract, ``mockserver/open
 
 Stored form per field kind: datetime = UTC text with microseconds (:mod:`.datetimes`); integer_text = int;
 object = whatever the product's :class:`~.hooks.ObjectField` stores; everything else as rendered.
+Rules: docs/behaviour/torrent.md.
 """
 from __future__ import annotations
 

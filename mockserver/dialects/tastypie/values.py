@@ -3,6 +3,7 @@ neutral FieldError; and those errors in tastypie's words.
 
 Bodies are parsed with ``parse_float=Decimal`` so that a product's object fields can keep a number's exact text
 (Torrent's ``PluginResultJob.config``: T64); the kinds here see such numbers as Python floats would read them.
+Rules: docs/behaviour/torrent.md.
 """
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 (query, lookup, body, field checks) → permission → the write → the reply in the negotiated format.
 
 Handlers raise :class:`~mockserver.errors.ApiError` for every refusal; :meth:`Pipeline.handle` renders it.
+Rules: docs/behaviour/torrent.md.
 """
 from __future__ import annotations
 
