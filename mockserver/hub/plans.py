@@ -1,7 +1,7 @@
 """One run of a job, planned when the run is created: a task per input path (H78), the files each task handles
 (H79), the status changes it will make (H80) and a jobstat per handled file (H86). The failure scenarios read
 here (:mod:`.scenarios`): ``durations`` time the run, ``task_failure`` makes the tasks it names fail.
-Rules: docs/behaviour/hub.md.""""""
+Rules: docs/behaviour/hub.md."""
 from __future__ import annotations
 
 import errno
