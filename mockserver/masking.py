@@ -1,5 +1,5 @@
 """Secrets out of what the mock keeps: every value the contract marks ``x-secret`` is shown as ``****`` in the
-journal (admin-api.md A4) and in the proxy's recordings, which both mask through :func:`secrets_of`.
+journal (A4, docs/behaviour/admin.md) and in the proxy's recordings, which both mask through :func:`secrets_of`.
 
 What the contract marks (``mockserver/contractgen/secrets.py``): security schemes (their header, such as
 ``Authorization``, or query parameter, such as Torrent's ``api_key``, on every request of the API), parameters,
