@@ -136,15 +136,16 @@ def fault_response(binding: ApiBinding, decision: Decision) -> Response:
     return response
 
 
-def drop_connection(environ: dict) -> None:
-    """Close the client's connection for real, so it sees a connection error, not an HTTP answer."""
-    sock = environ.get(SOCKET)
+def drop_connection(environ: dict, socket_key: str = SOCKET, flag: str = DROPPED) -> None:
+    """Close the client's connection for real, so it sees a connection error, not an HTTP answer. ``socket_key``:
+    where the server puts the client's socket in the environ; ``flag``: the environ key that marks the drop."""
+    sock = environ.get(socket_key)
     if sock is not None:
         try:
             sock.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass  # the client went first
-    environ[DROPPED] = True
+    environ[flag] = True
 
 
 class _VendorDispatch:

@@ -273,7 +273,7 @@ class MockServer:
     def start(self) -> MockServer:
         s = self.settings
         logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # requests waiting for a worker are no news
-        listening = _listen(s.host, s.port)
+        listening = bind_socket(s.host, s.port)
         port = listening.getsockname()[1]
         adj = Adjustments(sockets=[listening], threads=s.threads, backlog=BACKLOG, connection_limit=CONNECTION_LIMIT,
                           asyncore_use_poll=True, ident="mockserver",
@@ -362,7 +362,7 @@ def _close_connections(server: _Server) -> None:
         channel.handle_close()
 
 
-def _listen(host: str, port: int) -> socket.socket:
+def bind_socket(host: str, port: int) -> socket.socket:
     """Bind here, so a taken port is one clear error rather than a traceback from the server library."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)

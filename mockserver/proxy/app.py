@@ -8,7 +8,6 @@ recording and the console. ``/__mock__/`` is the mock's admin plane (health, jou
 from __future__ import annotations
 
 import json
-import socket
 import sys
 import time
 import traceback
@@ -21,7 +20,7 @@ from flask import Blueprint, Flask, Response, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request
 
-from ..app import ADMIN_PREFIX
+from ..app import ADMIN_PREFIX, drop_connection
 from ..clock import isoformat_z
 from ..contract import load, resolve
 from ..faults import Decision, Faults, default_headers
@@ -138,7 +137,7 @@ class _Dispatch:
         response: Response | None = None
         checked: tuple[Exchange, str, list[Violation]] | None = None
         if decision is not None and decision.drop:
-            _drop(req.environ)
+            drop_connection(req.environ, "werkzeug.socket", DROPPED)  # served by werkzeug
         elif decision is not None and decision.status is not None:
             response = self.fault_response(decision)
         else:
@@ -226,16 +225,6 @@ def _phrase(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return f"HTTP {status}"
-
-
-def _drop(environ: dict) -> None:
-    sock = environ.get("werkzeug.socket")
-    if sock is not None:
-        try:
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass  # the client went first
-    environ[DROPPED] = True
 
 
 def _json(body, status: int = 200) -> Response:

@@ -5,14 +5,13 @@ upstream (or in a fault delay) never holds up another.
 """
 from __future__ import annotations
 
-import socket
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
 from werkzeug.serving import BaseWSGIServer, ThreadedWSGIServer, WSGIRequestHandler
 
-from ..errors import MockServerError
+from ..server import bind_socket
 from .app import ProxyState, create_proxy_app, state_of
 from .reports import write_reports
 from .settings import ProxySettings
@@ -36,7 +35,8 @@ class ProxyServer:
         self._thread: threading.Thread | None = None
 
     def start(self) -> ProxyServer:
-        listening = _listen(self.settings.host, self.settings.port)
+        listening = bind_socket(self.settings.host, self.settings.port)
+        listening.listen(BaseWSGIServer.request_queue_size)
         try:
             self._server = ThreadedWSGIServer(self.settings.host, self.settings.port, self.app, handler=_Quiet,
                                               fd=listening.fileno())
@@ -88,18 +88,3 @@ class ProxyServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
-
-
-def _listen(host: str, port: int) -> socket.socket:
-    """Bind here rather than in werkzeug, which prints and calls sys.exit() when the port is taken."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-        sock.listen(BaseWSGIServer.request_queue_size)
-    except OSError as exc:
-        sock.close()
-        raise MockServerError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; "
-                              "pick another --port (0 picks a free one)") from None
-    return sock
