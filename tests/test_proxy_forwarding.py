@@ -10,8 +10,10 @@ import pytest
 import requests
 from proxy_support import ADMIN_KEY, HUB, PLUGIN_KEY, TORRENT, basic, bearer, hub_token, proxied
 
+from mockserver.config import Settings
 from mockserver.proxy.server import ProxyServer
 from mockserver.proxy.settings import ProxySettings
+from mockserver.server import MockServer
 
 
 def same_answer(pair, method: str, path: str, headers: dict, **kwargs) -> requests.Response:
@@ -189,3 +191,28 @@ def test_admin_plane_in_proxy_mode():
             reply = requests.request(method, admin + path, json={}, timeout=10)
             assert reply.status_code == 404, path
             assert "does not apply in proxy mode" in reply.json()["error"]
+
+
+def test_an_https_upstream_is_trusted_through_upstream_ca(tmp_path):
+    """An upstream served over TLS (the mock's own --tls) answers through the proxy when --upstream-ca names the CA
+    that signed its certificate; the proxy itself serves plain HTTP and rebases the https links onto itself."""
+    ca = tmp_path / "ca.pem"
+    upstream = MockServer(Settings(port=0, apis=("hub",), tls=True, tls_ca=ca))
+    with upstream:
+        assert upstream.url.startswith("https://")
+        with ProxyServer(ProxySettings("hub", upstream.url, port=0, upstream_ca=ca), printer=lambda line: None) as px:
+            token = hub_token(px.url)
+            through = requests.get(px.url + HUB + "/sites/1/", headers=bearer(token), timeout=10)
+            direct = requests.get(upstream.url + HUB + "/sites/1/", headers=bearer(token), timeout=10, verify=str(ca))
+            assert through.status_code == direct.status_code == 200
+            assert through.json() == requests.models.complexjson.loads(direct.text.replace(upstream.url, px.url))
+            assert through.json()["url"] == px.url + HUB + "/sites/1/"
+            assert px.state.tally.violations() == []
+
+
+def test_an_https_upstream_with_an_untrusted_certificate_is_a_502_naming_the_certificate(tmp_path):
+    upstream = MockServer(Settings(port=0, apis=("torrent",), tls=True, tls_ca=tmp_path / "ca.pem"))
+    with upstream, ProxyServer(ProxySettings("torrent", upstream.url, port=0), printer=lambda line: None) as px:
+        reply = requests.get(px.url + TORRENT + "/message/", headers=basic(), timeout=10)
+        assert reply.status_code == 502
+        assert list(reply.json()) == ["error"] and "certificate" in reply.json()["error"].lower()
