@@ -102,6 +102,7 @@ def test_hub_patch_that_changes_a_read_only_field_is_reported():
         violation = pair.violations[0]
         assert violation.operation == "GET /api/spaces/{id}/" and "['created']" in violation.message
         assert violation.curl.startswith("curl -X GET") and pair.upstream.url + "/api/spaces/1/" in violation.curl
+        assert "'Authorization: ****'" in violation.curl and headers["Authorization"] not in violation.curl
 
 
 def test_a_write_that_sends_back_the_same_read_only_value_is_no_violation():

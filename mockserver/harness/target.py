@@ -53,13 +53,15 @@ class Reply:
         return f"{self.status} {text!r}" if text else f"{self.status} (empty body)"
 
 
-def curl_line(method: str, url: str, headers: dict[str, str], body: bytes | None, shown_base: str | None) -> str:
-    """A curl command for one request; credentials are masked as schemathesis masks them in its own lines."""
+def curl_line(method: str, url: str, headers: dict[str, str], body: bytes | None, shown_base: str | None,
+              mask: str = "[Filtered]") -> str:
+    """A curl command for one request; credential headers are shown as ``mask`` (by default as schemathesis shows
+    them in its own lines of the same report)."""
     if shown_base and url.startswith(IN_PROCESS_URL):
         url = shown_base + url[len(IN_PROCESS_URL):]
     parts = ["curl", "-X", method]
     for name, value in headers.items():
-        parts += ["-H", f"{name}: {'[Filtered]' if name.lower() in SECRET_HEADERS else value}"]
+        parts += ["-H", f"{name}: {mask if name.lower() in SECRET_HEADERS else value}"]
     if body:
         parts += ["-d", body.decode("utf-8", "replace")]
     parts.append(url)

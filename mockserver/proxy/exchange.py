@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from ..harness.dialects import json_body
 from ..harness.target import curl_line
-from ..masking import secrets_of
+from ..masking import MASK, secrets_of
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class Exchange:
         query = secrets.query_of(self.query)
         url = self.upstream_url.split("?", 1)[0] + (f"?{urlencode(query)}" if query else "")
         body = secrets.body(self.request_body, self.request_content_type, secrets.fields_of(self.path))
-        return curl_line(self.method, url, headers, body or None, None)
+        return curl_line(self.method, url, headers, body or None, None, mask=MASK)  # as query and body are
 
 
 @dataclass(frozen=True)
