@@ -135,6 +135,7 @@ def test_the_proxy_command_writes_its_reports_when_stopped(tmp_path, stop, viola
             proxy.send_signal(stop)
             out, _ = proxy.communicate(timeout=20)
     assert proxy.returncode == exit_code, out
+    assert f"mockserver proxy: {2 if violate else 1} exchange(s) checked, {int(violate)} violation(s)\n" in out
     markdown = (tmp_path / "proxy-torrent.md").read_text()
     junit = (tmp_path / "proxy-torrent.xml").read_text()
     assert "`GET /rundb/api/v1/message/` | 1 | 0" in markdown
@@ -143,3 +144,20 @@ def test_the_proxy_command_writes_its_reports_when_stopped(tmp_path, stop, viola
         assert 'failures="1"' in junit and "VIOLATION operation_documented" in out
     else:
         assert "No violation." in markdown and 'failures="0"' in junit
+
+
+def test_the_proxy_command_counts_what_the_upstream_did_not_answer_apart_from_violations(tmp_path):
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "mockserver", "proxy", "--api", "hub", "--upstream",
+               f"http://127.0.0.1:{_free_port()}", "--port", str(port)]  # nothing listens upstream
+    proxy = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        _started(proxy, url)
+        assert requests.get(url + HUB + "/sites/", timeout=10).status_code == 502
+    finally:
+        proxy.send_signal(signal.SIGTERM)
+        out, _ = proxy.communicate(timeout=20)
+    assert proxy.returncode == 0, out  # no answer broke the contract
+    assert "0 violation(s), 1 request(s) the upstream did not answer (502/504)" in out

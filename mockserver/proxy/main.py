@@ -56,8 +56,10 @@ def run_proxy(args: argparse.Namespace) -> int:
     finally:
         written = proxy.stop()
     found = proxy.violations
+    failures = proxy.state.tally.upstream_failures  # not violations: nothing came back to check
     print(f"mockserver proxy: {sum(proxy.state.tally.exchanges.values())} exchange(s) checked, "
-          f"{found} violation(s)", flush=True)
+          f"{found} violation(s)" + (f", {failures} request(s) the upstream did not answer (502/504)"
+                                     if failures else ""), flush=True)
     for path in written:
         print(f"  report: {path}", flush=True)
     return EXIT_VIOLATIONS if found else EXIT_CLEAN
