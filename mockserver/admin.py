@@ -163,6 +163,13 @@ def blueprint(state) -> Blueprint:
     def faults():  # A8
         return _json(state.faults.as_json())
 
+    @bp.get("/faults/<rule_id>")
+    def fault(rule_id: str):
+        found = next((rule for rule in state.faults.as_json() if rule["id"] == rule_id), None)
+        if found is None:
+            return _error(f"unknown fault rule {rule_id!r}; GET /__mock__/faults lists them", 404)
+        return _json(found)
+
     @bp.delete("/faults/<rule_id>")
     def remove_fault(rule_id: str):
         if not state.faults.remove(rule_id):
@@ -179,13 +186,18 @@ def blueprint(state) -> Blueprint:
                     None)
 
     @bp.route("/scenarios", methods=["GET", "POST", "DELETE"])
-    @bp.route("/scenarios/<scenario_id>", methods=["DELETE"])
+    @bp.route("/scenarios/<scenario_id>", methods=["GET", "DELETE"])
     def scenarios(scenario_id: str | None = None):
         book = scenario_book()
         if book is None:
             return _error("failure scenarios are the Hub's: serve the hub API (--api hub)", 404)
-        if request.method == "GET":
+        if request.method == "GET" and scenario_id is None:
             return _json(book.list())
+        if request.method == "GET":
+            found = next((s for s in book.list() if str(s["id"]) == scenario_id), None)
+            if found is None:
+                return _error(f"unknown scenario {scenario_id!r}; GET /__mock__/scenarios lists them", 404)
+            return _json(found)
         if request.method == "DELETE":
             if scenario_id is None:
                 book.clear()

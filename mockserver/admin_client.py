@@ -317,9 +317,15 @@ class Scenarios:
     def __init__(self, call):
         self._call = call
 
-    def add(self, spec: dict[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
-        """Add one, given as a dict or as keywords (``kind=…`` and the kind's fields)."""
+    def add(self, spec: dict[str, Any] | str | None = None, **fields: Any) -> dict[str, Any]:
+        """Add one, given as a dict, as keywords (``kind=…`` and the kind's fields), or as its kind and keywords:
+        ``add("alert", site="site1", name="DiskSpace")``."""
+        if isinstance(spec, str):
+            spec = {"kind": spec}
         return self._call("POST", "/scenarios", {**(spec or {}), **fields})
+
+    def get(self, scenario_id: int) -> dict[str, Any]:
+        return self._call("GET", f"/scenarios/{quote(str(scenario_id), safe='')}")
 
     def list(self) -> list[dict[str, Any]]:
         return self._call("GET", "/scenarios")

@@ -1,4 +1,6 @@
 """The shared resource engine: ids, ordering and Django-style lookups."""
+import types
+
 import pytest
 
 from mockserver.engine import Collection, matches, order_rows
@@ -106,3 +108,23 @@ def test_order_rows_plain_and_mixed_values_sort_alike():
     # a failed fast pass must not disturb the order an earlier (less significant) key established
     rows = [{"k": "b", "v": None}, {"k": "a", "v": 1}, {"k": "c", "v": None}]
     assert [r["k"] for r in order_rows(rows, [("v", False), ("k", False)])] == ["b", "c", "a"]
+
+
+def test_a_lookup_name_has_one_owner_and_its_module_may_register_it_again():
+    from mockserver.engine import query
+
+    def mine(row, field, value):
+        return row.get(field) == value
+
+    try:
+        query.register_lookup("test_owned", mine)
+        again = types.FunctionType(mine.__code__, mine.__globals__, "mine")  # the same module, imported anew
+        query.register_lookup("test_owned", again)
+        assert query.ROW_LOOKUPS["test_owned"] is again
+        foreign = types.FunctionType(mine.__code__, {"__name__": "elsewhere"}, "theirs")
+        with pytest.raises(ValueError, match="lookup 'test_owned' is already registered"):
+            query.register_lookup("test_owned", foreign)
+        with pytest.raises(ValueError, match="lookup 'exact' is already registered"):
+            query.register_lookup("exact", mine)  # the engine's own
+    finally:
+        query.ROW_LOOKUPS.pop("test_owned", None)

@@ -182,6 +182,16 @@ def test_a8_remove_one_and_all(client):
     assert rules(client) == [] and client.get(MESSAGES).status_code == 200
 
 
+def test_a8_one_rule_by_its_id(client):
+    first = add(client, path=TOP, status=503, times=2)
+    shown = client.get(f"/__mock__/faults/{first['id']}")
+    assert shown.status_code == 200 and shown.get_json() == first == rules(client)[0]
+    assert client.get(TOP).status_code == 503
+    assert client.get(f"/__mock__/faults/{first['id']}").get_json()["hits"] == 1
+    missing = client.get("/__mock__/faults/f999")
+    assert missing.status_code == 404 and "GET /__mock__/faults lists them" in missing.get_json()["error"]
+
+
 def test_a2_reset_removes_fault_rules(client):
     add(client, path="*", status=500)
     client.post("/__mock__/reset")

@@ -194,8 +194,11 @@ PREPARE: dict[str, Prepare] = {}
 
 
 def register_lookup(name: str, check: RowLookup, prepare: Prepare | None = None) -> None:
-    """A product's own lookup, under the name its contract's filters use. Names are global: one meaning each."""
-    if name in LOOKUPS or ROW_LOOKUPS.get(name, check) is not check:
+    """A product's own lookup, under the name its contract's filters use. Names are global: one meaning each, so
+    another module registering a name again is refused; the same module may (a module imported anew, as a test
+    runner that restores ``sys.modules`` does, registers its lookups again)."""
+    taken = ROW_LOOKUPS.get(name)
+    if name in LOOKUPS or (taken is not None and taken.__module__ != check.__module__):
         raise ValueError(f"lookup {name!r} is already registered")
     ROW_LOOKUPS[name] = check
     if prepare is not None:

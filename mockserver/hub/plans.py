@@ -77,12 +77,13 @@ def timing(state: MockState, workflow: str) -> tuple[int, int]:
     """(start delay, task duration) in microseconds: the latest ``durations`` scenario of the workflow, each
     value it leaves out from the settings (H77)."""
     d0, d = start_delay_us(state), task_duration_us(state)
-    for scenario in sorted(rows(state, "scenarios"), key=lambda r: r["id"]):
-        if scenario.get("kind") == "durations" and scenario.get("workflow") == workflow:
-            if scenario.get("start_delay") is not None:
-                d0 = int(scenario["start_delay"] * 1_000_000)
-            if scenario.get("task_duration") is not None:
-                d = int(scenario["task_duration"] * 1_000_000)
+    latest = max((s for s in rows(state, "scenarios") if s.get("kind") == "durations"
+                  and s.get("workflow") == workflow), key=lambda s: s["id"], default=None)
+    if latest is not None:  # an earlier scenario of the workflow counts for nothing: the latest one wins whole
+        if latest.get("start_delay") is not None:
+            d0 = int(latest["start_delay"] * 1_000_000)
+        if latest.get("task_duration") is not None:
+            d = int(latest["task_duration"] * 1_000_000)
     return d0, d
 
 

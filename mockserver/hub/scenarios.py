@@ -12,7 +12,7 @@ from __future__ import annotations
 import errno
 import math
 import os
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ScenarioError
@@ -47,6 +47,11 @@ def named(state: MockState, resource: str, field: str, value: Any, model: str) -
     return row
 
 
+def nodes_of(state: MockState, site: Row) -> str:
+    return ", ".join(str(n["name"]) for n in rows(state, "nodes")
+                     if (ref(state, "sites", n.get("site")) or {}).get("id") == site["id"]) or "(none)"
+
+
 def text(spec: Row, field: str, default: str | None = None) -> str | None:
     value = spec.get(field, default)
     if value is not None and not isinstance(value, str):
@@ -54,12 +59,16 @@ def text(spec: Row, field: str, default: str | None = None) -> str | None:
     return value
 
 
+MAX_SECONDS = 1_000_000_000  # about 31 years: a job's times stay within the clock's range (clock.LATEST)
+
+
 def seconds(spec: Row, field: str) -> float | None:
     value = spec.get(field)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-        raise refuse(field, f"send a number of seconds >= 0, not {value!r}")
+    if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
+            or not 0 <= value <= MAX_SECONDS):
+        raise refuse(field, f"send a number of seconds from 0 to {MAX_SECONDS}, not {value!r}")
     return float(value)
 
 
@@ -71,9 +80,11 @@ def instant(spec: Row, field: str, now: int) -> int | None:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else None
     except ValueError:
         moment = None
-    if moment is None:
-        raise refuse(field, f"send an ISO-8601 date-time or null, not {value!r}")
-    at = to_us(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+    if moment is None or "T" not in value.upper() or moment.tzinfo is None:  # a bare date or a local time is
+        # ambiguous against the mock's UTC clock
+        raise refuse(field, f"send an ISO-8601 date-time with its time zone (e.g. 2031-01-01T00:00:00Z) or null, "
+                            f"not {value!r}")
+    at = to_us(moment)
     if at <= now:
         raise refuse(field, f"{value!r} is not after the mock's clock ({iso_z(now)}); send a later date-time")
     return at
@@ -120,7 +131,16 @@ def alert(state: MockState, spec: Row, now: int) -> Row:
     severity = spec.get("severity", "INFO")
     if severity not in SEVERITIES:
         raise refuse("severity", f"{severity!r} is not a severity; use one of {', '.join(SEVERITIES)}")
-    summary, node = text(spec, "summary", ""), text(spec, "node")
+    summary = text(spec, "summary", "")
+    if summary is None:
+        raise refuse("summary", "send a string (it may be empty) or leave summary out")
+    node = spec.get("node")
+    if node is not None:  # the alert is about one of the site's nodes, named as nodes/ names it
+        owner = named(state, "nodes", "node", node, "Hub node")
+        home = ref(state, "sites", owner.get("site"))
+        if home is None or home["id"] != site["id"]:
+            raise refuse("node", f"{node!r} is a node of another site; use one of site {site['name']}'s nodes: "
+                                 f"{nodes_of(state, site)}")
     row = table(state, "alerts").create({
         "site": site["id"], "name": name, "node": node, "queue": None, "created": iso_z(now),
         "timestamp": iso_z(now), "severity": severity, "summary": summary, "suppressed": False})

@@ -53,7 +53,11 @@ def test_scenarios_are_added_listed_and_removed(mock: Mock) -> None:
      "code: task_failure takes site, path, error, message, times; leave out code"),
     ({"kind": "node_offline", "node": "nodeX"},
      f"node: 'nodeX' is not a Hub node; use the name of one of: {EAST}, pixstor-west-ng-test"),
-    ({"kind": "node_offline", "node": EAST, "until": "soon"}, "until: send an ISO-8601 date-time or null"),
+    ({"kind": "node_offline", "node": EAST, "until": "soon"},
+     "until: send an ISO-8601 date-time with its time zone (e.g. 2031-01-01T00:00:00Z) or null, not 'soon'"),
+    ({"kind": "node_offline", "node": EAST, "until": "2031-01-01"}, "until: send an ISO-8601 date-time with its"),
+    ({"kind": "node_offline", "node": EAST, "until": "2031-01-01T00:00:00"},
+     "until: send an ISO-8601 date-time with its time zone"),
     ({"kind": "node_offline", "node": EAST, "until": "2025-07-03T12:00:00Z"},
      "until: '2025-07-03T12:00:00Z' is not after the mock's clock (2025-07-03T12:38:44Z)"),
     ({"kind": "alert", "site": "site1", "name": "Disk", "severity": "FATAL"},
@@ -61,13 +65,33 @@ def test_scenarios_are_added_listed_and_removed(mock: Mock) -> None:
     ({"kind": "durations", "workflow": "defrag", "task_duration": 5},
      "workflow: 'defrag' is not a Hub workflow; use the name of one of: migrate, premigrate, recall, send"),
     ({"kind": "durations", "workflow": "recall"}, "task_duration: send task_duration, start_delay or both"),
-    ({"kind": "durations", "workflow": "recall", "start_delay": -1}, "start_delay: send a number of seconds >= 0"),
+    ({"kind": "durations", "workflow": "recall", "start_delay": -1},
+     "start_delay: send a number of seconds from 0 to 1000000000, not -1"),
+    ({"kind": "durations", "workflow": "recall", "start_delay": 1e308},
+     "start_delay: send a number of seconds from 0 to 1000000000, not 1e+308"),
+    ({"kind": "durations", "workflow": "recall", "task_duration": 1_000_000_001}, "task_duration: send a number"),
+    ({"kind": "alert", "site": "site1", "name": "Disk", "summary": None},
+     "summary: send a string (it may be empty) or leave summary out"),
+    ({"kind": "alert", "site": "site1", "name": "Disk", "node": "nodeX"},
+     f"node: 'nodeX' is not a Hub node; use the name of one of: {EAST}, pixstor-west-ng-test"),
+    ({"kind": "alert", "site": "site1", "name": "Disk", "node": "pixstor-west-ng-test"},
+     f"node: 'pixstor-west-ng-test' is a node of another site; use one of site site1's nodes: {EAST}"),
 ])
 def test_bad_scenarios_are_refused_naming_the_field_and_the_fix(mock: Mock, spec, words: str) -> None:
     assert mock.refused(spec).startswith(words)
     assert mock.scenarios() == []
     assert mock.alerts() == mock.get("alerts/")  # nothing stored on the way
     assert [a["id"] for a in mock.alerts()] == [99]
+
+
+def test_one_scenario_by_its_id(mock: Mock) -> None:
+    added = mock.add(kind="alert", site="site1", name="DiskSpace")
+    shown = mock.http.get(f"/__mock__/scenarios/{added['id']}")
+    assert shown.status_code == 200 and shown.json == added
+    for unknown in ("999", "abc"):
+        missing = mock.http.get(f"/__mock__/scenarios/{unknown}")
+        assert missing.status_code == 404
+        assert missing.json == {"error": f"unknown scenario {unknown!r}; GET /__mock__/scenarios lists them"}
 
 
 def test_scenarios_are_cleared_by_reset_and_kept_in_snapshots(mock: Mock) -> None:
@@ -197,6 +221,31 @@ def test_durations_time_the_workflows_jobs_created_from_then_on(mock: Mock) -> N
     quick = mock.run("recall", premigrated[3:4])
     mock.advance(2)
     assert mock.job(quick)["state"] == "SUCCESS"
+
+
+def test_durations_the_latest_scenario_of_a_workflow_wins_whole_and_removing_it_returns_to_the_settings(
+        mock: Mock) -> None:
+    unmanaged = mock.files("UNMANAGED")
+    first = mock.add(kind="durations", workflow="migrate", task_duration=50, start_delay=20)
+    latest = mock.add(kind="durations", workflow="migrate", task_duration=7)
+    timed = mock.run("migrate", unmanaged[:1])
+    mock.advance(1)  # the settings' start delay (1 s), not the earlier scenario's 20 s
+    assert mock.job(timed)["state"] == "STARTED"
+    mock.advance(7)
+    job = mock.job(timed)
+    assert (job["state"], job["runtime"]) == ("SUCCESS", 7.0)
+
+    mock.remove(latest["id"])  # the earlier one is the latest again
+    again = mock.run("migrate", unmanaged[1:2])
+    mock.advance(19)
+    assert mock.job(again)["state"] == "PENDING"
+    mock.advance(1 + 50)
+    assert (mock.job(again)["state"], mock.job(again)["runtime"]) == ("SUCCESS", 50.0)
+
+    mock.remove(first["id"])
+    quick = mock.run("migrate", unmanaged[2:3])
+    mock.advance(2)
+    assert (mock.job(quick)["state"], mock.job(quick)["runtime"]) == ("SUCCESS", 1.0)
 
 
 def test_scenarios_are_carried_by_the_db_file(tmp_path) -> None:
