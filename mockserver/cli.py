@@ -104,6 +104,12 @@ def add_api_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed-dir", type=Path, default=None, help="seed data directory (default: the shipped seed)")
 
 
+def add_settings_options(serve: argparse.ArgumentParser) -> None:
+    from .settings_options import add_arguments
+
+    add_arguments(serve)
+
+
 def _add_serve(sub) -> None:
     defaults = Settings()
     serve = sub.add_parser("serve", help="serve the mock over HTTP (the default command)", epilog=LAYERS_HELP,
@@ -164,6 +170,7 @@ def _add_serve(sub) -> None:
     serve.add_argument("--quiet", action="store_true", help="no access log line per request")
     serve.add_argument("--log-format", choices=FORMATS, default="text",
                        help="log lines as text (coloured only on a terminal) or one JSON object each (default: text)")
+    add_settings_options(serve)
     add_api_options(serve)
     serve.set_defaults(run=run_serve)
 
@@ -307,7 +314,10 @@ def layer_serve_options(parser: argparse.ArgumentParser, args: argparse.Namespac
 
 
 def serve_settings(args: argparse.Namespace) -> Settings:
-    return Settings(host=args.host, port=args.port, apis=args.apis, db=args.db, admin=not args.no_admin,
+    from .settings_options import settings
+
+    return Settings(**settings(args),
+                    host=args.host, port=args.port, apis=args.apis, db=args.db, admin=not args.no_admin,
                     seed=args.seed, seed_dir=args.seed_dir, latency_ms=args.latency_ms,
                     journal_limit=args.journal_limit, hub_job_start_delay=args.job_start_delay,
                     hub_task_duration=args.task_duration, threads=args.threads,

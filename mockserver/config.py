@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 
 from .journal import DEFAULT_LIMIT as DEFAULT_JOURNAL_LIMIT
@@ -23,8 +24,22 @@ class TorrentUser:
 
 @dataclass(frozen=True)
 class HubUser:
+    """A Hub user's password; a user the seed lacks is added with these fields (None: as POST /api/users/ would
+    set it), and a seeded one gets those given."""
     username: str
     password: str
+    is_staff: bool | None = None
+    is_superuser: bool | None = None
+    groups: tuple[str, ...] | None = None  # group names of the seed (or created before the user)
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class HubClientKey:
+    """A Hub client key there from the start: ``<prefix 8>.<secret 32>``, owned by ``user`` (a username)."""
+    name: str
+    api_key: str
+    user: str
 
 
 DEFAULT_TORRENT_USERS = (
@@ -51,8 +66,11 @@ class Settings:
     torrent_users: tuple[TorrentUser, ...] = DEFAULT_TORRENT_USERS
     hub_users: tuple[HubUser, ...] = DEFAULT_HUB_USERS
     max_body_bytes: int = 1048576
-    access_token_seconds: int = 3600
+    access_token_seconds: int = 3600  # Hub JWT lifetimes (--hub-access-token-seconds, --hub-refresh-token-seconds)
     refresh_token_seconds: int = 86400
+    hub_client_keys: tuple[HubClientKey, ...] = ()  # client keys there from the start (and after every reset)
+    clock_start: datetime | None = None  # the mock's clock starts (and resets) here, running on (--clock-start)
+    clock_frozen: bool = False  # the clock starts (and resets) frozen, at clock_start or the real time
     latency_ms: float = 0  # added to every vendor API request, on top of fault rules (--latency-ms)
     journal_limit: int = DEFAULT_JOURNAL_LIMIT  # the journal keeps only the newest N entries (--journal-limit)
     # Torrent PluginKey credentials (T9) as (pluginresult pk, key) pairs; a {pk: key} dict becomes its pairs

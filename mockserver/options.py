@@ -8,13 +8,15 @@ parser has its environment variable and its TOML key with no other change:
 - a repeatable option takes comma-separated values in the environment and an array (or that string) in the file;
 - a value from either goes through the option's own ``type`` and ``choices``, so it is checked exactly as on the
   command line, and a bad one is an :class:`OptionError` naming the variable or key and what it takes;
-- a relative path in the file is relative to the file (one in the environment, to the working directory).
+- a relative path in the file is relative to the file (one in the environment, to the working directory): an
+  option takes a path when its ``type`` is :class:`~pathlib.Path` or is marked with :func:`takes_path`;
+- a ``MOCKSERVER_*`` variable that names no option is reported by :func:`unknown_variables` with the closest name.
 """
 from __future__ import annotations
 
 import argparse
 import difflib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,12 +25,21 @@ from typing import Any
 ENV_PREFIX = "MOCKSERVER_"
 NOT_LAYERED = ("help", "version")
 NOT_IN_FILE = ("config",)  # the file is named on the command line or by MOCKSERVER_CONFIG, not by another file
+# MOCKSERVER_* variables read by other parts of the package, not serve options
+OTHER_VARIABLES = ("MOCKSERVER_CONTRACT_", "MOCKSERVER_HOLD_WRITES", "MOCKSERVER_BENCH_")
 TRUE = ("1", "true", "yes", "on")
 FALSE = ("0", "false", "no", "off")
 
 
 class OptionError(ValueError):
     """A value from the environment or the file that the option refuses; the message says which and why."""
+
+
+def takes_path(convert: Callable[[str], Any]) -> Callable[[str], Any]:
+    """Mark an option ``type`` whose value is a path, so that the file's relative paths are taken from the file's
+    directory before the type checks them (that the file exists, say)."""
+    convert.takes_path = True  # type: ignore[attr-defined]
+    return convert
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,10 @@ class Option:
     def repeatable(self) -> bool:
         return isinstance(self.action, argparse._AppendAction | argparse._ExtendAction) or self.action.nargs in (
             "*", "+")
+
+
+def _takes_path(option: Option) -> bool:
+    return option.action.type is Path or bool(getattr(option.action.type, "takes_path", False))
 
 
 def options(parser: argparse.ArgumentParser, *, layered_only: bool = True) -> list[Option]:
@@ -96,6 +111,21 @@ def from_environment(parser: argparse.ArgumentParser, environ: Mapping[str, str]
     return values
 
 
+def unknown_variables(parser: argparse.ArgumentParser, environ: Mapping[str, str]) -> list[str]:
+    """One warning per ``MOCKSERVER_*`` variable that names no serve option (a typo would otherwise be silently
+    ignored), with the closest variable there is."""
+    known = [option.env for option in options(parser)]
+    warnings = []
+    for name in sorted(environ):
+        if not name.startswith(ENV_PREFIX) or name in known or name.startswith(OTHER_VARIABLES):
+            continue
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        warnings.append(f"{name} is not a serve option's variable and is ignored; {hint}"
+                        "the variables are MOCKSERVER_ and an option's name in capitals (mockserver serve --help)")
+    return warnings
+
+
 def from_mapping(parser: argparse.ArgumentParser, data: Mapping[str, Any], where: str,
                  base: Path | None = None) -> dict[str, Any]:
     """``{dest: value}`` of the TOML keys in ``data`` (``where`` names the file in messages; relative paths are
@@ -115,18 +145,8 @@ def from_mapping(parser: argparse.ArgumentParser, data: Mapping[str, Any], where
             raise OptionError(f"{where}: {seen[name]!r} and {key!r} are the same key; keep one")
         seen[name] = key
         source = f"{where}: {key}"
-        values[option.action.dest] = _relative_to(base, _from_toml(option, value, source))
+        values[option.action.dest] = _from_toml(option, value, source, base)
     return values
-
-
-def _relative_to(base: Path | None, value: Any) -> Any:
-    if base is None:
-        return value
-    if isinstance(value, Path) and not value.is_absolute():
-        return base / value
-    if isinstance(value, list):
-        return [_relative_to(base, item) for item in value]
-    return value
 
 
 def _from_text(option: Option, raw: str, source: str) -> Any:
@@ -140,7 +160,7 @@ def _from_text(option: Option, raw: str, source: str) -> Any:
     return _one(option, raw.strip(), source)
 
 
-def _from_toml(option: Option, value: Any, source: str) -> Any:
+def _from_toml(option: Option, value: Any, source: str, base: Path | None) -> Any:
     if option.flag:
         if not isinstance(value, bool):
             raise OptionError(f"{source}: takes true or false, not {value!r}")
@@ -149,9 +169,9 @@ def _from_toml(option: Option, value: Any, source: str) -> Any:
         raise OptionError(f"{source}: takes {_takes(option)}, not {value!r}")
     if option.repeatable:
         items = value if isinstance(value, list) else str(value).split(",")
-        return [_one(option, _scalar(option, item, source).strip(), source) for item in items
+        return [_one(option, _scalar(option, item, source).strip(), source, base) for item in items
                 if str(item).strip()]
-    return _one(option, _scalar(option, value, source), source)
+    return _one(option, _scalar(option, value, source), source, base)
 
 
 def _scalar(option: Option, value: Any, source: str) -> str:
@@ -172,9 +192,12 @@ def _takes(option: Option) -> str:
     return f"a list of {what}" if option.repeatable else str(what)
 
 
-def _one(option: Option, raw: str, source: str) -> Any:
-    """One value through the option's ``type`` and ``choices``, as argparse would take it."""
+def _one(option: Option, raw: str, source: str, base: Path | None = None) -> Any:
+    """One value through the option's ``type`` and ``choices``, as argparse would take it (a relative path first
+    taken from ``base``, the directory of the file it was read from)."""
     action = option.action
+    if base is not None and raw and _takes_path(option) and not Path(raw).is_absolute():
+        raw = str(base / raw)
     convert = action.type if callable(action.type) else (lambda text: text)
     try:
         value = convert(raw)

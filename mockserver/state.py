@@ -34,6 +34,7 @@ class MockState:
         :func:`mockserver.products.bindings`."""
         self.settings = settings
         self.clock = Clock()
+        self._start_clock()
         self.store = Store(settings.db)
         self.snapshots: dict[str, dict] = {}  # name → tables; only under _snapshots_lock
         self._snapshots_lock = threading.Lock()
@@ -64,10 +65,21 @@ class MockState:
                         raise UnknownSnapshot(snapshot, sorted(self.snapshots))
             self.store.reset(data)  # copies: the snapshot stays as it was saved
             self.clock.reset()
+            self._start_clock()
             self.journal.clear()  # a new epoch: requests begun before the reset are not journaled
             self.faults.clear()  # a new epoch: their fault decisions are dropped
             for binding in self.bindings.values():
                 binding.reset()
+
+    def _start_clock(self) -> None:
+        """The clock as configured (--clock-start, --clock-frozen): at start and after every reset."""
+        start, frozen = self.settings.clock_start, self.settings.clock_frozen
+        if start is not None:
+            self.clock.set(start)  # set() freezes: the clock runs on from there unless it is to stay frozen
+            if not frozen:
+                self.clock.unfreeze()
+        elif frozen:
+            self.clock.freeze()
 
     def save_snapshot(self, name: str) -> bool:
         """Save the store under ``name``; → whether a snapshot of that name was replaced."""
