@@ -11,6 +11,7 @@ from ..dialects.drf.api import DrfApi
 from . import HUB, accounts, alerts, automation, estate, files, jobs, pki, search, settings, users  # noqa: F401
 from .authenticator import AUTHENTICATOR
 from .computed import COMPUTED
+from .configured import add_configured_accounts
 from .scenarios import ScenarioBook
 from .vfs import seed_counts
 
@@ -31,6 +32,7 @@ HUB.not_stored = ("tasks", "jobstats", "settingstasks", "analytics", "file", "fi
 
 def _seeding(tables: dict[str, list[dict[str, Any]]], options: Any) -> None:
     seed_counts(tables, options.seed)  # H94: a site's file counts are taken at seeding
+    add_configured_accounts(tables, options)  # users and client keys of the configuration (D17)
 
 
 HUB.seeding = _seeding
