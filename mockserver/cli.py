@@ -99,9 +99,12 @@ def _plugin_key(value: str) -> tuple[str, str]:
 
 
 def add_api_options(parser: argparse.ArgumentParser) -> None:
+    from .settings_options import seed_directory
+
     parser.add_argument("--api", type=_apis, default=API_NAMES, dest="apis", metavar="torrent|hub|both",
                         help="which APIs to serve (default: both)")
-    parser.add_argument("--seed-dir", type=Path, default=None, help="seed data directory (default: the shipped seed)")
+    parser.add_argument("--seed-dir", type=seed_directory, default=None, metavar="DIR",
+                        help="seed data directory (default: the shipped seed)")
 
 
 def add_settings_options(serve: argparse.ArgumentParser) -> None:
@@ -111,6 +114,8 @@ def add_settings_options(serve: argparse.ArgumentParser) -> None:
 
 
 def _add_serve(sub) -> None:
+    from .settings_options import data_file
+
     defaults = Settings()
     serve = sub.add_parser("serve", help="serve the mock over HTTP (the default command)", epilog=LAYERS_HELP,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -118,7 +123,7 @@ def _add_serve(sub) -> None:
                        help="read serve options and users from this TOML file (or MOCKSERVER_CONFIG)")
     serve.add_argument("--host", type=_host, default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")
     serve.add_argument("--port", type=_port, default=8000, help="port (default: 8000; 0 picks a free one)")
-    serve.add_argument("--db", type=Path, default=None,
+    serve.add_argument("--db", type=data_file, default=None, metavar="FILE",
                        help="keep the data in this JSON file: every acknowledged write is on disk (default: memory)")
     serve.add_argument("--no-admin", action="store_true", help="do not serve the /__mock__/ controls")
     serve.add_argument("--allowed-host", action="append", default=[], metavar="NAME", dest="allowed_hosts",
@@ -298,8 +303,10 @@ def layer_serve_options(parser: argparse.ArgumentParser, args: argparse.Namespac
     """Fill ``args`` with what the command line left out: the environment's value, else the file's, else the
     default. A bad value exits 2 with a message naming the variable or key and what it takes."""
     from .config_file import read
-    from .options import OptionError, from_environment, given_on_command_line
+    from .options import OptionError, from_environment, given_on_command_line, unknown_variables
 
+    for warning in unknown_variables(parser, environ):
+        print(f"mockserver: warning: {warning}", file=sys.stderr)
     given = given_on_command_line(parser, argv)
     try:
         from_env = from_environment(parser, environ)

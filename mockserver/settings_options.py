@@ -1,5 +1,6 @@
 """Serve options for what was once set only from Python (``mockserver.config.Settings``): the Hub's token
-lifetimes and JWT signing key, the request body limit, and the clock at start.
+lifetimes and JWT signing key, the request body limit, and the clock at start; and the types that check the
+paths of ``--seed-dir`` and ``--db`` before anything starts.
 
 :func:`add_arguments` declares them on the serve parser, so that (as every serve option) each is also a
 ``MOCKSERVER_*`` variable and a key of the ``--config`` file; :func:`settings` turns the parsed values into
@@ -55,6 +56,28 @@ def _jwt_key(value: str) -> str:
     if not isinstance(key, rsa.RSAPrivateKey):
         raise argparse.ArgumentTypeError(f"{value!r} holds a {type(key).__name__}, and RS256 needs an RSA key; {fix}")
     return text
+
+
+@takes_path
+def seed_directory(value: str) -> Path:
+    """``--seed-dir``: an existing directory (its ``torrent/`` and ``hub/`` are checked when the mock loads them)."""
+    path = Path(value)
+    if not path.is_dir():
+        what = "is a file" if path.exists() else "does not exist"
+        raise argparse.ArgumentTypeError(f"{value!r} {what}; give a seed directory (one with torrent/ and hub/ "
+                                         "subdirectories, as `mockserver seed` writes), or leave it out for the "
+                                         "shipped seed")
+    return path
+
+
+@takes_path
+def data_file(value: str) -> Path:
+    """``--db``: a file in an existing directory (the file itself is made at the first write)."""
+    path = Path(value)
+    if not path.parent.is_dir():
+        raise argparse.ArgumentTypeError(f"{value!r}: the directory {str(path.parent)!r} does not exist; create it, "
+                                         "or give a file in a directory that exists")
+    return path
 
 
 def _instant(value: str) -> datetime:

@@ -73,6 +73,7 @@ def test_an_empty_variable_is_unset_and_a_false_flag_is_off():
 
 
 def test_the_config_file_mirrors_the_option_names(tmp_path):
+    (tmp_path / "seed").mkdir()  # --seed-dir must name a directory that exists
     config = write(tmp_path / "mock.toml", """
         port = 8001
         job-start-delay = 0.5

@@ -238,3 +238,53 @@ def test_the_new_options_fill_the_settings(tmp_path):
     assert settings.hub_jwt_private_key == pem.read_text()
     assert (settings.clock_start, settings.clock_frozen) == (datetime(2030, 1, 1, tzinfo=UTC), True)
     assert settings_from([]) == Settings(port=0)  # the defaults are Settings' own
+
+
+# -- paths, unknown variables, precedence -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("argv", "environ", "message"), [
+    (["--seed-dir", "/no/such/seed"], {}, "argument --seed-dir: '/no/such/seed' does not exist; give a seed directory"),
+    ([], {"MOCKSERVER_SEED_DIR": "/no/such/seed"}, "MOCKSERVER_SEED_DIR: '/no/such/seed' does not exist"),
+    (["--db", "/no/such/dir/data.json"], {}, "argument --db: '/no/such/dir/data.json': the directory '/no/such/dir' "
+                                             "does not exist; create it"),
+    ([], {"MOCKSERVER_DB": "/no/such/dir/data.json"}, "MOCKSERVER_DB: '/no/such/dir/data.json': the directory"),
+])
+def test_a_path_that_cannot_serve_is_a_usage_error_naming_its_option(argv, environ, message, capsys):
+    assert message in usage_error(argv, environ, capsys)
+
+
+def test_paths_in_the_file_are_checked_relative_to_the_file(tmp_path, capsys):
+    (tmp_path / "lab-seed").mkdir()
+    config = write(tmp_path / "mock.toml", 'seed-dir = "lab-seed"\ndb = "data/mock.json"\n')
+    err = usage_error(["--config", str(config)], {}, capsys)
+    assert f"{config}: db: '{tmp_path / 'data' / 'mock.json'}': the directory" in err
+    (tmp_path / "data").mkdir()
+    settings = settings_from(["--config", str(config)])
+    assert (settings.seed_dir, settings.db) == (tmp_path / "lab-seed", tmp_path / "data" / "mock.json")
+    seed_file = write(tmp_path / "seed.txt", "")
+    config = write(tmp_path / "mock.toml", 'seed-dir = "seed.txt"\n')
+    assert f"{config}: seed-dir: '{seed_file}' is a file; give a seed directory" in usage_error(
+        ["--config", str(config)], {}, capsys)
+
+
+def test_an_unknown_mockserver_variable_is_a_warning_with_the_closest_name(capsys):
+    settings = settings_from([], {"MOCKSERVER_PROT": "8123", "MOCKSERVER_CONTRACT_BASE_URL": "http://x",
+                                  "MOCKSERVER_HOLD_WRITES": "1", "MOCKSERVER_SEED": "4"})
+    assert settings.seed == 4  # the known ones are read as ever
+    err = capsys.readouterr().err
+    assert err.splitlines() == ["mockserver: warning: MOCKSERVER_PROT is not a serve option's variable and is "
+                                "ignored; did you mean MOCKSERVER_PORT? the variables are MOCKSERVER_ and an "
+                                "option's name in capitals (mockserver serve --help)"]
+
+
+def test_the_command_line_wins_over_the_environment_over_the_file_for_the_new_options(tmp_path, http):
+    config = write(tmp_path / "mock.toml", "hub-access-token-seconds = 30\nclock-start = '2030-01-01T00:00:00Z'\n"
+                                           "clock-frozen = true\n")
+    environ = {"MOCKSERVER_CONFIG": str(config), "MOCKSERVER_HUB_ACCESS_TOKEN_SECONDS": "40",
+               "MOCKSERVER_CLOCK_START": "2031-01-01T00:00:00Z"}
+    with served(["--api", "hub", "--hub-access-token-seconds", "50"], environ) as mock:
+        claims = jwt.decode(hub_login(http, mock)["access"], options={"verify_signature": False})
+        assert claims["exp"] - claims["iat"] == 50  # the command line's
+        assert clock(http, mock) == {"now": "2031-01-01T00:00:00Z", "frozen": True}  # the environment's, the file's
+    assert settings_from([], environ).access_token_seconds == 40
