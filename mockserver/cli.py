@@ -120,7 +120,8 @@ def _add_serve(sub) -> None:
     serve = sub.add_parser("serve", help="serve the mock over HTTP (the default command)", epilog=LAYERS_HELP,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
     serve.add_argument("--config", type=Path, default=None, metavar="FILE",
-                       help="read serve options and users from this TOML file (or MOCKSERVER_CONFIG)")
+                       help="read serve options, users and client keys from this TOML file (or MOCKSERVER_CONFIG; "
+                            "docs/configuration.md)")
     serve.add_argument("--host", type=_host, default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")
     serve.add_argument("--port", type=_port, default=8000, help="port (default: 8000; 0 picks a free one)")
     serve.add_argument("--db", type=data_file, default=None, metavar="FILE",
