@@ -114,7 +114,7 @@ def add_settings_options(serve: argparse.ArgumentParser) -> None:
 
 
 def _add_serve(sub) -> None:
-    from .settings_options import data_file
+    from .settings_options import data_file, seed_number
 
     defaults = Settings()
     serve = sub.add_parser("serve", help="serve the mock over HTTP (the default command)", epilog=LAYERS_HELP,
@@ -133,7 +133,7 @@ def _add_serve(sub) -> None:
     serve.add_argument("--admin-token", default=None, metavar="TOKEN",
                        help="Bearer token the /__mock__/ controls need when --host is not loopback "
                             "(default: one generated at start and printed)")
-    serve.add_argument("--seed", type=int, default=0,
+    serve.add_argument("--seed", type=seed_number, default=0,
                        help="seed for every random choice the mock makes, e.g. fault probabilities (default: 0)")
     serve.add_argument("--latency-ms", type=_milliseconds, default=0,
                        help="added to every vendor API request, on top of fault rules (default: 0)")

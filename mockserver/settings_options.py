@@ -31,6 +31,15 @@ def _whole(value: str, low: int, high: int, unit: str) -> int:
     return int(text)
 
 
+def seed_number(value: str) -> int:
+    """``--seed``: any whole number (Python's random takes negative ones too)."""
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"takes a whole number (the same one makes the same random choices), "
+                                         f"not {value!r}") from None
+
+
 def _lifetime(value: str) -> int:
     return _whole(value, 1, MAX_LIFETIME, "seconds")
 

@@ -209,6 +209,8 @@ def test_without_clock_options_the_clock_runs_in_real_time(http):
     ([], {"MOCKSERVER_CLOCK_START": "1850-01-01T00:00:00Z"}, "MOCKSERVER_CLOCK_START: takes a date and time from "
                                                              "1900-01-01T00:00:00Z"),
     ([], {"MOCKSERVER_CLOCK_FROZEN": "sometimes"}, "MOCKSERVER_CLOCK_FROZEN: takes true or false"),
+    (["--seed", "1e3"], {}, "argument --seed: takes a whole number (the same one makes the same random choices), "
+                            "not '1e3'"),
 ])
 def test_a_bad_value_names_its_option_and_what_it_takes(argv, environ, message, capsys):
     assert message in usage_error(argv, environ, capsys)
