@@ -366,6 +366,8 @@ def _interrupt(signum, frame) -> None:
 
 
 def banner(server) -> str:
+    from .clock import isoformat_z
+
     s = server.settings
     lines = [f"mockserver listening on {server.url}"]
     if "torrent" in s.apis:
@@ -379,6 +381,8 @@ def banner(server) -> str:
         lines.append(f"  Ngenea Hub API     {server.url}/api/   (POST /api/auth/token/ for a JWT)")
         for user in s.hub_users:
             lines.append(f"    user {user.username} / password {user.password}")
+        for key in s.hub_client_keys:
+            lines.append(f"    client key {key.name} of {key.user}: Authorization: Api-Key {key.api_key}")
     if not s.admin:
         lines.append("  admin              off")
     elif needs_token(s.host):
@@ -397,6 +401,10 @@ def banner(server) -> str:
         lines.append(f"  CORS               vendor APIs answer browser pages from {', '.join(s.cors)}")
     lines.append(f"  data               {s.db if s.db else 'in memory'}")
     lines.append(f"  serving            {s.threads} worker threads, request timeout {s.request_timeout:g} s")
+    if s.clock_start or s.clock_frozen:
+        start = isoformat_z(s.clock_start) if s.clock_start else "the real time"
+        lines.append(f"  clock              starts at {start}" + (", frozen" if s.clock_frozen else "")
+                     + " (and a reset returns it there)")
     latency = s.latency_ms
     lines.append(f"  seed               {s.seed}" + (f"   latency {latency:g} ms per request" if latency else ""))
     return "\n".join(lines)

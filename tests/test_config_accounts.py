@@ -196,3 +196,18 @@ def test_a_process_serves_the_accounts_of_its_config_file(tmp_path):
     finally:
         proc.terminate()
         proc.communicate(timeout=15)
+
+
+def test_the_banner_shows_the_configured_client_keys_and_clock(tmp_path):
+    from mockserver.cli import banner
+
+    config = write(tmp_path / "mock.toml", "clock-start = '2030-01-01T00:00:00Z'\nclock-frozen = true\n" + CONFIG)
+
+    class Served:
+        settings = settings_from(["--config", str(config)])
+        url = "http://127.0.0.1:8000"
+
+    shown = banner(Served())
+    assert f"    client key ci of carol: Authorization: Api-Key {KEY}" in shown
+    assert "    user carol / password s3cret" in shown
+    assert "  clock              starts at 2030-01-01T00:00:00Z, frozen (and a reset returns it there)" in shown
