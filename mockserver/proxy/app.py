@@ -25,9 +25,9 @@ from ..clock import isoformat_z
 from ..contract import load, resolve
 from ..faults import Decision, Faults, default_headers
 from ..journal import NO_BODY, Body, Journal
+from ..operations import Operations
 from .checker import Checker, Tally
 from .exchange import Exchange, Violation
-from .operations import Operations
 from .rebase import Rebase
 from .recording import Recorder
 from .settings import ProxySettings

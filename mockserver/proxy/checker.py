@@ -10,9 +10,9 @@ from dataclasses import replace
 from ..contract import load
 from ..harness.dialects import dialect_for
 from ..harness.facts import ApiFacts
+from ..operations import Operations
 from .conformance import Conformance
 from .exchange import Exchange, Violation
-from .operations import Operations
 from .rules import Rules
 
 UNDOCUMENTED = "operation_documented"

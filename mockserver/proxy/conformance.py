@@ -15,9 +15,9 @@ from jsonschema import Draft202012Validator
 
 from ..contract import resolve
 from ..harness.dialects import Dialect
+from ..operations import Operation
 from ..schemas import validator
 from .exchange import Exchange
-from .operations import Operation
 
 Finding = tuple[str, str, str]  # (check, part, message)
 MAX_ERRORS = 3

@@ -16,9 +16,9 @@ from ..harness import access, identity, paging
 from ..harness.dialects import Dialect
 from ..harness.facts import ApiFacts
 from ..harness.probes import Exchange as HarnessExchange
+from ..operations import Operation
 from .exchange import Exchange
 from .memory import Memory
-from .operations import Operation
 
 SINGLE_EXCHANGE_RULES = (
     ("error_envelope", "response body", access.error_envelope),

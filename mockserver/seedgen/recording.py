@@ -25,7 +25,7 @@ from ..contract import load, resolve
 from ..errors import MockServerError
 from ..harness.facts import ApiFacts, Resource
 from ..journal import MASK
-from ..proxy.operations import Operations
+from ..operations import Operations
 from ..seeds import SEED_DIR
 
 SELF_LINKS = {"hub": "url"}  # host-dependent: the mock renders its own (tastypie's resource_uri is a path)
