@@ -148,6 +148,16 @@ def blueprint(state) -> Blueprint:
         state.journal.clear()
         return Response(status=204)
 
+    @bp.route("/coverage", methods=["GET", "DELETE"])
+    def coverage():  # consumer coverage (coverage.py): survives resets, cleared only here
+        counted = getattr(state, "coverage", None)
+        if counted is None:
+            return _error("consumer coverage is counted by the mock, not in proxy mode", 404)
+        if request.method == "DELETE":
+            counted.clear()
+            return Response(status=204)
+        return _json(counted.as_json())
+
     @bp.post("/faults")
     def add_fault():  # A7
         body, error = _body()

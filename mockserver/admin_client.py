@@ -184,6 +184,15 @@ class MockHandle:
     def routes(self) -> list[dict[str, str]]:
         return self._call("GET", "/routes")
 
+    def coverage(self) -> dict[str, Any]:
+        """Consumer coverage: per API every contract operation with its ``calls``, ``fixture_calls`` (the
+        sessions' own logins and renewals), ``statuses_seen`` and ``statuses_not_seen``, and the ``unmatched``
+        requests. It adds up across resets; :meth:`clear_coverage` starts it again."""
+        return self._call("GET", "/coverage")
+
+    def clear_coverage(self) -> None:
+        self._call("DELETE", "/coverage")
+
     def torrent_session(self, username: str = "ionadmin", password: str | None = None) -> TorrentSession:
         """A ``requests.Session`` on the Torrent API, logged in with Basic auth."""
         from .sessions import TorrentSession

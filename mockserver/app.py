@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response as WsgiResponse  # what an HTTPException 
 
 from .config import Settings
 from .cors import Cors
+from .coverage import CLIENT_ENVIRON, FIXTURE
 from .dialects import ApiBinding
 from .faults import Decision, default_headers
 from .journal import NO_BODY, Body, BodyTap
@@ -29,6 +30,7 @@ from .state import MockState
 ADMIN_PREFIX = "/__mock__"
 DROPPED = "mockserver.dropped"  # environ flag: a fault rule closed this connection
 SOCKET = "mockserver.socket"  # environ: the client's socket, put there by the server (server.py)
+UNMATCHED_HEADER = "X-Mockserver-Unmatched"  # on the answer to a request that is no operation of the contract
 INTERNAL_ERROR = b'{"error": "internal error in the mock; see the server log"}'
 
 
@@ -62,6 +64,8 @@ def state_of(app: Flask) -> MockState:
 
 def serve_vendor(state: MockState, binding: ApiBinding, req: Request, app: Flask) -> WsgiResponse:
     started = time.perf_counter()
+    fixture = req.environ.pop(CLIENT_ENVIRON, None) == FIXTURE  # the fixtures' own calls; the dialect never sees it
+    operation = state.coverage.match(binding.name, req.method, req.path)
     tap = BodyTap(req.environ["wsgi.input"], req.content_length)
     req.environ["wsgi.input"] = tap  # before anyone reads the body, so the journal sees what the dialect read
     decision = state.faults.decide(req.method, req.path)
@@ -83,12 +87,16 @@ def serve_vendor(state: MockState, binding: ApiBinding, req: Request, app: Flask
                 response.headers.update(decision.headers)
     if response is None:
         drop_connection(req.environ)
+    elif operation is None:
+        response.headers[UNMATCHED_HEADER] = "1"
+    status = None if response is None else response.status_code
+    state.coverage.count(binding.name, operation, req.method, req.path, status, fixture)
     state.journal.record(
         time=now, api=binding.name, method=req.method, path=req.path,
         query=req.args.items(multi=True), headers=req.headers.items(), body=tap.body(req.content_type or ""),
-        status=None if response is None else response.status_code,
-        response_body=NO_BODY if response is None else _response_body(response),
-        duration_ms=(time.perf_counter() - started) * 1000, fault=decision.rule if decision else None, epoch=epoch)
+        status=status, response_body=NO_BODY if response is None else _response_body(response),
+        duration_ms=(time.perf_counter() - started) * 1000, fault=decision.rule if decision else None, epoch=epoch,
+        operation_id=operation.operation_id if operation is not None else None, unmatched=operation is None)
     return response if response is not None else Response(b"", 500)  # never sent: the connection is gone
 
 

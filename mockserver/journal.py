@@ -117,6 +117,8 @@ class Entry:
     response_body: Body
     duration_ms: float
     fault: str | None = None  # id of the fault rule that acted on this request
+    operation_id: str | None = None  # the contract operation the request is (mockserver.operations)
+    unmatched: bool = False  # the request matched no operation of the API's contract
     violations: list[dict[str, Any]] | None = None  # proxy mode: what the contract checks found in the exchange
 
     @property
@@ -131,6 +133,7 @@ class Entry:
             "status": self.status, "response_body": self.response_body.as_json(),
             "response_body_truncated": self.response_body.truncated,
             "duration_ms": round(self.duration_ms, 3), "fault": self.fault, "dropped": self.status is None,
+            "operation_id": self.operation_id, "unmatched": self.unmatched,
         }
         if self.violations is not None:
             shown["violations"] = self.violations
@@ -154,8 +157,10 @@ class Journal:
 
     def record(self, *, time: datetime, api: str, method: str, path: str, query: Iterable[tuple[str, str]],
                headers: Iterable[tuple[str, str]], body: Body, status: int | None, response_body: Body,
-               duration_ms: float, fault: str | None = None, epoch: int | None = None) -> Entry | None:
-        """Append an entry; → it, or None when ``epoch`` (read as the request began) is over: it is dropped."""
+               duration_ms: float, fault: str | None = None, epoch: int | None = None,
+               operation_id: str | None = None, unmatched: bool = False) -> Entry | None:
+        """Append an entry; → it, or None when ``epoch`` (read as the request began) is over: it is dropped.
+        ``operation_id``: the contract operation the request is; ``unmatched``: it is none of them."""
         secrets = secrets_of(api)
         query, headers = secrets.query_of(query), secrets.headers_of(headers)
         names = secrets.fields_of(path)
@@ -167,7 +172,7 @@ class Journal:
                 return None
             self._seq += 1
             entry = Entry(self._seq, time, api, method, path, query, headers, body, status, response_body,
-                          duration_ms, fault)
+                          duration_ms, fault, operation_id, unmatched)
             self._entries.append(entry)
             self._bytes += entry.size
             while len(self._entries) > self._limit or (self._bytes > self._bytes_limit and len(self._entries) > 1):

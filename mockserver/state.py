@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from .clock import Clock
 from .config import Settings
+from .coverage import Coverage
 from .faults import Faults
 from .journal import Journal
 from .seeds import read_seed
@@ -39,6 +40,7 @@ class MockState:
         self.snapshots: dict[str, dict] = {}  # name → tables; only under _snapshots_lock
         self._snapshots_lock = threading.Lock()
         self.journal = Journal(settings.journal_limit)
+        self.coverage = Coverage(settings.apis)  # not reset: it adds up over a test session
         self.faults = Faults(settings.seed, latency_ms=settings.latency_ms)
         self.server_errors: list[str] = []  # tracebacks of unexpected failures, for the pytest plugin
         self._errors_lock = threading.Lock()

@@ -144,13 +144,15 @@ class _Dispatch:
             response, checked = self.through_upstream(req, arrived, headers, body)
             if decision is not None and decision.headers:
                 response.headers.update(decision.headers)
+        operation = state.checker.operations.operation(req.method, req.path)
         entry = state.journal.record(
             time=arrived, api=state.proxy.api, method=req.method, path=req.path,
             query=req.args.items(multi=True), headers=headers, body=Body.capture(body, req.content_type or ""),
             status=None if response is None else response.status_code,
             response_body=NO_BODY if response is None else Body.capture(response.get_data(),
                                                                          response.content_type or ""),
-            duration_ms=(time.perf_counter() - started) * 1000, fault=decision.rule if decision else None)
+            duration_ms=(time.perf_counter() - started) * 1000, fault=decision.rule if decision else None,
+            operation_id=operation.operation_id if operation is not None else None, unmatched=operation is None)
         if checked is not None:
             self.report(entry, *checked)
         return response if response is not None else Response(b"", 500)  # never sent: the connection is gone
