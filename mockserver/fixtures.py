@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .config import Settings
 
 OPTIONS_KEY = pytest.StashKey[dict]()  # Settings fields from the command line and ini, set by pytest_configure
+COVERAGE_KEY = pytest.StashKey[list]()  # --mockserver-coverage: the coverage of each mock this process ran
 WATCH_KEY = pytest.StashKey["ErrorWatch"]()
 Records = dict[str, dict[str, Any]]  # {api: {resource: object or [objects]}}
 
@@ -89,6 +90,9 @@ class _Pool:
         self._mocks.append(mock)
         return mock
 
+    def coverage(self) -> list[dict]:
+        return [mock.state.coverage.as_json() for mock in self._mocks]
+
     def close(self) -> None:
         for mock in self._mocks:
             mock.stop()
@@ -160,9 +164,12 @@ def mockserver_settings(pytestconfig: pytest.Config) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def _mockserver_pool():
+def _mockserver_pool(pytestconfig: pytest.Config):
     pool = _Pool()
     yield pool
+    gathered = pytestconfig.stash.get(COVERAGE_KEY, None)  # only with --mockserver-coverage
+    if gathered is not None:
+        gathered.extend(pool.coverage())  # read before the mocks stop; the plugin merges and writes it
     pool.close()
 
 

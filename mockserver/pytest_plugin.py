@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from .fixtures import (  # noqa: F401  (pytest finds fixtures by the names in this module)
+    COVERAGE_KEY,
     OPTIONS_KEY,
     WATCH_KEY,
     _mockserver,
@@ -22,6 +23,11 @@ from .fixtures import (  # noqa: F401  (pytest finds fixtures by the names in th
     mockserver_settings,
     server_error_text,
 )
+
+COVERAGE_FILE_KEY = pytest.StashKey[Path]()
+COVERAGE_WRITTEN_KEY = pytest.StashKey[Path]()
+COVERAGE_FORMATS = (".md", ".json", ".html")  # as mockserver.coverage_report.FORMATS, without importing it here
+WORKER_COVERAGE = "mockserver_coverage"  # the key in an xdist worker's workeroutput
 
 MARKERS = (
     "mockserver_seed(dir_or_records=None, *, dir=None, records=None): seed the mock for this test: a seed "
@@ -41,6 +47,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--mockserver-tls", action="store_true", default=None,
                     help="serve HTTPS with a certificate made at start; the fixtures' sessions trust its CA "
                          "(mockserver.ca_file) (default: ini mockserver_tls, else plain HTTP)")
+    group.addoption("--mockserver-coverage", metavar="FILE",
+                    help="write the consumer coverage of the session (every contract operation, the calls the tests "
+                         "made and the statuses they saw; merged across xdist workers) to FILE: .md, .json or .html")
     parser.addini("mockserver_apis", "APIs the mock serves: torrent, hub or both", default="")
     parser.addini("mockserver_tls", "serve HTTPS with a certificate made at start", type="bool", default=False)
     parser.addini("mockserver_seed_dir", "seed data directory, relative to the ini file", type="paths", default=[])
@@ -52,6 +61,50 @@ def pytest_configure(config: pytest.Config) -> None:
     for line in MARKERS:
         config.addinivalue_line("markers", line)
     config.stash[OPTIONS_KEY] = _settings_options(config)
+    coverage_file = _coverage_file(config)
+    if coverage_file is not None:
+        config.stash[COVERAGE_KEY] = []
+        config.stash[COVERAGE_FILE_KEY] = coverage_file
+
+
+def _coverage_file(config: pytest.Config) -> Path | None:
+    given = config.getoption("mockserver_coverage")
+    if not given:
+        return None
+    path = config.invocation_params.dir / given
+    if path.suffix.lower() not in COVERAGE_FORMATS:
+        raise pytest.UsageError(f"--mockserver-coverage writes a .md, .json or .html file, not {given!r}")
+    return path
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    """xdist: a worker's mocks' coverage comes back in its workeroutput."""
+    gathered = node.config.stash.get(COVERAGE_KEY, None)
+    if gathered is not None:
+        gathered.extend(getattr(node, "workeroutput", {}).get(WORKER_COVERAGE, []))
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own, which tears down the session fixtures (the mocks) last
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    config = session.config
+    gathered = config.stash.get(COVERAGE_KEY, None)
+    if gathered is None:
+        return
+    if hasattr(config, "workerinput"):  # an xdist worker: the controller merges and writes
+        config.workeroutput[WORKER_COVERAGE] = list(gathered)  # type: ignore[attr-defined]
+        return
+    from .coverage_report import merge, write
+
+    path = config.stash[COVERAGE_FILE_KEY]
+    write(path, merge(gathered))
+    config.stash[COVERAGE_WRITTEN_KEY] = path
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    written = config.stash.get(COVERAGE_WRITTEN_KEY, None)
+    if written is not None:
+        terminalreporter.write_line(f"mockserver: consumer coverage written to {written}")
 
 
 def _settings_options(config: pytest.Config) -> dict:

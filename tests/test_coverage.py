@@ -9,6 +9,12 @@ import requests
 from proxy_support import TORRENT, basic, proxied
 
 from mockserver.contract import HTTP_METHODS, load
+from mockserver.hub import queries  # noqa: F401  (see below)
+from mockserver.torrent import filesets  # noqa: F401
+
+# The products register their lookups once per process when first imported. Imported here, at collection, so
+# that an in-process pytester run elsewhere in this worker is never the first to import them (pytester drops the
+# modules its run imported, and importing them again would register the lookups a second time).
 
 UNMATCHED = "X-Mockserver-Unmatched"
 
