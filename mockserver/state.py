@@ -40,11 +40,11 @@ class MockState:
         self.snapshots: dict[str, dict] = {}  # name → tables; only under _snapshots_lock
         self._snapshots_lock = threading.Lock()
         self.journal = Journal(settings.journal_limit)
-        self.coverage = Coverage(settings.apis)  # not reset: it adds up over a test session
         self.faults = Faults(settings.seed, latency_ms=settings.latency_ms)
         self.server_errors: list[str] = []  # tracebacks of unexpected failures, for the pytest plugin
         self._errors_lock = threading.Lock()
         self.bindings: dict[str, ApiBinding] = bindings(self)
+        self.coverage = Coverage(self.bindings)  # per served API; not reset: it adds up over a test session
         self.seed_tables = self._read_seed()
         # A persistent file that already holds data wins over the seed (reset still returns to the seed).
         self.store.load_seed(self.seed_tables, reset=not self.store.has_data())
