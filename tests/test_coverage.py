@@ -12,9 +12,9 @@ from mockserver.contract import HTTP_METHODS, load
 from mockserver.hub import queries  # noqa: F401  (see below)
 from mockserver.torrent import filesets  # noqa: F401
 
-# The products register their lookups once per process when first imported. Imported here, at collection, so
-# that an in-process pytester run elsewhere in this worker is never the first to import them (pytester drops the
-# modules its run imported, and importing them again would register the lookups a second time).
+# Both products (and what they import: JWT, cryptography) are imported here, at collection, so that an in-process
+# pytester run elsewhere in this worker is never the first to import them: pytester drops the modules its run
+# imported, and modules imported anew after it no longer match the objects still held from the first import.
 
 UNMATCHED = "X-Mockserver-Unmatched"
 
