@@ -10,6 +10,8 @@ from flask import Blueprint, Response, request
 from . import __version__, admin_guard, records
 from .clock import isoformat_z
 from .contract import load, operations
+from .dashboard import openapi as served
+from .dashboard import timeline
 from .errors import ScenarioError
 from .faults import FaultSpecError
 from .journal import parse_status_filter
@@ -238,6 +240,27 @@ def blueprint(state) -> Blueprint:
             return _json(records.rows(state, api, resource))
         except records.RecordsError as exc:
             return _error(exc.message, exc.status)
+
+    @bp.get("/openapi/<api>.<fmt>")
+    def openapi_document(api: str, fmt: str):  # the contracts, pointed at this mock (dashboard/openapi.py)
+        if fmt not in served.FORMATS:
+            return _error(f"no document /__mock__/openapi/{api}.{fmt}; use .json or .yaml", 404)
+        try:
+            document = served.served_document(api, request.host_url, state.settings)
+        except served.UnknownDocument as exc:
+            return _error(str(exc), 404)
+        return Response(served.rendered(document, fmt), content_type=served.FORMATS[fmt])
+
+    @bp.get("/docs/<api>/try-it")
+    def try_it(api: str):  # the credentials the API docs page tries operations out with
+        try:
+            return _json(served.try_it(api, state.settings))
+        except served.UnknownDocument as exc:
+            return _error(str(exc), 404)
+
+    @bp.get("/timeline")
+    def hub_timeline():  # the Hub's jobs and tasks on the clock, for the dashboard
+        return _json(timeline.timeline(state))
 
     return bp
 

@@ -14,7 +14,7 @@ import socket
 import time
 import traceback
 
-from flask import Flask, Request, Response, request
+from flask import Flask, Request, Response, redirect, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WsgiResponse  # what an HTTPException answers; Flask's is a subclass
 
@@ -45,6 +45,13 @@ def create_app(settings: Settings | None = None) -> Flask:
         from .admin import blueprint
 
         app.register_blueprint(blueprint(state), url_prefix=ADMIN_PREFIX)
+        from .dashboard import blueprint as pages
+
+        app.register_blueprint(pages(state.settings.apis), url_prefix=ADMIN_PREFIX)
+
+        @app.get("/")
+        def home():  # the start banner's address; people land on the dashboard
+            return redirect(ADMIN_PREFIX + "/", 302)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

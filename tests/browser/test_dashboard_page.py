@@ -1,0 +1,112 @@
+"""The dashboard at /__mock__/ in headless Chromium, over the mock's real HTTP server (the ``mockserver`` fixture):
+it loads cleanly, shows the journal, and its controls drive the mock as the admin API reports afterwards."""
+from __future__ import annotations
+
+import requests
+from browser_support import console_problems, failed_requests, rows, text_of, wait_for
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+
+def open_dashboard(driver, mock) -> None:
+    driver.get(mock.url + "/__mock__/")
+    wait_for(driver, lambda d: d.find_element(By.ID, "clock-now").text not in ("", "…"), message="clock shown")
+
+
+def test_root_redirects_to_the_dashboard_which_loads_with_no_failed_request_and_no_console_error(page, mockserver):
+    page.get(mockserver.url + "/")
+    assert page.current_url == mockserver.url + "/__mock__/"
+    wait_for(page, lambda d: d.find_element(By.ID, "clock-now").text not in ("", "…"), message="clock shown")
+    wait_for(page, lambda d: len(rows(d, "#routes tbody tr")) == len(mockserver.routes()), message="routes shown")
+    wait_for(page, lambda d: rows(d, "#timeline .muted"), message="the Hub timeline shown")
+    assert failed_requests(page) == []
+    assert console_problems(page) == []
+    assert [b.text for b in rows(page, "#apis button")] == ["all APIs", "torrent", "hub"]
+
+
+def test_a_request_made_by_the_test_appears_in_the_journal_view(page, mockserver, mock_torrent):
+    open_dashboard(page, mockserver)
+    assert mock_torrent.get("message/", params={"limit": 1}).status_code == 200
+    [entry] = mockserver.journal(path="/rundb/api/v1/message/")
+
+    row = wait_for(page, lambda d: d.find_elements(By.CSS_SELECTOR, f'#journal tr[data-seq="{entry["seq"]}"]'),
+                   message="the request's journal row")[0]
+    cells = [c.text for c in row.find_elements(By.TAG_NAME, "td")]
+    assert cells[2:5] == ["torrent", "GET", "/rundb/api/v1/message/?limit=1"]
+    assert cells[6] == "200"
+    # newest first, and the filters narrow the view
+    assert rows(page, "#journal tbody tr")[0] == row
+    page.find_element(By.ID, "filter-status").send_keys("4xx")
+    wait_for(page, lambda d: not d.find_elements(By.CSS_SELECTOR, f'#journal tr[data-seq="{entry["seq"]}"]'))
+    assert console_problems(page) == []
+
+
+def test_advancing_the_clock_from_the_page_moves_the_clock(page, mockserver):
+    before = mockserver.clock.freeze()
+    open_dashboard(page, mockserver)
+    field = page.find_element(By.ID, "clock-seconds")
+    field.clear()
+    field.send_keys("3600")
+    page.find_element(By.CSS_SELECTOR, "#clock-advance button").click()
+
+    wait_for(page, lambda d: "advanced" in text_of(d, "#status"), message="the page's confirmation")
+    assert (mockserver.clock.now - before).total_seconds() == 3600
+    assert mockserver.clock.frozen
+    wait_for(page, lambda d: text_of(d, "#clock-now") == mockserver.clock.now.isoformat().replace("+00:00", "Z"))
+    assert console_problems(page) == []
+
+
+def test_a_fault_added_from_the_page_makes_the_next_vendor_request_fail_as_the_rule_says(page, mockserver):
+    open_dashboard(page, mockserver)
+    Select(page.find_element(By.ID, "fault-method")).select_by_visible_text("GET")
+    path = page.find_element(By.ID, "fault-path")
+    path.clear()
+    path.send_keys("/rundb/api/v1/message/*")
+    page.find_element(By.ID, "fault-status").send_keys("503")
+    page.find_element(By.ID, "fault-times").send_keys("1")
+    page.find_element(By.CSS_SELECTOR, "#fault-add button").click()
+
+    wait_for(page, lambda d: rows(d, "#faults tbody tr"), message="the rule listed")
+    [rule] = mockserver.faults.list()
+    assert (rule["method"], rule["path"], rule["status"], rule["times"]) == ("GET", "/rundb/api/v1/message/*", 503, 1)
+    url = mockserver.torrent_url + "message/"
+    failed = requests.get(url, auth=("ionadmin", "ionadmin"), timeout=10)
+    assert failed.status_code == 503 and failed.headers["Retry-After"] == "1"
+    assert requests.get(url, auth=("ionadmin", "ionadmin"), timeout=10).status_code == 200  # times: 1
+
+    page.find_element(By.CSS_SELECTOR, f'#faults tr[data-rule="{rule["id"]}"] button.remove').click()
+    wait_for(page, lambda d: not rows(d, "#faults tbody tr"), message="the rule removed")
+    assert mockserver.faults.list() == []
+    assert console_problems(page) == []
+
+
+def test_snapshots_save_restore_and_drop_from_the_page(page, mockserver, mock_torrent):
+    open_dashboard(page, mockserver)
+    page.find_element(By.ID, "snapshot-name").send_keys("before")
+    page.find_element(By.CSS_SELECTOR, "#snapshot-save button").click()
+    wait_for(page, lambda d: rows(d, '#snapshots li[data-snapshot="before"]'), message="the snapshot listed")
+    assert mockserver.snapshots() == ["before"]
+
+    created = mock_torrent.post("message/", json={"body": "made after the snapshot"})
+    assert created.status_code == 201
+    message_url = created.headers["Location"]
+    assert mock_torrent.get(message_url).status_code == 200
+
+    page.find_element(By.CSS_SELECTOR, '#snapshots li[data-snapshot="before"] button.restore').click()
+    wait_for(page, lambda d: "restored" in text_of(d, "#status"), message="the page's confirmation")
+    assert mock_torrent.get(message_url).status_code == 404
+
+    page.find_element(By.CSS_SELECTOR, '#snapshots li[data-snapshot="before"] button.drop').click()
+    wait_for(page, lambda d: not rows(d, "#snapshots li"), message="the snapshot dropped")
+    assert mockserver.snapshots() == []
+    assert console_problems(page) == []
+
+
+def test_reset_from_the_page_empties_the_journal_view(page, mockserver, mock_torrent):
+    mock_torrent.get("message/")
+    open_dashboard(page, mockserver)
+    wait_for(page, lambda d: rows(d, "#journal tbody tr"), message="the journal row")
+    page.find_element(By.ID, "reset").click()
+    wait_for(page, lambda d: not rows(d, "#journal tbody tr"), message="the journal emptied")
+    assert len(mockserver.journal) == 0
+    assert console_problems(page) == []
