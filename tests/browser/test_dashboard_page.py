@@ -7,6 +7,9 @@ from browser_support import console_problems, failed_requests, rows, text_of, wa
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
+from mockserver.config import Settings
+from mockserver.server import MockServer
+
 
 def open_dashboard(driver, mock) -> None:
     driver.get(mock.url + "/__mock__/")
@@ -110,3 +113,24 @@ def test_reset_from_the_page_empties_the_journal_view(page, mockserver, mock_tor
     wait_for(page, lambda d: not rows(d, "#journal tbody tr"), message="the journal emptied")
     assert len(mockserver.journal) == 0
     assert console_problems(page) == []
+
+
+def test_beyond_loopback_the_page_asks_for_the_admin_token_once_and_sends_it(page):
+    settings = Settings(host="0.0.0.0", port=0, admin_token="open-sesame")  # browsed over loopback only
+    with MockServer(settings) as server:
+        url = f"http://127.0.0.1:{server.port}/__mock__/"
+        page.get(url)
+        form = wait_for(page, lambda d: [f for f in d.find_elements(By.ID, "token-form") if f.is_displayed()],
+                        message="the token form")[0]
+        form.find_element(By.ID, "token").send_keys("open-sesame")
+        form.find_element(By.TAG_NAME, "button").click()
+        wait_for(page, lambda d: d.find_element(By.ID, "clock-now").text not in ("", "…"), message="clock shown")
+        assert not form.is_displayed()
+        assert page.execute_script("return sessionStorage.getItem('mockserver.admin-token')") == "open-sesame"
+        refused = [e for e in console_problems(page) if "401" not in e["message"]]
+        assert refused == []  # the only complaints are the first calls' 401s
+
+        page.get(url)  # the same tab keeps the token: no second question
+        wait_for(page, lambda d: d.find_element(By.ID, "clock-now").text not in ("", "…"), message="clock shown")
+        assert not page.find_element(By.ID, "token-form").is_displayed()
+        assert console_problems(page) == []
