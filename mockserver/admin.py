@@ -246,10 +246,10 @@ def blueprint(state) -> Blueprint:
         if fmt not in served.FORMATS:
             return _error(f"no document /__mock__/openapi/{api}.{fmt}; use .json or .yaml", 404)
         try:
-            document = served.served_document(api, request.host_url, state.settings)
+            text = served.served_text(api, request.host_url, state.settings, fmt)
         except served.UnknownDocument as exc:
             return _error(str(exc), 404)
-        return Response(served.rendered(document, fmt), content_type=served.FORMATS[fmt])
+        return Response(text, content_type=served.FORMATS[fmt])
 
     @bp.get("/docs/<api>/try-it")
     def try_it(api: str):  # the credentials the API docs page tries operations out with

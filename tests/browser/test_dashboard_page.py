@@ -134,3 +134,29 @@ def test_beyond_loopback_the_page_asks_for_the_admin_token_once_and_sends_it(pag
         wait_for(page, lambda d: d.find_element(By.ID, "clock-now").text not in ("", "…"), message="clock shown")
         assert not page.find_element(By.ID, "token-form").is_displayed()
         assert console_problems(page) == []
+
+
+def test_the_hub_timeline_shows_a_failed_task_and_a_job_held_pending_by_an_offline_node(page, mockserver, mock_hub):
+    mockserver.clock.set("2030-01-01T00:00:00Z")
+    listing = mock_hub.get("file/", params={"site": "site1", "path": "/mmfs1/data/space01/ab", "details": "true",
+                                            "page_size": 0}).json()
+    paths = [f["path"] for f in listing["children"] if f.get("status") == "UNMANAGED"][:2]
+    mockserver.scenarios.add(kind="task_failure", site="site1", path=paths[0], error="ENOSPC")
+    failed = mock_hub.post("file/workflow/", json={"site": "site1", "workflow": "migrate", "paths": paths}).json()
+    mockserver.clock.advance(5)
+    mockserver.scenarios.add(kind="node_offline", node="pixstor-east-ng-test")
+    held = mock_hub.post("file/workflow/", json={"site": "site1", "workflow": "recall", "paths": paths[1:]}).json()
+    mockserver.clock.advance(10)
+
+    open_dashboard(page, mockserver)
+    failed_row = wait_for(page, lambda d: rows(d, f'#timeline .job[data-job="{failed["job"]}"]'), message="job row")[0]
+    assert failed_row.get_attribute("data-state") == "FAILURE"
+    [bad] = failed_row.find_elements(By.CSS_SELECTOR, ".task.failure")
+    assert "ENOSPC" in bad.get_attribute("title")
+    assert len(failed_row.find_elements(By.CSS_SELECTOR, ".task.success")) == 1
+    held_row = rows(page, f'#timeline .job[data-job="{held["job"]}"]')[0]
+    assert held_row.get_attribute("data-state") == "PENDING"
+    assert held_row.find_elements(By.CSS_SELECTOR, ".badge.held")
+    assert held_row.find_elements(By.CSS_SELECTOR, ".task.waiting")
+    assert failed_requests(page) == []
+    assert console_problems(page) == []
