@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -11,7 +12,9 @@ TIMEOUT = 20
 
 
 def wait_for(driver, condition: Callable[[Any], Any], timeout: float = TIMEOUT, message: str = "") -> Any:
-    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(condition, message)
+    """``condition`` until it is truthy; an element redrawn meanwhile (stale) is looked up again."""
+    return WebDriverWait(driver, timeout, poll_frequency=0.1,
+                         ignored_exceptions=(StaleElementReferenceException,)).until(condition, message)
 
 
 def console_problems(driver) -> list[dict[str, Any]]:

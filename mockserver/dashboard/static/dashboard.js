@@ -235,9 +235,24 @@ function renderCoverage() {
 
 // -- the loop ----------------------------------------------------------------------------------------------------
 
+// A panel is drawn again only when what it shows changed: a button stays the same element between polls, so a
+// click is never lost to a redraw.
+const drawn = {};
+function redraw(name, data, draw) {
+  const key = JSON.stringify([data, view.api]);
+  if (drawn[name] === key) return;
+  drawn[name] = key;
+  draw();
+}
+
 function render() {
-  renderClock(); renderJournal(); renderFaults(); renderSnapshots(); renderRoutes(); renderTimeline();
-  renderCoverage();
+  redraw("clock", view.clock, renderClock);
+  redraw("journal", [view.journal.length && view.journal[0].seq, view.journal.length], renderJournal);
+  redraw("faults", view.faults, renderFaults);
+  redraw("snapshots", view.snapshots, renderSnapshots);
+  redraw("routes", view.routes.length, renderRoutes);
+  redraw("timeline", [view.timeline, view.scenarios], renderTimeline);
+  redraw("coverage", view.coverage, renderCoverage);
 }
 
 // One refresh at a time, in order: a write's refresh runs after the poll already under way.
