@@ -12,7 +12,7 @@ from mockserver.contract import HTTP_METHODS, load
 
 LIVE_STATUS = ".live-responses-table tbody .response-col_status"
 # One read-only operation per API: its Swagger UI block id (operations-<tag>-<operationId>) and its path
-TRY = {"torrent": ("operations-message-message_list", "/rundb/api/v1/message/"),
+TRY = {"torrent": ("operations-message-message_schema", "/rundb/api/v1/message/schema/"),
        "hub": ("operations-sites-sites_list", "/api/sites/")}
 
 
