@@ -260,7 +260,10 @@ def blueprint(state) -> Blueprint:
 
     @bp.get("/timeline")
     def hub_timeline():  # the Hub's jobs and tasks on the clock, for the dashboard
-        return _json(timeline.timeline(state))
+        try:
+            return _json(timeline.timeline(state))
+        except timeline.NoTimeline as exc:
+            return _error(str(exc), 404)
 
     return bp
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
+import requests
 import yaml
+from proxy_support import proxied
 
 from mockserver.app import create_app
 from mockserver.config import HubUser, Settings, TorrentUser
@@ -170,6 +172,15 @@ def test_timeline_marks_a_job_held_pending_by_a_node_offline_scenario(client):
     assert client.get(f"/api/jobs/{job}/", headers=auth).get_json()["state"] == "PENDING"
 
 
-def test_timeline_without_the_hub_has_no_jobs():
+def test_timeline_without_the_hub_is_a_404_saying_why():
     client = create_app(Settings(apis=("torrent",))).test_client()
-    assert client.get("/__mock__/timeline").get_json()["jobs"] == []
+    answer = client.get("/__mock__/timeline")
+    assert answer.status_code == 404 and "serve the hub API" in answer.get_json()["error"]
+
+
+def test_a_proxy_has_no_timeline_and_serves_its_contract_pointed_at_itself():
+    with proxied("hub") as pair:
+        timeline = requests.get(pair.proxy.url + "/__mock__/timeline", timeout=10)
+        assert timeline.status_code == 404 and "a proxy keeps none" in timeline.json()["error"]
+        document = requests.get(pair.proxy.url + "/__mock__/openapi/hub.json", timeout=10).json()
+        assert document["servers"] == [{"url": pair.proxy.url + "/api", "description": "this mock"}]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..clock import isoformat_z
 from ..hub.common import iso_z, now_us
 from ..hub.lifecycle import job_phase, tasks_by_job
 from ..hub.outages import NEVER, Outages
@@ -20,10 +19,14 @@ if TYPE_CHECKING:
 MAX_JOBS = 200  # the newest; a page would not show more
 
 
+class NoTimeline(LookupError):
+    """This mock keeps no Hub jobs: it does not serve the Hub, or it is a proxy (the upstream keeps them)."""
+
+
 def timeline(state: MockState) -> dict[str, Any]:
-    """``{"now", "jobs": [...]}``, newest job first; ``jobs`` is empty when the mock does not serve the Hub."""
-    if "hub" not in state.bindings:
-        return {"now": isoformat_z(state.clock.now()), "jobs": []}
+    """``{"now", "jobs": [...]}``, newest job first."""
+    if "hub" not in getattr(state, "bindings", {}):
+        raise NoTimeline("the timeline shows the Hub's jobs: serve the hub API (--api hub); a proxy keeps none")
     with state.store.lock:
         now = now_us(state)
         jobs = state.store.select("hub/jobs", lambda r: True)[1]

@@ -17,6 +17,15 @@ def wait_for(driver, condition: Callable[[Any], Any], timeout: float = TIMEOUT, 
                          ignored_exceptions=(StaleElementReferenceException,)).until(condition, message)
 
 
+def click(driver, css: str) -> None:
+    """Click the element ``css`` names, looked up again if the page redrew it between finding and clicking."""
+    def clicked(d) -> bool:
+        d.find_element(By.CSS_SELECTOR, css).click()
+        return True
+
+    wait_for(driver, clicked, message=f"click {css}")
+
+
 def console_problems(driver) -> list[dict[str, Any]]:
     """Console entries at WARNING or above (errors of scripts, refused loads, CSP violations)."""
     return [e for e in driver.get_log("browser") if e["level"] in ("WARNING", "SEVERE")]

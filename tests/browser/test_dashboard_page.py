@@ -3,7 +3,7 @@ it loads cleanly, shows the journal, and its controls drive the mock as the admi
 from __future__ import annotations
 
 import requests
-from browser_support import console_problems, failed_requests, rows, text_of, wait_for
+from browser_support import click, console_problems, failed_requests, rows, text_of, wait_for
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -50,7 +50,7 @@ def test_advancing_the_clock_from_the_page_moves_the_clock(page, mockserver):
     field = page.find_element(By.ID, "clock-seconds")
     field.clear()
     field.send_keys("3600")
-    page.find_element(By.CSS_SELECTOR, "#clock-advance button").click()
+    click(page, "#clock-advance button")
 
     wait_for(page, lambda d: "advanced" in text_of(d, "#status"), message="the page's confirmation")
     assert (mockserver.clock.now - before).total_seconds() == 3600
@@ -67,7 +67,7 @@ def test_a_fault_added_from_the_page_makes_the_next_vendor_request_fail_as_the_r
     path.send_keys("/rundb/api/v1/message/*")
     page.find_element(By.ID, "fault-status").send_keys("503")
     page.find_element(By.ID, "fault-times").send_keys("1")
-    page.find_element(By.CSS_SELECTOR, "#fault-add button").click()
+    click(page, "#fault-add button")
 
     wait_for(page, lambda d: rows(d, "#faults tbody tr"), message="the rule listed")
     [rule] = mockserver.faults.list()
@@ -77,7 +77,7 @@ def test_a_fault_added_from_the_page_makes_the_next_vendor_request_fail_as_the_r
     assert failed.status_code == 503 and failed.headers["Retry-After"] == "1"
     assert requests.get(url, auth=("ionadmin", "ionadmin"), timeout=10).status_code == 200  # times: 1
 
-    page.find_element(By.CSS_SELECTOR, f'#faults tr[data-rule="{rule["id"]}"] button.remove').click()
+    click(page, f'#faults tr[data-rule="{rule["id"]}"] button.remove')
     wait_for(page, lambda d: not rows(d, "#faults tbody tr"), message="the rule removed")
     assert mockserver.faults.list() == []
     assert console_problems(page) == []
@@ -86,7 +86,7 @@ def test_a_fault_added_from_the_page_makes_the_next_vendor_request_fail_as_the_r
 def test_snapshots_save_restore_and_drop_from_the_page(page, mockserver, mock_torrent):
     open_dashboard(page, mockserver)
     page.find_element(By.ID, "snapshot-name").send_keys("before")
-    page.find_element(By.CSS_SELECTOR, "#snapshot-save button").click()
+    click(page, "#snapshot-save button")
     wait_for(page, lambda d: rows(d, '#snapshots li[data-snapshot="before"]'), message="the snapshot listed")
     assert mockserver.snapshots() == ["before"]
 
@@ -95,11 +95,11 @@ def test_snapshots_save_restore_and_drop_from_the_page(page, mockserver, mock_to
     message_url = created.headers["Location"]
     assert mock_torrent.get(message_url).status_code == 200
 
-    page.find_element(By.CSS_SELECTOR, '#snapshots li[data-snapshot="before"] button.restore').click()
+    click(page, '#snapshots li[data-snapshot="before"] button.restore')
     wait_for(page, lambda d: "restored" in text_of(d, "#status"), message="the page's confirmation")
     assert mock_torrent.get(message_url).status_code == 404
 
-    page.find_element(By.CSS_SELECTOR, '#snapshots li[data-snapshot="before"] button.drop').click()
+    click(page, '#snapshots li[data-snapshot="before"] button.drop')
     wait_for(page, lambda d: not rows(d, "#snapshots li"), message="the snapshot dropped")
     assert mockserver.snapshots() == []
     assert console_problems(page) == []
