@@ -79,6 +79,7 @@ def test_swagger_ui_renders_every_operation_of_the_contract_with_no_failed_reque
 @pytest.mark.parametrize("api", ["torrent", "hub"])
 def test_try_it_out_calls_the_mock_with_its_credentials_and_answers_200(page, mockserver, api):
     block_id, path = TRY[api]
+    mockserver.clear_coverage()
     open_docs(page, mockserver, api)
     block = scroll_to_block(page, block_id)
     block.find_element(By.CSS_SELECTOR, ".opblock-summary-control").click()
@@ -94,5 +95,10 @@ def test_try_it_out_calls_the_mock_with_its_credentials_and_answers_200(page, mo
     assert call["status"] == 200
     expected = "Basic ionadmin:****" if api == "torrent" else "Bearer ****"
     assert call["headers"]["Authorization"] == expected
+    # the call counts as the user's; the page's own Hub login counts apart, as the fixtures' logins do
+    counted = {o["operation_id"]: o for o in mockserver.coverage()["apis"][api]["operations"]}
+    assert counted[block_id.rsplit("-", 1)[1]]["calls"] == 1
+    if api == "hub":
+        assert (counted["auth_token_create"]["calls"], counted["auth_token_create"]["fixture_calls"]) == (0, 1)
     assert failed_requests(page) == []
     assert console_problems(page) == []

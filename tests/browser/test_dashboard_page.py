@@ -160,3 +160,38 @@ def test_the_hub_timeline_shows_a_failed_task_and_a_job_held_pending_by_an_offli
     assert held_row.find_elements(By.CSS_SELECTOR, ".task.waiting")
     assert failed_requests(page) == []
     assert console_problems(page) == []
+
+
+def test_the_journal_names_each_requests_operation_and_marks_unmatched_ones(page, mockserver, mock_torrent):
+    open_dashboard(page, mockserver)
+    assert mock_torrent.get("message/", params={"limit": 1}).status_code == 200
+    assert mock_torrent.get("mesage/").status_code == 404  # a misspelt route
+    [matched] = mockserver.journal(path="/rundb/api/v1/message/")
+    [unmatched] = mockserver.journal(path="/rundb/api/v1/mesage/")
+
+    row = wait_for(page, lambda d: rows(d, f'#journal tr[data-seq="{unmatched["seq"]}"]'), message="row")[0]
+    assert "unmatched" in row.get_attribute("class") and row.find_element(By.CSS_SELECTOR, "td.op").text == "unmatched"
+    known = rows(page, f'#journal tr[data-seq="{matched["seq"]}"]')[0]
+    assert known.find_element(By.CSS_SELECTOR, "td.op").text == "message_list"
+    page.find_element(By.ID, "filter-unmatched").click()
+    wait_for(page, lambda d: [r.get_attribute("data-seq") for r in rows(d, "#journal tbody tr")]
+             == [str(unmatched["seq"])], message="only the unmatched request")
+    assert console_problems(page) == []
+
+
+def test_the_coverage_panel_lists_each_operation_with_its_calls_and_the_unmatched_requests(page, mockserver,
+                                                                                          mock_torrent):
+    mockserver.clear_coverage()
+    mock_torrent.get("message/")
+    mock_torrent.get("message/")
+    mock_torrent.get("mesage/")
+    open_dashboard(page, mockserver)
+    table = wait_for(page, lambda d: rows(d, '#coverage table[data-api="torrent"]'), message="coverage table")[0]
+    listed = {r.find_elements(By.TAG_NAME, "td")[0].text: r.find_elements(By.TAG_NAME, "td")
+              for r in table.find_elements(By.CSS_SELECTOR, "tbody tr")}
+    report = mockserver.coverage()["apis"]["torrent"]
+    assert set(listed) == {o["operation_id"] for o in report["operations"]}
+    cells = [c.text for c in listed["message_list"]]
+    assert cells[3] == "2" and cells[5] == "200"
+    assert "GET /rundb/api/v1/mesage/ (1)" in text_of(page, "#coverage")
+    assert console_problems(page) == []

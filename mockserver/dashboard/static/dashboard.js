@@ -208,8 +208,6 @@ function renderTimeline() {
 // -- coverage (GET /__mock__/coverage) ----------------------------------------------------------------------------
 
 function renderCoverage() {
-  const panel = $("coverage-panel");
-  panel.hidden = !view.coverage;
   if (!view.coverage) return;
   const sections = [];
   for (const [api, report] of Object.entries(view.coverage.apis || {})) {
@@ -225,9 +223,10 @@ function renderCoverage() {
         el("td", {class: "num"}, o.calls), el("td", {class: "num"}, o.fixture_calls ?? ""),
         el("td", {}, (o.statuses_seen || []).join(" ")), el("td", {class: "muted"}, (o.statuses_not_seen || []).join(" ")))))));
     const unmatched = report.unmatched || [];
-    if (unmatched.length) {
+    if (unmatched.length || report.unmatched_unlisted_calls) {
       sections.push(el("p", {}, el("span", {class: "badge bad"}, "unmatched"), " requests no operation of the contract matches: ",
-        unmatched.map((u) => `${u.method} ${u.path} (${u.calls})`).join(", ")));
+        unmatched.map((u) => `${u.method} ${u.path} (${u.calls})`).join(", "),
+        report.unmatched_unlisted_calls ? ` and ${report.unmatched_unlisted_calls} more calls not listed` : ""));
     }
   }
   $("coverage").replaceChildren(...sections);
@@ -268,7 +267,7 @@ async function readAll() {
   const [clock, faults, snapshots, timeline, scenarios, coverage] = await Promise.all([
     mockAdmin.call("GET", "/clock"), mockAdmin.call("GET", "/faults"), mockAdmin.call("GET", "/snapshots"),
     hub ? mockAdmin.call("GET", "/timeline") : null, hub ? mockAdmin.call("GET", "/scenarios") : [],
-    window.MOCK_COVERAGE ? mockAdmin.call("GET", "/coverage") : null, loadJournal()]);
+    mockAdmin.call("GET", "/coverage"), loadJournal()]);
   Object.assign(view, {clock, faults, snapshots, timeline, scenarios, coverage});
   render();
 }
@@ -301,6 +300,8 @@ function wire() {
     act(`snapshot ${name} saved`, () => mockAdmin.call("PUT", "/snapshots/" + encodeURIComponent(name)));
   });
   $("reset").addEventListener("click", () => act("reset to the seed", () => mockAdmin.call("POST", "/reset")));
+  $("coverage-clear").addEventListener("click", () =>
+    act("coverage cleared", () => mockAdmin.call("DELETE", "/coverage")));
   $("journal-clear").addEventListener("click", () => act("journal cleared", () => mockAdmin.call("DELETE", "/journal")));
   $("fault-add").addEventListener("submit", (event) => {
     event.preventDefault();
