@@ -9,10 +9,12 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -90,7 +92,7 @@ def main(command: str) -> int:
             proc.terminate()
             proc.wait(timeout=15)
     print(f"{version}: --version, a usage error, --config (users, client key, JWT key, token lifetime, clock) and "
-          "MOCKSERVER_* work from the installed wheel")
+          "MOCKSERVER_* work from the installed wheel, and it serves the dashboard and the API docs")
     return 0
 
 
@@ -112,6 +114,34 @@ def check_served(url: str, public_key: str) -> None:
     assert status == 200 and [k["name"] for k in keys["results"]] == ["wheel"], keys
     assert call(url + "/__mock__/clock", {"advance": 61})[0] == 200
     assert call(url + "/api/users/", headers=bearer)[0] == 401  # the access token has expired
+    check_pages(url)
+
+
+def fetch(url: str) -> tuple[int, str, bytes]:
+    """(status, content type, body) without following redirects."""
+    class Keep(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+    try:
+        with urllib.request.build_opener(Keep).open(url, timeout=10) as answer:
+            return answer.status, answer.headers.get("Content-Type", ""), answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Content-Type", ""), error.read()
+
+
+def check_pages(url: str) -> None:
+    """The dashboard, the API docs and every file they load ship in the wheel and are served from it."""
+    status, _, _ = fetch(url + "/")
+    assert status == 302, status
+    for page in ("/__mock__/", "/__mock__/docs/torrent", "/__mock__/docs/hub"):
+        status, kind, body = fetch(url + page)
+        assert status == 200 and kind.startswith("text/html"), (page, status, kind)
+        for asset in re.findall(rb'(?:src|href)="((?:\.\./)?(?:assets|swagger-ui)/[^"]+)"', body):
+            base = url + page if page.endswith("/") else url + page.rsplit("/", 1)[0] + "/"
+            status, _, data = fetch(urllib.parse.urljoin(base, asset.decode()))
+            assert status == 200 and data, (page, asset, status)
+    status, kind, body = fetch(url + "/__mock__/openapi/hub.yaml")
+    assert status == 200 and b"openapi:" in body, (status, kind)
 
 
 if __name__ == "__main__":
