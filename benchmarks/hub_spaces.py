@@ -15,13 +15,11 @@ import os
 import statistics
 import subprocess
 import sys
-import tarfile
-import tempfile
 import time
-from pathlib import Path
+
+from _harness import revision
 
 TARGET_MS = 5.0
-ROOT = Path(__file__).resolve().parent.parent
 PATHS = {"first page": "/api/spaces/", "every space": "/api/spaces/?page_size=0", "one space": "/api/spaces/1/"}
 
 
@@ -69,13 +67,7 @@ def measure(spaces: int, seconds: float) -> dict[str, dict[str, float]]:
 
 def measure_revision(rev: str, spaces: int, seconds: float) -> dict[str, dict[str, float]]:
     """The same measurement on the code of ``rev``, in a subprocess importing that code."""
-    with tempfile.TemporaryDirectory() as folder:
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "mockserver", "seed_data"], check=True,
-                                 capture_output=True).stdout
-        with tempfile.TemporaryFile() as tar:
-            tar.write(archive)
-            tar.seek(0)
-            tarfile.open(fileobj=tar).extractall(folder, filter="data")
+    with revision(rev) as folder:
         env = {**os.environ, "PYTHONPATH": folder}
         out = subprocess.run([sys.executable, __file__, "--spaces", str(spaces), "--seconds", str(seconds),
                               "--json"], check=True, capture_output=True, text=True, env=env, cwd=folder).stdout
