@@ -96,3 +96,21 @@ def test_t9_a_plugin_key_without_pk_and_key_is_a_usage_error(value, capsys):
     with pytest.raises(SystemExit) as exit_:
         build_parser().parse_args(["serve", "--torrent-plugin-key", value])
     assert exit_.value.code == 2 and "PK:KEY" in capsys.readouterr().err
+
+
+def test_t9_a_plugin_key_works_when_the_configured_users_leave_ionuser_out():
+    """The key acts with ionuser's rights whether or not ionuser is a configured login; nobody logs in as it."""
+    from mockserver.app import create_app
+    from mockserver.config import Settings, TorrentUser
+
+    carol = TorrentUser("carol", "s3cret", "0123456789abcdef0123456789abcdef01234567", superuser=True)
+    client = create_app(Settings(apis=("torrent",), torrent_users=(carol,))).test_client()
+    key = "24:5eed0f1e2d3c4b5a69788796a5b4c3d2e1f00124"  # the seeded plugin result's default key
+    found = client.get(API + f"PluginResultJob/?grid_engine_jobid=97714&pluginresult=24&api_key={key[3:]}")
+    assert found.status_code == 200 and [job["id"] for job in found.json["objects"]] == [24]
+    patched = client.patch(API + "PluginResultJob/24/", json={"state": "Completed"},
+                           headers={"Authorization": f"PluginKey {key}"})
+    assert patched.status_code == 202
+    assert client.get(API + "PluginResultJob/24/", auth=("carol", "s3cret")).json["state"] == "Completed"
+    assert client.get(API + "message/", auth=("ionuser", "")).status_code == 401
+    assert client.get(API + "message/", auth=("ionuser", "ionuser")).status_code == 401
