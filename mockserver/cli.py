@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import socket
 import sys
@@ -93,9 +94,33 @@ def _positive(value: str) -> int:
 
 def _plugin_key(value: str) -> tuple[str, str]:
     pk, sep, key = value.partition(":")
-    if not (sep and pk and key):
-        raise argparse.ArgumentTypeError(f"--torrent-plugin-key takes PK:KEY, not {value!r}")
+    if not (sep and pk.isdigit() and key.strip()):
+        raise argparse.ArgumentTypeError(f"takes PK:KEY, a plugin result's id (a whole number) "
+                                         f"and its key, not {value!r}")
     return pk, key
+
+
+def _token(value: str) -> str:
+    if not value.strip() or any(c.isspace() for c in value):
+        raise argparse.ArgumentTypeError(f"takes a token without spaces (a client sends `Authorization: Bearer "
+                                         f"<token>`), not {value!r}; leave the option out to have one generated")
+    return value
+
+
+def _host_name(value: str) -> str:
+    """A name a Host header can carry: letters, digits, dots and hyphens (a container or CI service name)."""
+    if not re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?", value):
+        raise argparse.ArgumentTypeError(f"takes a host name (letters, digits, dots and hyphens, e.g. mock or "
+                                         f"ci-runner), not {value!r}")
+    return value
+
+
+def _origin(value: str) -> str:
+    """``*`` or a browser origin: scheme, host and optional port, nothing after (browsers send no path)."""
+    if value != "*" and not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+(:\d{1,5})?/?", value):
+        raise argparse.ArgumentTypeError(f"takes * or an origin as browsers send it (scheme://host[:port], e.g. "
+                                         f"http://localhost:3000), not {value!r}")
+    return value.rstrip("/")
 
 
 def add_api_options(parser: argparse.ArgumentParser) -> None:
@@ -127,10 +152,11 @@ def _add_serve(sub) -> None:
     serve.add_argument("--db", type=data_file, default=None, metavar="FILE",
                        help="keep the data in this JSON file: every acknowledged write is on disk (default: memory)")
     serve.add_argument("--no-admin", action="store_true", help="do not serve the /__mock__/ controls")
-    serve.add_argument("--allowed-host", action="append", default=[], metavar="NAME", dest="allowed_hosts",
+    serve.add_argument("--allowed-host", action="append", type=_host_name, default=[], metavar="NAME",
+                       dest="allowed_hosts",
                        help="a Host name the /__mock__/ controls answer besides IP addresses, localhost and --host "
                             "(a container or CI service name; repeatable)")
-    serve.add_argument("--admin-token", default=None, metavar="TOKEN",
+    serve.add_argument("--admin-token", type=_token, default=None, metavar="TOKEN",
                        help="Bearer token the /__mock__/ controls need when --host is not loopback "
                             "(default: one generated at start and printed)")
     serve.add_argument("--seed", type=seed_number, default=0,
@@ -164,7 +190,7 @@ def _add_serve(sub) -> None:
     serve.add_argument("--tls-key", type=Path, default=None, metavar="FILE", help="the private key of --tls-cert (PEM)")
     serve.add_argument("--tls-ca", type=Path, default=None, metavar="FILE",
                        help="with --tls: write the CA certificate here (default: a new temporary directory)")
-    serve.add_argument("--cors", action="append", default=[], metavar="ORIGIN|*",
+    serve.add_argument("--cors", action="append", type=_origin, default=[], metavar="ORIGIN|*",
                        help="let browser pages from ORIGIN (e.g. http://localhost:3000; * for any) call the vendor "
                             "APIs: CORS headers and preflights answered without credentials (repeatable; "
                             "default: off). The /__mock__/ controls never answer other origins")

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import HubClientKey, HubUser, TorrentUser
+from .contract import load as load_contract
 from .options import OptionError, from_mapping
 
 USER_FIELDS: dict[str, dict[str, Any]] = {  # field → its type
@@ -43,6 +44,7 @@ USER_FIELDS: dict[str, dict[str, Any]] = {  # field → its type
             "email": str},
 }
 REQUIRED = ("username", "password")
+TORRENT_API_KEY = re.compile(r"[0-9a-f]{40}")
 CLIENT_KEY_FIELDS: dict[str, Any] = {"name": str, "api_key": str, "user": str}  # as the Hub shows a client key
 CLIENT_KEY = re.compile(r"[A-Za-z0-9]{8}\.[A-Za-z0-9]{32}")  # djangorestframework-api-key's <prefix>.<secret>
 TABLES = {"torrent": ("users",), "hub": ("users", "client_keys")}
@@ -152,7 +154,15 @@ def _torrent_user(user: dict[str, Any], source: str) -> TorrentUser:
     groups = user.get("groups", [])
     if not all(isinstance(g, str) and g for g in groups):
         raise OptionError(f"{source}: groups takes a list of group names, not {groups!r}")
+    known = sorted(load_contract("torrent").get("x-group-permissions", {}))  # the groups Torrent Suite ships
+    unknown = [g for g in groups if g not in known]
+    if unknown:
+        raise OptionError(f"{source}: no group {unknown[0]!r} in Torrent Suite; the groups are "
+                          f"{', '.join(repr(g) for g in known)}")
     api_key = user.get("api_key") or _derived_key(user["username"], user["password"])
+    if not TORRENT_API_KEY.fullmatch(api_key):
+        raise OptionError(f"{source}: api_key takes 40 hexadecimal digits, as Torrent Suite makes its keys (or leave "
+                          f"it out to derive one from the name and password), not {api_key!r}")
     return TorrentUser(user["username"], user["password"], api_key, superuser=user.get("superuser", False),
                        groups=tuple(groups))
 

@@ -137,6 +137,10 @@ def test_users_come_from_tables_of_the_config_file(tmp_path):
     ({"MOCKSERVER_THREADS": "0"}, "MOCKSERVER_THREADS: takes a whole number >= 1"),
     ({"MOCKSERVER_HOST": "999.1.1.1"}, "MOCKSERVER_HOST: '999.1.1.1' does not resolve"),
     ({"MOCKSERVER_CONFIG": "/no/such/file.toml"}, "--config /no/such/file.toml: cannot read it"),
+    ({"MOCKSERVER_ADMIN_TOKEN": "two words"}, "MOCKSERVER_ADMIN_TOKEN: takes a token without spaces"),
+    ({"MOCKSERVER_CORS": "not an origin"}, "MOCKSERVER_CORS: takes * or an origin as browsers send it"),
+    ({"MOCKSERVER_ALLOWED_HOST": "mock,bad host!"}, "MOCKSERVER_ALLOWED_HOST: takes a host name"),
+    ({"MOCKSERVER_TORRENT_PLUGIN_KEY": "abc:def"}, "MOCKSERVER_TORRENT_PLUGIN_KEY: takes PK:KEY, a plugin result's id"),
 ])
 def test_a_bad_variable_is_a_usage_error_naming_it(environ, message, capsys):
     with pytest.raises(SystemExit) as exit_:
@@ -160,6 +164,11 @@ def test_a_bad_variable_is_a_usage_error_naming_it(environ, message, capsys):
     ("[[torrent.users]]\nusername = 'c'\npassword = 'p'\n[[torrent.users]]\nusername = 'c'\npassword = 'q'",
      "[[torrent.users]] #2: user 'c' is given twice"),
     ("job_start_delay = 1\njob-start-delay = 2", "'job_start_delay' and 'job-start-delay' are the same key"),
+    ("[[torrent.users]]\nusername = 'c'\npassword = 'p'\napi_key = 'xyz'",
+     "[[torrent.users]] #1: api_key takes 40 hexadecimal digits, as Torrent Suite makes its keys"),
+    ("[[torrent.users]]\nusername = 'c'\npassword = 'p'\ngroups = ['nogroup']",
+     "[[torrent.users]] #1: no group 'nogroup' in Torrent Suite; the groups are 'ionusers'"),
+    ("cors = ['http://x.example/path/']", "mock.toml: cors: takes * or an origin as browsers send it"),
 ])
 def test_a_bad_config_file_is_a_usage_error_naming_the_key(tmp_path, text, message, capsys):
     config = write(tmp_path / "mock.toml", text + "\n")
@@ -184,6 +193,10 @@ def test_version_and_the_top_level_help_shows_how_to_serve():
 @pytest.mark.parametrize(("argv", "message"), [
     (["--port", "70000"], "argument --port: takes a port from 0 to 65535 (0 picks a free one), not '70000'"),
     (["--host", "999.1.1.1"], "argument --host: '999.1.1.1' does not resolve"),
+    (["--admin-token", ""], "argument --admin-token: takes a token without spaces"),
+    (["--cors", "http://x.example/path/"], "argument --cors: takes * or an origin as browsers send it"),
+    (["--allowed-host", "bad host!"], "argument --allowed-host: takes a host name"),
+    (["--torrent-plugin-key", "abc:def"], "argument --torrent-plugin-key: takes PK:KEY, a plugin result's id"),
 ])
 def test_bad_port_or_host_exit_2_with_the_fix_and_no_traceback(argv, message):
     result = run_cli(*argv)

@@ -152,8 +152,9 @@ def test_torrent_users_of_the_file_answer_by_password_and_by_api_key(http, mock)
     ("[hub]\nclient_key = []", "[hub] has no key 'client_key'; it holds [[hub.users]] and [[hub.client_keys]]"),
     ("[[hub.users]]\nusername = 'c'\npassword = 'p'\nis_staff = 'yes'", "[[hub.users]] #1: is_staff takes true or"),
     ("[[hub.users]]\nusername = 'c'\npassword = 'p'\ngroups = [1]", "[[hub.users]] #1: groups takes a list of group"),
-    ("[[torrent.users]]\nusername = 'a'\npassword = 'p'\napi_key = 'k'\n"
-     "[[torrent.users]]\nusername = 'b'\npassword = 'q'\napi_key = 'k'", "'a' and 'b' have the same api_key"),
+    ("[[torrent.users]]\nusername = 'a'\npassword = 'p'\napi_key = '" + "a" * 40 + "'\n"
+     "[[torrent.users]]\nusername = 'b'\npassword = 'q'\napi_key = '" + "a" * 40 + "'",
+     "'a' and 'b' have the same api_key"),
 ])
 def test_a_bad_account_table_is_a_usage_error_naming_it(tmp_path, text, message, capsys):
     config = write(tmp_path / "mock.toml", text + "\n")
