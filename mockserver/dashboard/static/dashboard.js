@@ -315,7 +315,7 @@ function wire() {
     act("fault rule added", () => mockAdmin.call("POST", "/faults", rule));
   });
   for (const id of ["filter-method", "filter-path", "filter-status", "filter-unmatched"]) {
-    $(id).addEventListener("input", renderJournal);
+    for (const event of ["input", "change"]) $(id).addEventListener(event, renderJournal);  // typing and picking
   }
   $("journal-filter").addEventListener("submit", (event) => event.preventDefault());
 }
