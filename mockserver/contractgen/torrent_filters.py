@@ -116,19 +116,9 @@ def param_schema(lookup: str, kind: str) -> dict:
     if kind == "date-time":
         return {"type": "string", "format": "date-time",
                 "description": "A datetime (or date), as Django reads it; naive values are UTC."}
-    if kind == "list-of-integer":
-        if lookup == "range":
-            return _pattern(f"{INTEGER},{INTEGER}", "Two comma-separated integers.")
-        return _pattern(f"{INTEGER}(?:,{INTEGER})*", "Comma-separated integers.")
-    if kind == "list-of-date-time":
-        # A subset of the datetimes Django reads, so that every value the pattern allows is one.
-        stamp = r"[12]\d{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?)?"
-        if lookup == "range":
-            return _pattern(f"{stamp},{stamp}", "Two comma-separated datetimes (or dates).")
-        return _pattern(f"{stamp}(?:,{stamp})*", "Comma-separated datetimes (or dates).")
-    if kind == "list-of-string":
-        if lookup == "range":
-            return _pattern("[^,]*,[^,]*", "Two comma-separated values.")
+    if lookup in ("in", "range"):
+        return _list(lookup, kind)
+    if kind == "list-of-string":  # the resource's own list params: the last value, split at commas
         return {"type": "string", "description": "Comma-separated values."}
     if kind == "pattern":
         schema = {"type": "string", "format": "regex", "description": "A regular expression."}
@@ -141,3 +131,25 @@ def param_schema(lookup: str, kind: str) -> dict:
 
 
 QUERY_TERMS = frozenset(LOOKUP_ORDER)
+
+# A subset of the datetimes Django reads, so that every value the pattern allows is one.
+STAMP = r"[12]\d{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?)?"
+ITEMS = {"list-of-integer": (INTEGER, "integers"), "list-of-date-time": (STAMP, "datetimes (or dates)"),
+         "list-of-string": ("[^,]*", "values")}
+
+
+def _list(lookup: str, kind: str) -> dict:
+    """An ``in``/``range`` value: tastypie reads every repeat of the param (getlist) and splits each at commas,
+    so the param is a list; ``range`` needs exactly two values in all, in one item or two."""
+    item, words = ITEMS[kind]
+    if lookup == "range":
+        return {"type": "array", "minItems": 1, "maxItems": 2, "description": f"Two {words}: `a,b`, or the "
+                "param twice.", "anyOf": [
+                    {"minItems": 1, "maxItems": 1, "items": _pattern(f"{item},{item}", f"Two comma-separated {words}.")},
+                    {"minItems": 2, "maxItems": 2, "items": _pattern(item, f"One of the {words}.")},
+                ]}
+    if kind == "list-of-string":
+        return {"type": "array", "minItems": 1, "items": {"type": "string"},
+                "description": "Comma-separated values; repeats add values."}
+    return {"type": "array", "minItems": 1, "items": _pattern(f"{item}(?:,{item})*", f"Comma-separated {words}."),
+            "description": f"Comma-separated {words}; repeats add values."}

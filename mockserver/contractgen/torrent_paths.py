@@ -8,6 +8,8 @@ Rules: docs/behaviour/torrent.md.
 """
 from __future__ import annotations
 
+import sys
+import unicodedata
 from typing import Any
 
 from .secrets import SECRET
@@ -16,14 +18,35 @@ from .torrent_parse import Reference
 from .torrent_schema import schema_name, tastypie_schema
 from .torrent_spec import API_ROOT, NO_DEFAULT, ResourceFacts
 
-# tastypie's validate_jsonp, for ASCII names: identifiers (not an ES3 reserved word), each with `[n]` indexes,
-# joined by dots. The end is "not followed by any character": "$" would let a final newline through.
+# tastypie's validate_jsonp: identifiers (not an ES3 reserved word), each with `[n]` indexes, joined by dots.
+# An identifier starts with a letter (Unicode categories L*, Nl), `$` or `_` and goes on with those, marks,
+# digits and connectors (Mn, Mc, Nd, Pc), as the dialect reads them (its unicodedata: Python 3.11's). The classes
+# hold the characters themselves, which every regex dialect reads alike. The end is "not followed by any
+# character": "$" would let a final newline through. (Its `\\uXXXX` escapes are left out of the pattern.)
 _RESERVED = ("abstract|boolean|break|byte|case|catch|char|class|const|continue|debugger|default|delete|do|double|"
              "else|enum|export|extends|false|final|finally|float|for|function|goto|if|implements|import|in|"
              "instanceof|int|interface|long|native|new|null|package|private|protected|public|return|short|static|"
              "super|switch|synchronized|this|throw|throws|transient|true|try|typeof|var|void|volatile|while|with")
-_PART = rf"(?!(?:{_RESERVED})(?![\w$]))[A-Za-z_$][A-Za-z0-9_$]*(?:\[[0-9]+\])*"
-CALLBACK_PATTERN = rf"^{_PART}(?:\.{_PART})*(?![\s\S])"
+_START_CATEGORIES = frozenset(("Lu", "Ll", "Lt", "Lm", "Lo", "Nl"))
+_PART_CATEGORIES = _START_CATEGORIES | {"Mn", "Mc", "Nd", "Pc"}
+
+
+def _char_class(categories: frozenset[str]) -> str:
+    """``[$_`` + every character of these Unicode categories, as ranges + ``]``."""
+    ranges: list[tuple[int, int]] = []
+    for code in range(sys.maxunicode + 1):
+        if unicodedata.category(chr(code)) in categories:
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    return "[$_" + "".join(chr(lo) if lo == hi else f"{chr(lo)}-{chr(hi)}" for lo, hi in ranges) + "]"
+
+
+def callback_pattern() -> str:
+    part = (f"(?!(?:{_RESERVED})(?![^.\\[]))"  # a reserved word is refused only as the whole identifier
+            f"{_char_class(_START_CATEGORIES)}{_char_class(_PART_CATEGORIES)}*(?:\\[[0-9]+\\])*")
+    return f"^{part}(?:\\.{part})*(?![\\s\\S])"
 
 
 def _ref(kind: str, name: str) -> dict:
@@ -151,11 +174,6 @@ def resource_paths(ref: Reference, facts: ResourceFacts, schemas: dict[str, dict
                 **_json(_ref("schemas", name)), "text/javascript": _jsonp()}},
                 **_errors(400, 401, 404)},
         },
-        "post": {
-            "operationId": f"{r}_detail_post", "summary": "Not implemented by the server", "tags": tags,
-            "parameters": auth + id_param,
-            "responses": {"501": {"description": "Not implemented; empty body (T38)."}, **_errors(401)},
-        },
         "put": {
             "operationId": f"{r}_update", "summary": f"Update a {r} object (partially), or create it with this id",
             "tags": tags, "parameters": auth + id_param,
@@ -204,21 +222,32 @@ def resource_paths(ref: Reference, facts: ResourceFacts, schemas: dict[str, dict
     }
 
 
+# The top level answers every method alike (T2): each is documented, so no method is "undeclared" there.
+ROOT_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
 def top_level(resources: list[str]) -> dict:
     example = {
         r: {"list_endpoint": f"{API_ROOT}{r}/", "schema": f"{API_ROOT}{r}/schema/"} for r in sorted(resources)
     }
-    return {"get": {
-        "operationId": "api_root", "summary": "The resources this API serves", "tags": ["api"], "security": [],
-        "parameters": [_ref("parameters", "format"), _ref("parameters", "callback")],
-        "responses": {"200": {"description": "Every resource's list and schema endpoints.", "content": {
-            **_json({"type": "object", "additionalProperties": {
-                "type": "object", "required": ["list_endpoint", "schema"],
-                "properties": {"list_endpoint": {"type": "string"}, "schema": {"type": "string"}},
-            }}, example),
-            "text/javascript": _jsonp()}},
-            "400": {"description": "Invalid JSONP callback or Accept header; empty body (T2)."}},
-    }}
+    listing = {**_json({"type": "object", "additionalProperties": {
+        "type": "object", "required": ["list_endpoint", "schema"],
+        "properties": {"list_endpoint": {"type": "string"}, "schema": {"type": "string"}},
+    }}, example), "text/javascript": _jsonp()}
+    refused = {"400": {"description": "Invalid JSONP callback or Accept header; empty body (T2)."}}
+    ops = {}
+    for method in ROOT_METHODS:
+        ops[method] = {
+            "operationId": "api_root" if method == "get" else f"api_root_{method}",
+            "summary": "The resources this API serves" + ("" if method == "get" else " (any method: T2)"),
+            "tags": ["api"], "security": [],
+            "parameters": [_ref("parameters", "format"), _ref("parameters", "callback")],
+            "responses": {"200": {"description": "Every resource's list and schema endpoints"
+                                                 + (" (headers only)." if method == "head" else "."),
+                                  **({} if method == "head" else {"content": listing})},
+                          **refused},
+        }
+    return ops
 
 
 def _jsonp() -> dict:
@@ -234,7 +263,7 @@ def components() -> dict:
             "offset": _query("offset", {"type": "integer", "minimum": 0, "default": 0}, "Index of the first object."),
             "format": _query("format", {"type": "string"},
                              "`json` or `jsonp`; other values are ignored (T29)."),
-            "callback": _query("callback", {"type": "string", "pattern": CALLBACK_PATTERN},
+            "callback": _query("callback", {"type": "string", "pattern": callback_pattern()},
                                "JSONP callback name (a JavaScript identifier, dotted and indexed parts allowed, no "
                                "reserved word); any callback selects JSONP unless format=json; another name is a "
                                "400 (T29, T30)."),

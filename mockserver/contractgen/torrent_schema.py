@@ -275,7 +275,7 @@ def resource_drifts(ref: Reference, facts: ResourceFacts) -> list[Drift]:
     if "post" in ref.allowed_methods:
         drifts.append(Drift(
             API, f"POST {API_ROOT}{r}/{{id}}/", "post is an allowed method (list and detail share one list)",
-            "POST to a detail URL answers 501 with an empty body (T38)",
+            "POST to a detail URL answers 405 naming the other methods (tastypie's 501; never a 5xx: T38, T73)",
         ))
     return drifts
 

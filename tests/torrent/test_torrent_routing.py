@@ -31,10 +31,17 @@ def test_t1_top_level_listing(client):
     assert response.get_data(as_text=True) == TOP
 
 
-@pytest.mark.parametrize("method", ["POST", "DELETE", "PUT", "PATCH", "OPTIONS"])
+@pytest.mark.parametrize("method", ["POST", "DELETE", "PUT", "PATCH", "OPTIONS", "TRACE"])
 def test_t2_top_level_answers_every_method(client, method):
     response = client.open(f"{API}/", method=method, data=b"not json")
     assert response.status_code == 200 and response.get_data(as_text=True) == TOP
+
+
+@pytest.mark.parametrize("method", ["QUERY", "PROPFIND", "FOO"])
+def test_t2_top_level_refuses_extension_verbs_with_405(client, method):
+    response = client.open(f"{API}/", method=method)
+    assert response.status_code == 405 and response.headers["Content-Type"] == HTML
+    assert response.headers["Allow"] == response.get_data(as_text=True) == "GET,POST,PUT,PATCH,DELETE,HEAD,OPTIONS,TRACE"
 
 
 def test_t2_top_level_head_is_headers_only(client):
@@ -184,9 +191,12 @@ def test_t37_override_does_not_apply_to_schema_and_set(client, state):
     assert stored_ids(state) == [23, 24, 25, 26, 27, 28]
 
 
-def test_t38_post_to_a_detail_url_is_501_after_authentication(client, state):
+def test_t38_post_to_a_detail_url_is_405_naming_the_other_methods_after_authentication(client, state):
     response = client.post(f"{API}/message/23/", json={"body": "x"}, headers=A)
-    assert response.status_code == 501 and response.data == b""
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "GET,PUT,DELETE,PATCH" and response.get_data(as_text=True) == \
+        "GET,PUT,DELETE,PATCH"
+    assert response.headers["Content-Type"] == HTML
     assert response.headers["Vary"] == "Accept, Cookie"
     assert client.post(f"{API}/message/23/", json={"body": "x"}).status_code == 401
     assert stored_ids(state) == [23, 24, 25, 26, 27, 28]

@@ -44,6 +44,8 @@ Handler = Callable[["Pipeline", Call, Route, Resource, Any], Reply]
 
 TOO_DEEP = "Invalid data sent: the request body is nested too deeply."
 IRI_SAFE = "/#%[]=:;$&()+,!?*@'~"  # django.utils.encoding.iri_to_uri
+# The methods the top level answers with its listing (T2): the eight an OpenAPI document can describe.
+TOP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE")
 
 
 class Pipeline:
@@ -94,8 +96,10 @@ class Pipeline:
                                  self.product.authenticators)
         if user is None:
             raise empty_error(401, {"WWW-Authenticate": f'Basic Realm="{self.product.realm}"'})
-        if method == "POST" and route.kind == "detail":
-            return empty(501)
+        if method == "POST" and route.kind == "detail":  # tastypie's 501, as a 405 that names the others (T38)
+            others = ",".join(m for m in allowed_methods(route, resource.list_methods, resource.detail_methods)
+                              if m != "POST")
+            return text(405, others, {"Allow": others}, vary=VARY_HANDLER)
         handler: Handler = getattr(handlers, f"{method.lower()}_{route.kind}")
         if method == "GET":
             return handler(self, call, route, resource, user)
@@ -162,7 +166,11 @@ class Pipeline:
         return Reply(301, b"", HTML, {"Location": location})
 
     def _top(self, call: Call) -> Reply:
-        """T1, T2: every method, no credentials; a format error is a 400 with an empty body."""
+        """T1, T2: every method HTTP names, no credentials; a format error is a 400 with an empty body. An
+        extension verb (QUERY, PROPFIND…) is a 405 naming them."""
+        if call.method not in TOP_METHODS:
+            allow = ",".join(TOP_METHODS)
+            return text(405, allow, {"Allow": allow})
         listing = {name: {"list_endpoint": r.list_path, "schema": f"{r.list_path}schema/"}
                    for name, r in self.resources.items()}
         try:
