@@ -143,9 +143,10 @@ def _list(lookup: str, kind: str) -> dict:
     so the param is a list; ``range`` needs exactly two values in all, in one item or two."""
     item, words = ITEMS[kind]
     if lookup == "range":
-        return {"type": "array", "minItems": 1, "maxItems": 2, "description": f"Two {words}: `a,b`, or the "
-                "param twice.", "anyOf": [
-                    {"minItems": 1, "maxItems": 1, "items": _pattern(f"{item},{item}", f"Two comma-separated {words}.")},
+        one = _pattern(f"{item},{item}", f"Two comma-separated {words}.")
+        return {"type": "array", "minItems": 1, "maxItems": 2,
+                "description": f"Two {words}: `a,b`, or the param twice.", "anyOf": [
+                    {"minItems": 1, "maxItems": 1, "items": one},
                     {"minItems": 2, "maxItems": 2, "items": _pattern(item, f"One of the {words}.")},
                 ]}
     if kind == "list-of-string":

@@ -26,7 +26,6 @@ from .render import (
     VARY_HANDLER,
     Reply,
     bad_request,
-    empty,
     empty_error,
     not_found_page,
     refuse,
