@@ -249,6 +249,28 @@ def test_t60_string_errors(client, value, shown):
         f"String provided to 'body' field doesn't appear to be a valid string: {shown}"
 
 
+@pytest.mark.parametrize("method, path, body", [
+    ("POST", "/message/", '{"body": "\\ud800"}'),
+    ("PATCH", "/message/23/", '{"body": "ok \\udfff"}'),
+    ("PUT", "/message/23/", '{"tags": "\\ud800x"}'),
+    ("PATCH", "/message/", '{"objects": [{"body": "fine"}, {"body": "\\ud800"}]}'),
+    ("PUT", "/filemonitor/", '{"objects": [{"url": "\\udc00"}]}'),
+    ("POST", "/PluginResultJob/", '{"state": "\\ud800", "run_level": "pre"}'),
+])
+def test_t60_a_lone_surrogate_is_a_400_in_the_envelope_and_stores_nothing(client, state, method, path, body):
+    before = snapshot(state)
+    response = send(client, method, path, body, raw=True)
+    assert response.status_code == 400 and response.headers["Content-Type"] == "application/json"
+    error = response.get_json()["error"]
+    assert "field holds a lone surrogate (U+D" in error and error.endswith("which the database cannot store.")
+    assert snapshot(state) == before
+
+
+def test_t60_a_surrogate_pair_is_one_character_and_stored(client, state):
+    assert send(client, "PATCH", "/message/23/", '{"body": "\\ud83d\\ude00"}', raw=True).status_code == 202
+    assert record(state, "message", 23)["body"] == "\U0001F600"
+
+
 @pytest.mark.parametrize("path, field, limit", [
     ("/filemonitor/9/", "status", 60), ("/filemonitor/9/", "celery_task_id", 60), ("/filemonitor/9/", "md5sum", 32),
     ("/filemonitor/9/", "url", 2000), ("/PluginResultJob/19/", "state", 20),

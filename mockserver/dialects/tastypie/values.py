@@ -21,10 +21,13 @@ from . import datetimes
 INTEGER_TEXT = re.compile(r"\s*[+-]?\d{1,4300}\s*\Z")
 # The widest integer column behind the API (64-bit): a value beyond it is refused, never stored (T58, T73).
 INTEGER_RANGE = (-2**63, 2**63 - 1)
+# A lone UTF-16 surrogate, as a JSON "\ud800" escape decodes: no UTF-8 text (a database column) can hold it.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 # Refusals of tastypie's own reading beyond the engine's codes; WORDED: a product's own refusal, in its words.
 OUT_OF_RANGE = "range"
+SURROGATE = "surrogate"
 NOT_TEXT = "not_text"
 WORDED = "worded"
 
@@ -79,6 +82,9 @@ def _integer(name: str, value: Any) -> int:
 
 def _string(name: str, value: Any) -> str:
     if isinstance(value, str):
+        lone = LONE_SURROGATE.search(value)
+        if lone:  # PostgreSQL refuses the text (invalid UTF-8), so tastypie's save would fail: a 400 (T60, T73)
+            raise FieldError(name, SURROGATE, {"code": ord(lone.group())})
         return value
     if isinstance(value, (bool, int)):
         return str(value)
@@ -144,6 +150,9 @@ def message(error: fields.FieldError, resource: str = "") -> str:
         value = params["value"]
         shown = f"'{value}'" if isinstance(value, str) else str(value)
         return f"Integer provided to '{name}' field is out of range: {shown}"
+    if error.code == SURROGATE:
+        return (f"String provided to '{name}' field holds a lone surrogate (U+{params['code']:04X}), which the "
+                "database cannot store.")
     if error.code == READ_ONLY:
         return f"The '{name}' field is read-only."
     if error.code == NULL:
