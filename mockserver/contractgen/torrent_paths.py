@@ -151,9 +151,13 @@ def resource_paths(ref: Reference, facts: ResourceFacts, schemas: dict[str, dict
             "requestBody": {"required": True, "content": _json({
                 "type": "object", "required": ["objects"],
                 "properties": {
-                    "objects": {"type": "array", "items": {"allOf": [
-                        _ref("schemas", f"{name}Update"),
-                        {"type": "object", "properties": {"resource_uri": {"type": "string"}}},
+                    # With a resource_uri an object updates what it names (partially); without, it is a create
+                    # and takes the create's required fields (T48, T55).
+                    "objects": {"type": "array", "items": {"anyOf": [
+                        {"allOf": [_ref("schemas", f"{name}Update"), {
+                            "type": "object", "required": ["resource_uri"],
+                            "properties": {"resource_uri": {"type": "string"}}}]},
+                        _ref("schemas", f"{name}Write"),
                     ]}},
                     "deleted_objects": {"type": "array", "items": {"type": "string"}},
                 },
