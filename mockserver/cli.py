@@ -199,12 +199,24 @@ def _add_serve(sub) -> None:
                        help="Torrent: a plugin result's key (PluginKey PK:KEY, or ?pluginresult=PK&api_key=KEY; "
                             "repeatable; default: the seeded plugin result "
                             f"{':'.join(defaults.torrent_plugin_keys[0])})")
+    serve.add_argument("--torrent-version", choices=_torrent_versions(), default=None,
+                       help="Torrent: answer as this Torrent Suite version: its Basic realm and the lists' "
+                            "default order (default: 5.10, the seed data's era)")
+    serve.add_argument("--torrent-localhost-login", action="store_true",
+                       help="Torrent: a request from 127.0.0.1 or ::1 without valid Basic credentials acts as "
+                            "ionadmin, as Torrent Suite's localhost middleware does (default: off)")
     serve.add_argument("--quiet", action="store_true", help="no access log line per request")
     serve.add_argument("--log-format", choices=FORMATS, default="text",
                        help="log lines as text (coloured only on a terminal) or one JSON object each (default: text)")
     add_settings_options(serve)
     add_api_options(serve)
     serve.set_defaults(run=run_serve)
+
+
+def _torrent_versions() -> list[str]:
+    from .torrent import versions
+
+    return sorted(versions())
 
 
 def _add_check(sub) -> None:
@@ -358,7 +370,8 @@ def serve_settings(args: argparse.Namespace) -> Settings:
                     request_timeout=args.request_timeout, keepalive_timeout=args.keepalive_timeout,
                     shutdown_timeout=args.shutdown_timeout, allowed_hosts=tuple(args.allowed_hosts),
                     admin_token=args.admin_token, tls=args.tls, tls_cert=args.tls_cert, tls_key=args.tls_key,
-                    tls_ca=args.tls_ca, cors=tuple(args.cors),
+                    tls_ca=args.tls_ca, cors=tuple(args.cors), torrent_version=args.torrent_version,
+                    torrent_localhost_login=args.torrent_localhost_login,
                     **_with_plugin_keys(args, getattr(args, "file_settings", {})))
 
 
@@ -403,6 +416,10 @@ def banner(server) -> str:
         for pk, key in s.torrent_plugin_keys:
             lines.append(f"    plugin result {pk} / key {key}   (PluginKey {pk}:{key}, or "
                          f"?pluginresult={pk}&api_key={key})")
+        if s.torrent_version:
+            lines.append(f"    answers as Torrent Suite {s.torrent_version}")
+        if s.torrent_localhost_login:
+            lines.append("    localhost login: a request from this machine without credentials is ionadmin")
     if "hub" in s.apis:
         lines.append(f"  Ngenea Hub API     {server.url}/api/   (POST /api/auth/token/ for a JWT)")
         for user in s.hub_users:

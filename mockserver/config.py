@@ -62,7 +62,9 @@ class Settings:
     seed_dir: Path | None = None  # None: the seed data shipped with the package
     admin: bool = True  # serve /__mock__/
     seed: int = 0  # seeds every random choice the mock makes (fault probabilities, generated data)
-    torrent_realm: str = "Torrent Browser"
+    torrent_realm: str | None = None  # Basic's realm; None: the Torrent version's (D1)
+    torrent_version: str | None = None  # the Torrent Suite version answered as (--torrent-version); None: 5.10
+    torrent_localhost_login: bool = False  # a loopback request without credentials is ionadmin (T10)
     torrent_users: tuple[TorrentUser, ...] = DEFAULT_TORRENT_USERS
     hub_users: tuple[HubUser, ...] = DEFAULT_HUB_USERS
     max_body_bytes: int = 1048576

@@ -32,6 +32,7 @@ The document carries a top-level ``x-resources`` extension that the mock's engin
         state_times: {<datetime field>: [<state>, ...]}  # only PluginResultJob (T65): see torrent_spec
         file_sets: {prefixes, states, missing, ...}    # only compositedatamanagement (T66-T68): see torrent_spec
     x-group-permissions: {<group>: [<model name>, ...]}  # models each group may write (T11)
+    x-versions: {default: <version>, versions: {<version>: {realm, default_order}}}  # --torrent-version (D1)
 """
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ from . import Drift
 from .torrent_parse import read_references
 from .torrent_paths import components, resource_paths, top_level, x_resource
 from .torrent_schema import SHARED_SCHEMAS, check, common_drifts, resource_drifts, resource_schemas
-from .torrent_spec import API_ROOT, GROUP_PERMISSIONS, SPEC
+from .torrent_spec import API_ROOT, GROUP_PERMISSIONS, SPEC, VERSIONS
 
 
 def build(source_dir: Path) -> tuple[dict, list[Drift]]:
@@ -74,6 +75,7 @@ def build(source_dir: Path) -> tuple[dict, list[Drift]]:
         "components": {"schemas": {**schemas, **SHARED_SCHEMAS}, **components()},
         "x-resources": {ref.resource: x_resource(ref, SPEC[ref.resource], schemas) for ref in refs},
         "x-group-permissions": GROUP_PERMISSIONS,
+        "x-versions": VERSIONS,
     }
     # A JSON round trip unshares repeated objects, which YAML would otherwise write as anchors and aliases.
     return json.loads(json.dumps(document)), drifts

@@ -238,8 +238,8 @@ def top_level(resources: list[str]) -> dict:
         "type": "object", "required": ["list_endpoint", "schema"],
         "properties": {"list_endpoint": {"type": "string"}, "schema": {"type": "string"}},
     }}, example), "text/javascript": _jsonp()}
-    refused = {"400": {"description": "Invalid JSONP callback or Accept header; empty body (T2)."}}
-    ops = {}
+    refused: dict[str, Any] = {"400": {"description": "Invalid JSONP callback or Accept header; empty body (T2)."}}
+    ops: dict[str, Any] = {}
     for method in ROOT_METHODS:
         ops[method] = {
             "operationId": "api_root" if method == "get" else f"api_root_{method}",
@@ -285,7 +285,8 @@ def components() -> dict:
             "Unauthorized": {
                 "description": "Not authenticated (with WWW-Authenticate), or not permitted (without); empty body.",
                 "headers": {"WWW-Authenticate": {"schema": {"type": "string"},
-                                                 "description": 'Basic Realm="Torrent Browser"'}},
+                                                 "description": 'Basic Realm="Torrent Browser" (Torrent Suite 5.10; '
+                                                                '"Torrent Suite" from 5.12: x-versions)'}},
                 "content": empty_html,
             },
             "NotFound": {"description": "Empty body for a missing numeric id; a canned JSON error for a "

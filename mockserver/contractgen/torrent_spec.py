@@ -107,6 +107,18 @@ FILE_SETS = {
 # behaviour spec's D3/T11 say otherwise).
 GROUP_PERMISSIONS = {"ionusers": ["message", "pluginresultjob", "results"]}
 
+# D1: the Torrent Suite versions the mock can answer as (--torrent-version), with what differs between them:
+# Basic's realm (TS 5.12's IonAuthentication names "Torrent Suite"; 5.10's Apache realm "Torrent Browser") and
+# every list's default order ([field, descending] pairs: 5.10 ascending id, 5.12 newest first). The default is
+# the seed data's era. Carried as the top-level ``x-versions``; a resource's own ``default_order`` is 5.10's.
+VERSIONS = {
+    "default": "5.10",
+    "versions": {
+        "5.10": {"realm": "Torrent Browser", "default_order": [["id", False]]},
+        "5.12": {"realm": "Torrent Suite", "default_order": [["id", True]]},
+    },
+}
+
 FILEMONITOR_KEYS = [
     "celery_task_id", "created", "id", "local_dir", "md5sum", "name", "progress", "referencegenome", "size",
     "status", "supportupload", "tags", "updated", "url",

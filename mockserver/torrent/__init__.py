@@ -16,6 +16,7 @@ from .statetimes import StateTimes
 
 API = "torrent"
 PREFIX = "/rundb/api/v1"
+LOCALHOST_USER = "ionadmin"  # whom TS's LocalhostAuthMiddleware logs in (its localuser; T10)
 
 
 def behaviours() -> dict[str, Behaviour]:
@@ -29,12 +30,26 @@ def behaviours() -> dict[str, Behaviour]:
     return found
 
 
+def versions() -> dict[str, dict]:
+    """The Torrent Suite versions the mock answers as, each with what differs (the contract's x-versions, D1)."""
+    found: dict[str, dict] = load(API)["x-versions"]["versions"]
+    return found
+
+
+def version_facts(version: str | None) -> dict:
+    """One version's facts; None: the contract's default (the seed data's era)."""
+    return versions()[version or load(API)["x-versions"]["default"]]
+
+
 def product(settings) -> Product:
     keys = dict(settings.torrent_plugin_keys)
+    version = version_facts(settings.torrent_version)
     return Product(
         api=API,
         prefix=PREFIX,
-        realm=settings.torrent_realm,
+        realm=settings.torrent_realm or version["realm"],
+        default_order=tuple((field, bool(descending)) for field, descending in version["default_order"]),
+        localhost_user=LOCALHOST_USER if settings.torrent_localhost_login else None,
         users=settings.torrent_users,
         may_write=write_permission(load(API)["x-group-permissions"]),
         object_field=JsonText(),

@@ -116,6 +116,7 @@ class TastypieApi:
             body_too_large=too_large or len(body) > limit,
             origin=f"{request.scheme}://{request.host}",
             query_string=request.query_string.decode("latin-1"),
+            remote_addr=request.remote_addr or "",
         )
 
 

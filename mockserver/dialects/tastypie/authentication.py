@@ -37,6 +37,20 @@ def authenticate(authorization: str | None, query: Query, users: Iterable[Accoun
     return None
 
 
+# The addresses TS's LocalhostAuthMiddleware counts as this machine (REMOTE_ADDR, exactly).
+LOOPBACK = frozenset(("127.0.0.1", "127.0.1.1", "::1"))
+
+
+def localhost(authorization: str | None, users: Iterable[Account], name: str) -> Any:
+    """A loopback request as Torrent Suite logs it in (T10): its BasicAuthMiddleware logs in valid Basic
+    credentials first; whatever else came (nothing, a wrong password, an API or plugin key), its
+    LocalhostAuthMiddleware then logs in ``name``, and tastypie takes the logged-in user."""
+    by_name = {u.username: u for u in users}
+    scheme, value = _split(authorization)
+    user = _basic(value, by_name) if scheme == "basic" else None
+    return user or by_name.get(name)
+
+
 def _split(authorization: str | None) -> tuple[str, str]:
     parts = (authorization or "").split()
     if len(parts) != 2:  # tastypie's `auth_type, data = header.split()` would fail: no credential

@@ -72,3 +72,9 @@ class Product:
     object_field: ObjectField | None = None  # required when the contract has object-typed fields
     behaviours: Mapping[str, Behaviour] = field(default_factory=dict)  # resource name → its hooks
     authenticators: tuple[Authenticator, ...] = ()
+    # Every list's default order ([field, descending] pairs) when the product's version sets one; None: each
+    # resource's own (x-resources default_order).
+    default_order: tuple[tuple[str, bool], ...] | None = None
+    # A loopback request that no Basic credentials log in acts as this account (TS's LocalhostAuthMiddleware,
+    # T10); None: off.
+    localhost_user: str | None = None

@@ -62,6 +62,7 @@ class Call:
     body_too_large: bool = False
     origin: str = "http://localhost"  # scheme://host, for absolute Location headers
     query_string: str = ""  # raw, for redirects
+    remote_addr: str = ""  # the client's address (REMOTE_ADDR), for the localhost login (T10)
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())

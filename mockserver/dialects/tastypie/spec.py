@@ -95,7 +95,8 @@ def load_resources(product: Product) -> dict[str, Resource]:
             schema_fields=frozenset(facts["schema_endpoint"]["fields"]),
             filters=filter_specs(facts),
             orderable=tuple(facts["orderable"]),
-            default_order=tuple((field, bool(descending)) for field, descending in facts["default_order"]),
+            default_order=product.default_order if product.default_order is not None else tuple(
+                (field, bool(descending)) for field, descending in facts["default_order"]),
             schema_body=facts["schema_endpoint"],
             list_methods=tuple(m.upper() for m in facts["list_allowed_methods"]),
             detail_methods=tuple(m.upper() for m in facts["detail_allowed_methods"]),

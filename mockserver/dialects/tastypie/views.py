@@ -91,8 +91,11 @@ class Pipeline:
     def _serve(self, call: Call, route: Route, resource: Resource, method: str) -> Reply:
         if call.body_too_large:
             raise refuse(413, f"Request body too large: the limit is {self.settings.max_body_bytes} bytes.")
-        user = auth.authenticate(call.header("Authorization"), call.query, self.product.users,
-                                 self.product.authenticators)
+        if self.product.localhost_user and call.remote_addr in auth.LOOPBACK:
+            user = auth.localhost(call.header("Authorization"), self.product.users, self.product.localhost_user)
+        else:
+            user = auth.authenticate(call.header("Authorization"), call.query, self.product.users,
+                                     self.product.authenticators)
         if user is None:
             raise empty_error(401, {"WWW-Authenticate": f'Basic Realm="{self.product.realm}"'})
         if method == "POST" and route.kind == "detail":  # tastypie's 501, as a 405 that names the others (T38)
