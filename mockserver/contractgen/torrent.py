@@ -19,7 +19,7 @@ The document carries a top-level ``x-resources`` extension that the mock's engin
         schema_path: /rundb/api/v1/<r>/schema/
         model_name: <Django model name, used for permissions>
         list_allowed_methods: [get, post, put, delete, patch]
-        detail_allowed_methods: [get, post, put, delete, patch]
+        detail_allowed_methods: [get, put, delete, patch]   # POST is a 405 there (T38)
         table: torrent/<r>                    # the rows' table in the store
         key: id                               # the field a detail path names
         default_order: [[id, false]]          # [field, descending] pairs, most significant first

@@ -325,7 +325,9 @@ def x_resource(ref: Reference, facts: ResourceFacts, schemas: dict[str, dict]) -
         "schema_path": f"{API_ROOT}{r}/schema/",
         "model_name": facts.model_name,
         "list_allowed_methods": ref.allowed_methods,
-        "detail_allowed_methods": ref.allowed_methods,
+        # tastypie allows POST on a detail only to answer 501; the mock never answers 5xx (T73), so the detail
+        # does not allow it: a 405 like any other method it does not answer (T36, T38).
+        "detail_allowed_methods": [m for m in ref.allowed_methods if m != "post"],
         "table": f"torrent/{r}",
         "key": "id",
         "default_order": [["id", False]],

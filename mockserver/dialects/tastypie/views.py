@@ -98,10 +98,6 @@ class Pipeline:
                                      self.product.authenticators)
         if user is None:
             raise empty_error(401, {"WWW-Authenticate": f'Basic Realm="{self.product.realm}"'})
-        if method == "POST" and route.kind == "detail":  # tastypie's 501, as a 405 that names the others (T38)
-            others = ",".join(m for m in allowed_methods(route, resource.list_methods, resource.detail_methods)
-                              if m != "POST")
-            return text(405, others, {"Allow": others}, vary=VARY_HANDLER)
         handler: Handler = getattr(handlers, f"{method.lower()}_{route.kind}")
         if method == "GET":
             return handler(self, call, route, resource, user)
