@@ -8,8 +8,6 @@ Rules: docs/behaviour/torrent.md.
 """
 from __future__ import annotations
 
-import sys
-import unicodedata
 from typing import Any
 
 from .secrets import SECRET
@@ -18,35 +16,16 @@ from .torrent_parse import Reference
 from .torrent_schema import schema_name, tastypie_schema
 from .torrent_spec import API_ROOT, NO_DEFAULT, ResourceFacts
 
-# tastypie's validate_jsonp: identifiers (not an ES3 reserved word), each with `[n]` indexes, joined by dots.
-# An identifier starts with a letter (Unicode categories L*, Nl), `$` or `_` and goes on with those, marks,
-# digits and connectors (Mn, Mc, Nd, Pc), as the dialect reads them (its unicodedata: Python 3.11's). The classes
-# hold the characters themselves, which every regex dialect reads alike. The end is "not followed by any
-# character": "$" would let a final newline through. (Its `\\uXXXX` escapes are left out of the pattern.)
+# The callback names the dialect accepts (T30): tastypie's validate_jsonp for ASCII names, identifiers (not an
+# ES3 reserved word), each with `[n]` indexes, joined by dots. (Its `\\uXXXX` escapes are left out of the
+# pattern.) The end is "not followed by any character": "$" would let a final newline through.
 _RESERVED = ("abstract|boolean|break|byte|case|catch|char|class|const|continue|debugger|default|delete|do|double|"
              "else|enum|export|extends|false|final|finally|float|for|function|goto|if|implements|import|in|"
              "instanceof|int|interface|long|native|new|null|package|private|protected|public|return|short|static|"
              "super|switch|synchronized|this|throw|throws|transient|true|try|typeof|var|void|volatile|while|with")
-_START_CATEGORIES = frozenset(("Lu", "Ll", "Lt", "Lm", "Lo", "Nl"))
-_PART_CATEGORIES = _START_CATEGORIES | {"Mn", "Mc", "Nd", "Pc"}
-
-
-def _char_class(categories: frozenset[str]) -> str:
-    """``[$_`` + every character of these Unicode categories, as ranges + ``]``."""
-    ranges: list[tuple[int, int]] = []
-    for code in range(sys.maxunicode + 1):
-        if unicodedata.category(chr(code)) in categories:
-            if ranges and ranges[-1][1] == code - 1:
-                ranges[-1] = (ranges[-1][0], code)
-            else:
-                ranges.append((code, code))
-    return "[$_" + "".join(chr(lo) if lo == hi else f"{chr(lo)}-{chr(hi)}" for lo, hi in ranges) + "]"
-
-
-def callback_pattern() -> str:
-    part = (f"(?!(?:{_RESERVED})(?![^.\\[]))"  # a reserved word is refused only as the whole identifier
-            f"{_char_class(_START_CATEGORIES)}{_char_class(_PART_CATEGORIES)}*(?:\\[[0-9]+\\])*")
-    return f"^{part}(?:\\.{part})*(?![\\s\\S])"
+# A reserved word is refused only as a whole identifier: followed by an index, a dot or the end.
+_PART = rf"(?!(?:{_RESERVED})(?![^.\[]))[A-Za-z_$][A-Za-z0-9_$]*(?:\[[0-9]+\])*"
+CALLBACK_PATTERN = rf"^{_PART}(?:\.{_PART})*(?![\s\S])"
 
 
 def _ref(kind: str, name: str) -> dict:
@@ -267,7 +246,7 @@ def components() -> dict:
             "offset": _query("offset", {"type": "integer", "minimum": 0, "default": 0}, "Index of the first object."),
             "format": _query("format", {"type": "string"},
                              "`json` or `jsonp`; other values are ignored (T29)."),
-            "callback": _query("callback", {"type": "string", "pattern": callback_pattern()},
+            "callback": _query("callback", {"type": "string", "pattern": CALLBACK_PATTERN},
                                "JSONP callback name (a JavaScript identifier, dotted and indexed parts allowed, no "
                                "reserved word); any callback selects JSONP unless format=json; another name is a "
                                "400 (T29, T30)."),

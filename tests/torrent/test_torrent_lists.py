@@ -172,7 +172,8 @@ def test_t29_response_format_selection(client, query, accept, content_type):
     assert json.loads(text)["id"] == 23
 
 
-@pytest.mark.parametrize("callback", ["1x", "a-b", "var", "", "a.b[x]", "x;alert(1)", "int", "\\u0061bc"])
+@pytest.mark.parametrize("callback", ["1x", "a-b", "var", "", "a.b[x]", "x;alert(1)", "int", "\\u0061bc",
+                                      "\u00e4\u00e2", "cb\u00e9"])  # the last two: ASCII only (T30)
 def test_t30_invalid_callback(client, callback):
     response = get(client, f"/message/23/?callback={callback}")
     assert response.status_code == 400

@@ -126,7 +126,7 @@ def _identifier(name: str) -> bool:
                 return False
             decoded.append(chr(int(segment[:4], 16)) + segment[4:])
         name = "".join(decoded)
-    if not name or name in _RESERVED:
+    if not name or name in _RESERVED or not name.isascii():  # ASCII only: T30's difference
         return False
     if not (name[0] in "$_" or unicodedata.category(name[0]) in _START):
         return False
