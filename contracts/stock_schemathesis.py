@@ -24,8 +24,8 @@ BANNER = "mockserver listening on "
 
 
 def start_mock() -> tuple[subprocess.Popen[str], str]:
-    mock = subprocess.Popen([sys.executable, "-u", "-m", "mockserver", "--port", "0"], stdout=subprocess.PIPE,
-                            text=True)
+    mock = subprocess.Popen([sys.executable, "-u", "-m", "mockserver", "--port", "0", "--quiet"],
+                            stdout=subprocess.PIPE, text=True)
     assert mock.stdout is not None
     first = mock.stdout.readline()
     if not first.startswith(BANNER):
