@@ -101,7 +101,7 @@ def test_a_serial_and_an_xdist_session_write_the_same_markdown_report_of_exactly
         assert {key: int(row[3]) for key, row in fixtures.items()} == FIXTURE_CALLS.get(api, {})
         unmatched = tables[api].get("Requests that matched no operation", {})
         assert {key: int(row[0]) for key, row in unmatched.items()} == UNMATCHED.get(api, {})
-    assert "## torrent: 3 of 49 operations called by the tests" in report
+    assert "## torrent: 3 of 52 operations called by the tests" in report
     assert re.search(r"## hub: 3 of \d+ operations called by the tests", report)
     assert "- message_schema: GET `/rundb/api/v1/message/schema/`" in report  # never called, listed as such
 
@@ -129,7 +129,7 @@ def test_the_html_report_is_a_page_with_every_operation(consumer):
     result.assert_outcomes(passed=1, deselected=6)
     page = (consumer.path / "cov.html").read_text(encoding="utf-8")
     assert page.startswith("<!doctype html>")
-    assert "<h2>hub: 1 of " in page and "<h2>torrent: 0 of 49 operations called by the tests</h2>" in page
+    assert "<h2>hub: 1 of " in page and "<h2>torrent: 0 of 52 operations called by the tests</h2>" in page
     assert '<tr><td>sites_list</td><td>GET</td><td><code>/api/sites/</code></td><td class="n">1</td>' in page
     assert '<tr class="never"><td>message_list</td>' in page
 
