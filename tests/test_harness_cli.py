@@ -1,7 +1,10 @@
 """``mockserver contract``: exit codes, reports, and the same suites over real HTTP with each way to log in.
 Rules: docs/behaviour/torrent.md."""
+import os
 import re
+import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 import requests
@@ -214,27 +217,122 @@ def test_the_progress_bar_counts_operations_done_of_the_total_and_the_elapsed_ti
         "   [########################] 231 scenarios (200 planned), 7/9 links followed  1:01")
 
 
-def test_workers_run_cases_in_parallel_each_worker_with_a_mock_of_its_own(tmp_path, monkeypatch, capsys):
-    import threading
+def broken_total_count_app(settings=None):
+    """What the worker processes serve in the tests below (``module:callable``, imported in each worker)."""
+    app = mockserver.app.create_app(settings)
+    app.wsgi_app = TotalCountOffByOne(app.wsgi_app)
+    return app
 
-    create_app = mockserver.app.create_app
-    made: list[str] = []
 
-    def counted(settings=None):
-        made.append(threading.current_thread().name)
-        return create_app(settings)
+def dying_on_message_list_app(settings=None):
+    app = mockserver.app.create_app(settings)
+    serve = app.wsgi_app
 
-    monkeypatch.setattr(mockserver.app, "create_app", counted)
-    args = ["--api", "hub", "--workers", "2", "--operation", "sites_list", "--operation", "sites_create",
-            "--operation", "sites_retrieve", "--operation", "sites_partial_update", "--max-examples", "3",
-            "--phases", "coverage,fuzzing"]
+    def die_on_the_list(environ, start_response):
+        if environ["REQUEST_METHOD"] == "GET" and environ["PATH_INFO"] == "/rundb/api/v1/message/":
+            print("the worker's last words", file=sys.stderr, flush=True)
+            os._exit(3)
+        return serve(environ, start_response)
+
+    app.wsgi_app = die_on_the_list
+    return app
+
+
+@pytest.fixture
+def workers_serve(monkeypatch):
+    """Point the worker processes at an app of this module."""
+    import mockserver.harness.workers as workers
+
+    tests = str(Path(__file__).parent)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [tests, os.environ.get("PYTHONPATH")])))
+
+    def serve(name: str) -> None:
+        monkeypatch.setattr(workers, "APP", f"{Path(__file__).stem}:{name}")
+    return serve
+
+
+def _checks_reported(tmp_path) -> set[tuple[str, str]]:
+    suite = ET.parse(tmp_path / "contract-hub.xml").getroot().find("testsuite")
+    return {(case.get("classname"), case.get("name")) for case in suite.iter("testcase")}
+
+
+def _table_rows(markdown: str) -> list[str]:
+    return [line for line in markdown.splitlines() if line.startswith("| `")]
+
+
+def test_workers_report_the_same_operations_and_checks_as_one_process(tmp_path, capsys):
+    args = ["--api", "hub", "--operation", "sites_list", "--operation", "sites_retrieve", *QUICK]
+    assert contract(tmp_path / "one", *args) == 0
+    assert contract(tmp_path / "two", *args, "--workers", "2") == 0
+    out = capsys.readouterr().out
+    assert "── fuzzing: 2 worker processes, operations handed out one at a time" in out
+    assert "   fuzzing  GET /sites/ " in out and "   fuzzing  GET /sites/{id}/ " in out
+    assert "[########################] 2/2 operations" in out
+    assert "passed: 0 failing check(s), 0 error(s)" in out.split("2 workers")[1]
+    assert _checks_reported(tmp_path / "one") == _checks_reported(tmp_path / "two")
+    assert len(_checks_reported(tmp_path / "two")) > 10
+    two = (tmp_path / "two" / "contract-hub.md").read_text()
+    assert "operations exercised: 2 of 2" in two and "fuzzing success" in two
+    assert "coverage skipped: not selected (--phases)" in two
+
+
+def test_workers_draw_the_same_cases_per_operation_as_the_operation_run_alone(tmp_path):
+    """With --workers each operation's phases run on their own in a worker: its cases and what every check
+    found are those of a run of that operation alone, with the same seed."""
+    args = ["--api", "hub", "--operation", "sites_retrieve", "--max-examples", "3", "--phases", "coverage,fuzzing"]
+    assert contract(tmp_path / "alone", *args) == 0
+    assert contract(tmp_path / "workers", *args, "--workers", "2") == 0
+    alone = _table_rows((tmp_path / "alone" / "contract-hub.md").read_text())
+    assert alone and alone == _table_rows((tmp_path / "workers" / "contract-hub.md").read_text())
+
+
+def test_workers_run_the_stateful_phase_and_the_link_walk_in_one_of_them(tmp_path, monkeypatch, capsys):
+    from functools import partial
+
+    import mockserver.harness.runner as runner
+
+    monkeypatch.setattr(runner, "Options", partial(runner.Options, stateful_examples=4))
+    args = ["--api", "torrent", "--operation", "message_create", "--operation", "message_retrieve",
+            "--max-examples", "2", "--phases", "fuzzing,stateful", "--workers", "2"]
     assert contract(tmp_path, *args) == 0
     out = capsys.readouterr().out
-    assert "2 workers" in out and "passed: 0 failing check(s), 0 error(s)" in out
-    # the main thread's mock, then one per worker thread of each phase (schemathesis starts them per phase)
-    assert made[0] == "MainThread"
-    assert sorted(made[1:]) == ["schemathesis_unit_tests_0"] * 2 + ["schemathesis_unit_tests_1"] * 2
-    assert "operations exercised: 4 of 4" in (tmp_path / "contract-hub.md").read_text()
+    assert "the stateful phase and the link walk in worker 1" in out
+    assert re.search(r"── stateful: \d+ scenarios, \d/1 links followed", out), out
+    assert re.search(r"\[#+\.*\] 2/2 operations, \d+/4 scenarios, 1/1 links followed  0:\d\d", out), out
+    markdown = (tmp_path / "contract-torrent.md").read_text()
+    assert "stateful links followed: 1 of 1" in markdown and "stateful success" in markdown
+    assert "operations exercised: 2 of 2" in markdown
+
+
+def test_a_failing_check_found_by_a_worker_exits_1_with_its_curl_line(tmp_path, workers_serve, capsys):
+    workers_serve("broken_total_count_app")
+    args = ["--api", "torrent", "--operation", "message_list", "--operation", "message_retrieve", *QUICK,
+            "--workers", "2"]
+    assert contract(tmp_path, *args) == 1
+    out = capsys.readouterr().out
+    assert "✗ pagination_invariants" in out and "FAILED: 1 failing check(s), 0 error(s)" in out
+    markdown = (tmp_path / "contract-torrent.md").read_text()
+    assert "### `GET /rundb/api/v1/message/` — pagination_invariants" in markdown
+    assert "curl -X GET" in markdown and "http://127.0.0.1:8000/rundb/api/v1/message/" in markdown
+    failure = ET.parse(tmp_path / "contract-torrent.xml").getroot().find(".//failure")
+    assert failure.get("message").startswith("T16–T19 pagination")
+
+
+def test_a_worker_that_dies_is_an_error_of_the_run(tmp_path, workers_serve, capsys):
+    workers_serve("dying_on_message_list_app")
+    args = ["--api", "torrent", "--operation", "message_list", "--operation", "message_retrieve", *QUICK,
+            "--workers", "2"]
+    assert contract(tmp_path, *args) == 1
+    out = capsys.readouterr().out
+    assert re.search(r"error in worker \d: worker process \d exited with status 3 while running "
+                     r"GET /rundb/api/v1/message/\n", out), out
+    assert "FAILED: 0 failing check(s), 1 error(s)" in out
+    markdown = (tmp_path / "contract-torrent.md").read_text()
+    assert "## Errors" in markdown and "exited with status 3 while running GET /rundb/api/v1/message/" in markdown
+    assert "the worker's last words" in markdown  # its stderr
+    assert "| `GET /rundb/api/v1/message/{id}/` | 2 |" in markdown  # the other operation ran
+    errors = ET.parse(tmp_path / "contract-torrent.xml").getroot().findall(".//error")
+    assert len(errors) == 1 and "exited with status 3" in errors[0].get("message")
 
 
 def test_workers_against_a_server_need_read_only(tmp_path, server, capsys):

@@ -22,8 +22,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--operation", action="append", metavar="OPERATION_ID",
                         help="only this operation (repeatable); default: every operation")
     parser.add_argument("--workers", type=_positive, default=1,
-                        help="cases in parallel (schemathesis workers); in process each worker has a mock of its "
-                             "own; against --base-url only with --read-only (1)")
+                        help="in process: N worker processes, each with a mock of its own; against --base-url "
+                             "(only with --read-only): N of schemathesis' worker threads (1)")
     parser.add_argument("--report-dir", default="contract-reports", help="where to write the reports")
 
 

@@ -31,6 +31,23 @@ def _clock(seconds: float) -> str:
     return f"{minutes}:{seconds:02d}"
 
 
+def operation_line(event) -> str:
+    """One operation's line in a phase: its cases and the checks that failed, or why it was skipped."""
+    label = event.recorder.label
+    if event.status.value == "skip" and not event.recorder.interactions:
+        return f"   {label:60}       skipped: {event.skip_reason or 'nothing to send'}"
+    failed = {c.name for checks in event.recorder.checks.values() for c in checks if c.status.value == "failure"}
+    mark = "✗ " + ", ".join(sorted(failed)) if failed else "✓"
+    return f"   {label:60} {len(event.recorder.interactions):4}  {mark}"
+
+
+def error_line(event) -> str:
+    first_line = str(event.info.message).splitlines()[0]
+    if NO_LINKS_SELECTED in str(event.info.message):
+        return f"   skipped {event.label}: {first_line}"
+    return f"   error in {event.label}: {first_line}"
+
+
 class Progress:
     def __init__(self, out: TextIO, results: Results, stateful_scenarios: int, live: bool | None = None):
         self.out = out
@@ -64,11 +81,7 @@ class Progress:
         elif isinstance(event, events.ScenarioFinished) and event.recorder.label:
             self._operation_finished(event)
         elif isinstance(event, events.NonFatalError):
-            first_line = str(event.info.message).splitlines()[0]
-            if NO_LINKS_SELECTED in str(event.info.message):
-                self.print(f"   skipped {event.label}: {first_line}")
-            else:
-                self.print(f"   error in {event.label}: {first_line}")
+            self.print(error_line(event))
 
     def _phase_started(self, phase) -> None:
         name = phase.name.value
@@ -92,14 +105,7 @@ class Progress:
 
     def _operation_finished(self, event) -> None:
         self.done += 1
-        label = event.recorder.label
-        if event.status.value == "skip" and not event.recorder.interactions:
-            self.print(f"   {label:60}       skipped: {event.skip_reason or 'nothing to send'}")
-        else:
-            failed = {c.name for checks in event.recorder.checks.values() for c in checks
-                      if c.status.value == "failure"}
-            mark = "✗ " + ", ".join(sorted(failed)) if failed else "✓"
-            self.print(f"   {label:60} {len(event.recorder.interactions):4}  {mark}")
+        self.print(operation_line(event))
         self.tick()
 
     # --- the bar ----------------------------------------------------------------------------------------------

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from schemathesis.engine import events
 
@@ -41,6 +42,17 @@ SKIP_REASONS = {
     "server_unavailable": "the server stopped answering",
     "no_checks_ran": "no check applied",
 }
+
+
+# How a phase ran in several processes: the worst outcome of those that ran it; skipped only when every one did.
+STATUS_RANK = ("error", "failure", "interrupted", "success")
+
+
+def merged_status(statuses: list[str]) -> str:
+    ran = [status for status in statuses if not status.startswith("skipped")]
+    if not ran:
+        return statuses[0]
+    return min(ran, key=lambda status: STATUS_RANK.index(status) if status in STATUS_RANK else len(STATUS_RANK))
 
 
 def skip_reason(phase) -> str:
@@ -139,6 +151,38 @@ class Results:
             message = failure.message.strip() or failure.title
             if len(tally.failures) < MAX_FAILURES_KEPT and all(f.message != message for f in tally.failures):
                 tally.failures.append(FailureRecord(name, message, curl, "links"))
+
+    # --- across processes (``--workers``, see :mod:`.workers`) ----------------------------------------------
+
+    def to_json(self) -> dict[str, Any]:
+        """What one worker process found, as plain data (its link-walk sources stay behind)."""
+        return {"operations": {label: {name: {"passed": t.passed, "failed": t.failed,
+                                              "failures": [asdict(f) for f in t.failures]}
+                                       for name, t in checks.items()} for label, checks in self.operations.items()},
+                "cases": dict(self.cases), "errors": self.errors, "transitions": sorted(self.transitions),
+                "phases": [[name, status] for name, status, _ in self.phases],
+                "skipped_links": self.skipped_links, "notes": self.notes}
+
+    def merge(self, found: dict[str, Any]) -> list[tuple[str, str]]:
+        """Add a worker's :meth:`to_json` to this run's; returns its phases as (name, status) for the caller
+        to merge (:func:`merged_phases`). Failures kept per check stay the first few distinct ones."""
+        for label, checks in found["operations"].items():
+            tallies = self.operations[label]
+            for name, data in checks.items():
+                tally = tallies.setdefault(name, CheckTally())
+                tally.passed += data["passed"]
+                tally.failed += data["failed"]
+                for failure in data["failures"]:
+                    if len(tally.failures) < MAX_FAILURES_KEPT and all(f.message != failure["message"]
+                                                                       for f in tally.failures):
+                        tally.failures.append(FailureRecord(**failure))
+        for label, count in found["cases"].items():
+            self.cases[label] += count
+        self.errors += [(label, message) for label, message in found["errors"]]
+        self.transitions |= set(found["transitions"])
+        self.skipped_links += [(label, reason) for label, reason in found["skipped_links"]]
+        self.notes += [note for note in found["notes"] if note not in self.notes]
+        return [(name, status) for name, status in found["phases"]]
 
     # --- summaries ---------------------------------------------------------------------------------------------
 

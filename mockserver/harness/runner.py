@@ -64,7 +64,8 @@ def plan_from_args(args) -> Plan:
                       operation_ids=operation_ids, workers=getattr(args, "workers", 1) or 1)
     if options.workers > 1 and base_url and not options.read_only:
         raise UsageError("--workers above 1 against --base-url needs --read-only: cases writing to one server in "
-                         "parallel would judge each other's changes (in process, each worker has a mock of its own)")
+                         "parallel would judge each other's changes (in process, each worker process has a mock of "
+                         "its own)")
     return Plan(args.api, base_url, given, options, Path(args.report_dir))
 
 
@@ -91,10 +92,7 @@ def make_suite(plan: Plan) -> Suite:
         from ..app import create_app
         from ..config import Settings
 
-        def make_app():
-            return create_app(Settings(apis=(plan.api,)))
-
-        target = InProcessTarget(make_app(), make_app if plan.options.workers > 1 else None)
+        target = InProcessTarget(create_app(Settings(apis=(plan.api,))))
         return build(plan.api, target, plan.credentials, plan.options)
     facts = ApiFacts(plan.api, load(plan.api))
     try:
@@ -146,19 +144,11 @@ def walk_links(suite: Suite, results: Results, progress: Progress) -> None:
     results.phases.append(("links", "success", time.monotonic() - results.started))
 
 
-def run(plan: Plan, out: TextIO | None = None) -> int:
+def run_here(suite: Suite, results: Results, progress: Progress) -> None:
+    """The run in this process: schemathesis' engine (its worker threads with ``--workers`` against a server),
+    then the link walk; on a server, the singletons the run wrote restored at the end."""
     from schemathesis.engine import from_schema
 
-    out = out or sys.stdout
-    suite = make_suite(plan)
-    preflight(suite)
-    where = plan.base_url or "the mock in process"
-    title = f"{plan.api} contract against {where}" + (" (read-only)" if plan.options.read_only else "")
-    workers = f", {plan.options.workers} workers" if plan.options.workers > 1 else ""
-    print(f"{title}: {plan.credentials.style} credentials, max {plan.options.max_examples} examples, "
-          f"seed {plan.options.seed}{workers}", file=out, flush=True)
-    results = Results(suite)
-    progress = Progress(out, results, plan.options.stateful_examples)
     protector = suite.protector
     if protector is not None:
         protector.announce = progress.print
@@ -168,7 +158,7 @@ def run(plan: Plan, out: TextIO | None = None) -> int:
         for event in from_schema(suite.schema).execute():
             results.handle(event)
             progress.handle(event)
-        if "stateful" in plan.options.phases:
+        if "stateful" in suite.options.phases:
             walk_links(suite, results, progress)
     finally:
         if protector is not None:
@@ -176,6 +166,25 @@ def run(plan: Plan, out: TextIO | None = None) -> int:
     if protector is not None:
         progress.print(f"── server state: {protector.summary().replace('`', '').replace('**', '')}")
         results.errors += [(f"restore {path}", message) for path, message in protector.failures]
+
+
+def run(plan: Plan, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    suite = make_suite(plan)
+    preflight(suite)
+    where = plan.base_url or "the mock in process"
+    title = f"{plan.api} contract against {where}" + (" (read-only)" if plan.options.read_only else "")
+    workers = f", {plan.options.workers} workers" if plan.options.workers > 1 else ""
+    print(f"{title}: {plan.credentials.style} credentials, max {plan.options.max_examples} examples, "
+          f"seed {plan.options.seed}{workers}", file=out, flush=True)
+    results = Results(suite)
+    if plan.options.workers > 1 and plan.base_url is None:  # processes, each with a mock of its own
+        from .workers import WorkersProgress, run_workers
+
+        progress = WorkersProgress(out, results, plan.options.stateful_examples, "stateful" in plan.options.phases)
+        run_workers(suite, plan.credentials, results, progress, plan.options.workers)
+    else:
+        run_here(suite, results, Progress(out, results, plan.options.stateful_examples))
     junit, markdown = write_reports(results, plan.report_dir, title)
     failing = sum(1 for checks in results.operations.values() for t in checks.values() if t.failed)
     print(f"{'FAILED' if results.failed else 'passed'}: {failing} failing check(s), {len(results.errors)} error(s), "

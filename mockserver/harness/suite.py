@@ -53,7 +53,7 @@ class Options:
     request_timeout: float = 30.0
     probe_budget: int = 2  # follow-up probes per check and operation (a failing probe always runs again)
     generation_mode: str = "all"  # "positive", "negative" or "all" (schemathesis' generation modes)
-    workers: int = 1  # cases in parallel; in process, each worker thread has a mock of its own (target.py)
+    workers: int = 1  # in process: worker processes (workers.py); against a server: schemathesis' threads
 
 
 @dataclass

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json as jsonlib
 import shlex
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -121,37 +120,16 @@ class Target:
 
 class InProcessTarget(Target):
     """The mock's Flask app, called through werkzeug's test client: no sockets, and a reset between cases.
-
-    With ``make_app`` (``--workers N``) every thread that sends — each schemathesis worker, the state machine's
-    thread, the main thread — gets a mock of its own, made on its first request: a reset in one worker never
-    wipes what a case of another is in the middle of, and no case sees another's writes."""
+    ``--workers N`` gives each worker process a target of its own (:mod:`.workers`)."""
 
     origin = IN_PROCESS_URL
     resets = True
 
-    def __init__(self, app, make_app: Callable[[], Any] | None = None):
+    def __init__(self, app):
         super().__init__()
-        self._first = app
-        self._make_app = make_app
-        self._local = threading.local()
-        self.wsgi = _Received(self._current_app)  # what schemathesis calls
-
-    @property
-    def app(self):
-        return self._current_app()
-
-    @property
-    def client(self):
-        self._current_app()
-        return self._local.client
-
-    def _current_app(self):
-        local = self._local
-        if getattr(local, "app", None) is None:
-            make = self._make_app
-            local.app = self._first if make is None or threading.current_thread() is threading.main_thread() else make()
-            local.client = local.app.test_client()
-        return local.app
+        self.app = app
+        self.client = app.test_client()
+        self.wsgi = _Received(app)  # what schemathesis calls
 
     def received_url(self, case_id: str) -> str | None:
         """The URL as the app received it for a schemathesis case. In process, schemathesis encodes some query
@@ -187,8 +165,8 @@ class _Received:
 
     KEPT = 1000
 
-    def __init__(self, app: Callable[[], Any]):
-        self.app = app  # the app of the calling thread
+    def __init__(self, app: Callable[..., Any]):
+        self.app = app
         self.urls: dict[str, str] = {}
 
     def __call__(self, environ, start_response):
@@ -198,7 +176,7 @@ class _Received:
                 self.urls.pop(next(iter(self.urls)))
             query = environ.get("QUERY_STRING", "")
             self.urls[case_id] = IN_PROCESS_URL + environ.get("PATH_INFO", "") + (f"?{query}" if query else "")
-        return self.app()(environ, start_response)
+        return self.app(environ, start_response)
 
 
 class RemoteTarget(Target):
