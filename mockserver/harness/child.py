@@ -64,6 +64,34 @@ class Events:
         pass
 
 
+class _ProcessCache(dict):
+    """One of Hypothesis' caches, for every thread of this process (``cache`` is its per-thread dict's name)."""
+
+    @property
+    def cache(self) -> _ProcessCache:
+        return self
+
+
+# Hypothesis' caches of pure results (strategies built, constraint sets, constants, lambda descriptions): each is
+# per thread, and schemathesis starts fresh threads for every phase of every run, so a worker that runs each
+# operation on its own would rebuild them all for every operation (a fifth to a half more CPU). A worker runs one
+# operation at a time, so one cache per process is safe; what is drawn does not change.
+HYPOTHESIS_CACHES = {
+    "hypothesis.strategies._internal.utils": ("_STRATEGY_CACHE",),
+    "hypothesis.internal.conjecture.providers": ("CONSTANTS_CACHE",),
+    "hypothesis.internal.conjecture.data": ("POOLED_CONSTRAINTS_CACHE",),
+    "hypothesis.internal.lambda_sources": ("LAMBDA_DIGEST_DESCRIPTION_CACHE", "AST_LAMBDAS_CACHE"),
+}
+
+
+def share_hypothesis_caches() -> None:
+    for module_name, names in HYPOTHESIS_CACHES.items():
+        module = importlib.import_module(module_name)
+        for name in names:
+            if hasattr(module, name):  # a Hypothesis without one only runs slower
+                setattr(module, name, _ProcessCache())
+
+
 def app_factory(spec: str):
     module, _, name = spec.partition(":")
     return getattr(importlib.import_module(module), name)
@@ -83,6 +111,7 @@ def main() -> int:
     events = Events(os.fdopen(os.dup(1), "w", encoding="utf-8"))
     os.dup2(2, 1)  # stray prints of libraries must not mix with the events
     job = json.loads(sys.stdin.readline())
+    share_hypothesis_caches()
     from ..config import Settings
     from .runner import walk_links
 

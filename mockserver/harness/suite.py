@@ -248,6 +248,9 @@ def _config(options: Options, api_base_url: str | None) -> dict[str, Any]:
         "checks": checks,
         "phases": {name: {"enabled": name in options.phases} for name in PHASES},
         "suppress-health-check": ["all"],
+        # No run cache either: schemathesis would replay what earlier runs found (runs would depend on the runs
+        # before them), and worker processes (--workers) would write it at once.
+        "cache": {"enabled": False},
     }
     # Only the contract's own links: inferred ones would spread the scenarios over guesses.
     config["phases"]["stateful"].update({"max-steps": options.stateful_steps, "inference": {"algorithms": []},

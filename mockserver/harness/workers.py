@@ -28,7 +28,7 @@ from typing import IO, Any
 
 from .credentials import Credentials
 from .options import PHASES
-from .progress import Progress
+from .progress import LOG_EVERY_S, Progress
 from .results import Results, merged_status
 from .suite import Suite, _operations
 
@@ -74,6 +74,35 @@ class WorkersProgress(Progress):
         self.followed = 0  # links the state machine followed so far, as worker 1 counts them
         self.walked = 0
         self.walk_total = 0
+        self._logged_tenths: tuple[int, int, int] | None = None
+        self._logged_line = ""
+
+    def tick(self) -> None:
+        """In a log: a line at every tenth of the operations, of the scenarios and of the links walked, and at
+        least every ``LOG_EVERY_S`` seconds while anything moves."""
+        if self.phase is None or self.live:
+            super().tick()
+            return
+        tenths = self._tenths()
+        now = time.monotonic()
+        if tenths != self._logged_tenths or now - self._logged_at >= LOG_EVERY_S:
+            self._logged_tenths, self._logged_at = tenths, now
+            self._logged_line = self.bar_line()
+            print(self._logged_line, file=self.out, flush=True)
+
+    def finish(self) -> None:
+        if self.phase is None or self.live:
+            super().finish()
+            return
+        if _counts(self.bar_line()) != _counts(self._logged_line):  # the last counts, if not shown yet
+            print(self.bar_line(), file=self.out, flush=True)
+        self.phase = None
+
+    def _tenths(self) -> tuple[int, int, int]:
+        def tenth(done: int, total: int) -> int:
+            return 10 * min(done, total) // total if total else 0
+        return (tenth(self.done, self.total), tenth(self.scenarios, self.stateful_scenarios),
+                tenth(self.walked, self.walk_total))
 
     def bar_line(self) -> str:
         from .progress import bar
@@ -81,11 +110,17 @@ class WorkersProgress(Progress):
         extra = []
         if self.stateful:
             followed = min(max(len(self.results.transitions), self.followed), self.links)
-            extra.append(f"{self.scenarios}/{self.stateful_scenarios} scenarios, {followed}/{self.links} links "
-                         "followed")
+            planned = self.stateful_scenarios
+            scenarios = (f"{self.scenarios}/{planned} scenarios" if self.scenarios <= planned
+                         else f"{self.scenarios} scenarios ({planned} planned)")  # replays confirm a failure
+            extra.append(f"{scenarios}, {followed}/{self.links} links followed")
         if self.walk_total:
             extra.append(f"{self.walked}/{self.walk_total} links walked")
         return bar(self.done, self.total, time.monotonic() - self.started, self.unit, ", ".join(extra))
+
+
+def _counts(line: str) -> str:
+    return line.rsplit("  ", 1)[0]  # a bar line without its clock
 
 
 def run_workers(suite: Suite, credentials: Credentials, results: Results, progress: WorkersProgress,
