@@ -296,7 +296,9 @@ class Builder:
             errors.append(("401", "Unauthorized"))
         if resource.staff_only(op) or key in spec.EXTRA_403:
             errors.append(("403", "Forbidden"))
-        if "{" in op.path or any(f.name == "page" for f in op.query):
+        if "{" in op.path:
+            errors.append(("404", "NotFoundOrNoRoute"))
+        elif any(f.name == "page" for f in op.query):
             errors.append(("404", "NotFound"))
         if has_body:
             errors += [("413", "PayloadTooLarge"), ("415", "UnsupportedMediaType")]

@@ -42,12 +42,18 @@ ERROR_RESPONSES = {
         "WWW-Authenticate": {"schema": {"type": "string", "example": 'Bearer realm="api"'}}}),
     "Forbidden": ("Not allowed for this user, or the object may not be changed.", "Error", {}),
     "NotFound": ("No object matches the lookup, or the page does not exist.", "Error", {}),
+    "NotFoundOrNoRoute": ("No object matches the lookup (JSON), or the path matches no route, as a lookup the "
+                          "router's pattern refuses does (Django's HTML \"Not Found\" page).", "Error", {}),
     "MethodNotAllowed": ("The route does not serve this method (PUT anywhere).", "Error", {
         "Allow": {"schema": {"type": "string", "example": "GET, POST, HEAD, OPTIONS"}}}),
     "NotAcceptable": ("The Accept header allows no JSON.", "Error", {}),
     "PayloadTooLarge": ("The body is over the size limit.", "Error", {}),
     "UnsupportedMediaType": ("The body is not application/json.", "Error", {}),
 }
+
+# A path parameter the route's pattern refuses (H3: "0.5" for [^/.]+) leaves the URL unrouted: Django answers its
+# HTML 404 page, not DRF's JSON.
+HTML_TOO = frozenset({"NotFoundOrNoRoute"})
 
 
 def error_components() -> tuple[dict, dict]:
@@ -59,6 +65,8 @@ def error_components() -> tuple[dict, dict]:
     for name, (description, schema, headers) in ERROR_RESPONSES.items():
         response = {"description": description,
                     "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+        if name in HTML_TOO:
+            response["content"]["text/html"] = {"schema": {"type": "string"}}
         if headers:
             response["headers"] = headers
         responses[name] = response
