@@ -65,6 +65,7 @@ from . import hub_ops as ops_
 from . import hub_spec as spec
 from .hub_examples import EXAMPLES
 from .hub_parse import Operation, parse_reference
+from .hub_query import retype
 from .hub_relations import request_references
 from .hub_resources import Resource, group, mark_unique, rename, x_resources
 from .hub_schema import REF, Registry, at, list_shape, object_schema, ref, rename_refs, replace_at
@@ -381,6 +382,9 @@ def _operations(text: str, drifts: list[Drift]) -> list[Operation]:
     page = next(f for op in operations for f in op.query if f.name == "page")
     drifts.append(Drift("hub", "query parameter page (every paginated list)", f"typed {page.type}",
                         'an integer or "last" (H35)'))
+    size = next(f for op in operations for f in op.query if f.name == "page_size")
+    drifts.append(Drift("hub", "query parameter page_size (every paginated list)", f"typed {size.type}",
+                        "any text; not a number reads as 20 (H32)"))
     return operations
 
 
@@ -392,6 +396,7 @@ def build(source_dir: Path) -> tuple[dict, list[Drift]]:
     for op in sorted(operations, key=lambda o: (o.path, METHOD_ORDER.index(o.method))):
         paths.setdefault(op.path, {})[op.method.lower()] = builder.operation(op)
     resources = x_resources(builder.resources, paths)
+    retype(paths, resources)  # after x_resources, which reads the filters' types from the documented ones
     unused = set(spec.FIELD_RULES) - builder.rules_seen
     unused |= {(key, name) for key, (_, d) in spec.CREATE_DEFAULTS.items() for name in d} - builder.defaults_seen
     if unused:  # a misspelt entry would silently change nothing

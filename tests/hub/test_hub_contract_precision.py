@@ -4,8 +4,10 @@ agree with it: each rule here is one cause of disagreement, checked on the docum
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from mockserver.contract import load, resolve
 
@@ -35,3 +37,56 @@ def test_h1_h3_every_operation_with_a_lookup_documents_the_html_404():
             assert set(content) == {"application/json", "text/html"}, (method, path)
         else:
             assert "text/html" not in content, (method, path)
+
+
+
+def query_schema(method: str, path: str, name: str) -> dict[str, Any]:
+    return next(p["schema"] for p in DOC["paths"][path][method.lower()]["parameters"] if p["name"] == name)
+
+
+def documented(method: str, path: str, name: str, text: str) -> bool:
+    checker = Draft202012Validator.FORMAT_CHECKER
+    return Draft202012Validator(query_schema(method, path, name), format_checker=checker).is_valid(text)
+
+
+# (path as served, its contract path, param, text): the texts a tool may send, read or refused by the Hub.
+QUERIES = [
+    ("workflows/", "/workflows/", "page_size", text) for text in ("null", "abc", "-5", "1.5", "7", "")
+] + [
+    ("workflows/", "/workflows/", "page", text) for text in ("", "1", " 1 ", "last", "x", "1.5", "\n")
+] + [
+    ("jobs/", "/jobs/", "site_id", text) for text in ("", "3", " +3 ", "1_0", "3.0", "x", " ", "\x1c3")
+] + [
+    ("jobs/", "/jobs/", "hide_noop", text) for text in ("true", "0", "null", "", "[]")
+] + [
+    ("jobs/", "/jobs/", "owner_ids", text) for text in ("", "1,2", " -1 , ,2", "1,x", "1.5")
+] + [
+    ("jobs/", "/jobs/", "state", text) for text in ("", "SUCCESS", "SUCCESS, FAILURE", "success", "NOPE")
+] + [
+    ("jobs/", "/jobs/", "created", text) for text in ("", "null", "5d", "5d\n", "5", "null\n", "d")
+] + [
+    ("jobs/", "/jobs/", "created_time_from", text) for text in ("", "2025-07-03T14:33:00Z", "x")
+] + [
+    ("alerts/", "/alerts/", "timestamp", text) for text in ("", "2025-08-07T12:16:00.018308Z", "yesterday")
+] + [
+    ("sites/1/settings/", "/sites/{id}/settings/", "flat", text) for text in ("true", "0.33", "")
+] + [
+    ("analytics/?site=site1&path=/mmfs1", "/analytics/", "download", text) for text in ("", "csv", "xml")
+] + [
+    ("analytics/?site=site1&path=/mmfs1", "/analytics/", "cache_ttl", text) for text in ("", "5", "5s")
+]
+
+
+@pytest.mark.parametrize("served, path, name, text", QUERIES)
+def test_h32_h35_h38_a_query_text_is_read_exactly_when_the_contract_takes_it(hub, served, path, name, text):
+    text = text.encode().decode("unicode_escape")
+    answer = hub.get(served, query_string={name: text}) if "?" not in served else hub.get(
+        f"{served}&{urlencode({name: text})}")
+    assert (200 <= answer.status_code < 300) == documented("GET", path, name, text), (answer.status_code, answer.data)
+
+
+def test_h72_the_arguments_an_operation_needs_are_required():
+    for path in ("/analytics/", "/file/"):
+        params = {p["name"]: p for p in DOC["paths"][path]["get"]["parameters"]}
+        assert params["site"]["required"] and params["path"]["required"]
+        assert not documented("GET", path, "site", "")
