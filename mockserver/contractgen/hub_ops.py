@@ -63,10 +63,10 @@ def error_components() -> tuple[dict, dict]:
                                              {"$ref": "#/components/schemas/FieldErrors"}]}}
     responses = {}
     for name, (description, schema, headers) in ERROR_RESPONSES.items():
-        response = {"description": description,
-                    "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+        content: dict = {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}
         if name in HTML_TOO:
-            response["content"]["text/html"] = {"schema": {"type": "string"}}
+            content["text/html"] = {"schema": {"type": "string"}}
+        response = {"description": description, "content": content}
         if headers:
             response["headers"] = headers
         responses[name] = response

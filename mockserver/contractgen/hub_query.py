@@ -100,7 +100,7 @@ def _documented(schema: dict) -> str:
 
 def _paginated(op: dict) -> bool:
     """Whether the operation answers a page (H31: the envelope, or the bare array of page_size=0)."""
-    success = next((r for code, r in op["responses"].items() if code.startswith("2")), {})
+    success: dict = next((r for code, r in op["responses"].items() if code.startswith("2")), {})
     return "oneOf" in success.get("content", {}).get("application/json", {}).get("schema", {})
 
 
