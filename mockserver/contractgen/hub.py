@@ -67,6 +67,7 @@ from .hub_examples import EXAMPLES
 from .hub_parse import Operation, parse_reference
 from .hub_query import retype
 from .hub_relations import request_references
+from .hub_request import wire
 from .hub_resources import Resource, group, mark_unique, rename, x_resources
 from .hub_schema import REF, Registry, at, list_shape, object_schema, ref, rename_refs, replace_at
 from .secrets import SECRET, mark_fields
@@ -114,6 +115,23 @@ class Builder:
         return self._deleted_references(schema, resource)
 
     def request(self, method: str, path: str) -> dict:
+        """A request body as DRF reads it (hub_request): the fields required on create may be neither null nor
+        blank, other scalars may be null, scalars take the forms DRF converts."""
+        schema = self._request_fields(method, path)
+        resource = self.op_resource[(method, path)]
+        big = frozenset(field for key, field in spec.BIG_INTEGERS if key == resource.key)
+        return wire(schema, self._strict(resource) | set(schema.get("required", ())), big)
+
+    def _strict(self, resource: Resource) -> set[str]:
+        """The fields required by the resource's write body (its create, else its update), as the mock reads
+        them."""
+        for key in (("POST", resource.list_path), ("PATCH", resource.detail_path or ""), ("PATCH", resource.list_path)):
+            op = self.by_key.get(key)
+            if op is not None and op.request is not None and key not in spec.REQUESTS:
+                return set(self._request_fields(*key).get("required", ()))
+        return set()
+
+    def _request_fields(self, method: str, path: str) -> dict:
         op = self.by_key[(method, path)]
         resource = self.op_resource[(method, path)]
         schema = object_schema(op.request or [], "update" if method == "PATCH" else "create")

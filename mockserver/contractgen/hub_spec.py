@@ -193,6 +193,9 @@ FIELD_RULES: dict[tuple[str, str], tuple[str, dict]] = {
     ("pki/lifetime", "days"): ("H53", {"minimum": 1}),
     ("nodes", "last_heartbeat"): ("H51", {"format": "date-time"}),
 }
+# Integer fields a 64-bit column holds (byte counts); every other writable integer holds what a 32-bit one does.
+BIG_INTEGERS = frozenset({("spaces", "size"), ("spaces", "sites.usage")})
+
 # Patterns and bounds are validators run on input only (users/sync, H102, brings names none checked).
 REPRESENTATION_KEYS = ("format", "maxLength")
 INPUT_ONLY = frozenset({("users", "email")})  # a stored email may be blank, its default (H100)

@@ -312,3 +312,20 @@ def test_h59_never_500_and_failed_requests_change_nothing(hub, body):
     assert answer.status_code < 500
     if answer.status_code == 400:
         assert hub.state.store.dump() == before
+
+
+def test_h48_an_integer_beyond_its_column_is_refused_with_drfs_message(hub):
+    assert errors(hub.post("sites/", {"name": "big", "shortcode": "bg", "bandwidth": 10**30})) == {
+        "bandwidth": ["Ensure this value is less than or equal to 2147483647."]}
+    assert [s["name"] for s in hub.rows("sites")].count("big") == 0
+    before = hub.get("configurations/").json
+    assert errors(hub.patch("configurations/", {"initial_uid": -10**20})) == {
+        "initial_uid": ["Ensure this value is greater than or equal to -2147483648."]}
+    assert hub.get("configurations/").json == before
+    assert hub.patch("configurations/", {"initial_uid": "2147483647"}).json["initial_uid"] == 2147483647
+
+
+def test_h48_a_byte_count_holds_what_a_64_bit_column_holds(hub):
+    assert hub.patch("spaces/1/", {"size": 10**15}).json["size"] == 10**15
+    assert errors(hub.patch("spaces/1/", {"size": 2**63})) == {
+        "size": ["Ensure this value is less than or equal to 9223372036854775807."]}

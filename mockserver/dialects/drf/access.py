@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...engine.fields import json_type
 from ...errors import ApiError
 from .call import Call
 from .spec import SAFE_METHODS, Route, Spec
@@ -104,7 +105,7 @@ def fields_info(world: World, schema: dict[str, Any]) -> dict[str, Any]:
 
 def field_info(world: World, schema: dict[str, Any], name: str, required: bool) -> dict[str, Any]:
     schema = world.spec.resolve(schema)
-    kind = schema.get("type")
+    kind = json_type(schema)  # a field taking DRF's lenient forms too (anyOf) is described by its own type
     if kind == "object" and "properties" in schema:
         label = "nested object"
     elif kind == "array":

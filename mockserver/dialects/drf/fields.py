@@ -32,6 +32,7 @@ from ...engine.fields import (
     check_blank,
     check_choice,
     check_null,
+    json_type,
     limits,
     rule_of,
 )
@@ -100,7 +101,7 @@ def clean_value(schema: dict[str, Any], value: Any, checks: Checks, path: str, s
         return None
     if checks.is_reference(path):
         return checks.resolve(path, value)
-    kind = schema.get("type")
+    kind = json_type(schema)  # a field that also takes DRF's lenient forms (anyOf) reads as its own type
     if "enum" in schema:
         cleaned = _check(check_choice, rule, value)
     elif kind == "string" and schema.get("format") == "date-time":  # a DateTimeField: no blank, no number
