@@ -329,3 +329,11 @@ def test_h48_a_byte_count_holds_what_a_64_bit_column_holds(hub):
     assert hub.patch("spaces/1/", {"size": 10**15}).json["size"] == 10**15
     assert errors(hub.patch("spaces/1/", {"size": 2**63})) == {
         "size": ["Ensure this value is less than or equal to 9223372036854775807."]}
+
+
+def test_h46_a_null_list_is_refused_and_nothing_stored(hub):
+    sites = hub.rows("sites")
+    assert errors(hub.post("sites/", {"name": "n", "shortcode": "n", "spaces": None})) == {
+        "spaces": ["This field may not be null."]}
+    assert errors(hub.patch("groups/1/", {"users": None})) == {"users": ["This field may not be null."]}
+    assert hub.rows("sites") == sites

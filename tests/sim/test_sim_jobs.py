@@ -53,12 +53,12 @@ def test_h74_invalid_requests(hub: Hub, body: dict, errors: dict) -> None:
     assert hub.body("jobs_list") == []
 
 
-def test_h46_h74_null_optional_lists_are_accepted_as_empty(hub: Hub) -> None:
-    reply = hub.call("file_workflow_create", method="POST", body={
-        "site": "site1", "workflow": "migrate", "paths": None, "include": None, "exclude": None})
-    assert reply.status == 201, reply.body
-    assert (reply.body["paths"], reply.body["include"], reply.body["exclude"]) == ([], [], [])
-    assert hub.job(reply.body["job"])["tasks_count"] == 0
+def test_h46_h74_null_optional_lists_are_refused(hub: Hub) -> None:
+    null = ["This field may not be null."]
+    assert hub.error("file_workflow_create", method="POST", body={
+        "site": "site1", "workflow": "migrate", "paths": None, "include": None, "exclude": None}) == (
+        400, {"paths": null, "include": null, "exclude": null})
+    assert hub.body("jobs_list") == []
 
 
 @pytest.mark.parametrize(("change", "message"), [

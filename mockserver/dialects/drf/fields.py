@@ -31,7 +31,6 @@ from ...engine.fields import (
     FieldRule,
     check_blank,
     check_choice,
-    check_null,
     json_type,
     limits,
     rule_of,
@@ -96,8 +95,8 @@ def clean_object(schema: dict[str, Any], data: Any, checks: Checks, path: str = 
 def clean_value(schema: dict[str, Any], value: Any, checks: Checks, path: str, strict: bool) -> Any:
     rule = rule_of(path, schema, blank=not strict)
     if value is None:
-        if strict:
-            _check(check_null, rule)
+        if strict or json_type(schema) == "array":  # DRF refuses a null list, required or not (H46)
+            raise Invalid([MESSAGES[NULL]])
         return None
     if checks.is_reference(path):
         return checks.resolve(path, value)
