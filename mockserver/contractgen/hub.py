@@ -184,10 +184,17 @@ class Builder:
         return frozenset(f.name.split(".")[0].removesuffix("[]") for f in create.request or [])
 
     def _optional_on_create(self, resource: Resource) -> frozenset[str]:
-        create = self.by_key.get(("POST", resource.list_path))
-        if create is None or not create.request:
-            return frozenset()
-        return frozenset(f.name for f in create.request if "." not in f.name and not f.required)
+        """Top-level fields a client may leave unset or set null (H46): those its write body does not require
+        (the create's, else the update's: a resource only updated requires nothing), and those mirroring them."""
+        _, mirrored = spec.MIRRORED_NULLABLE.get(resource.key, ("", ()))
+        for key in (("POST", resource.list_path), ("PATCH", resource.detail_path or ""), ("PATCH", resource.list_path)):
+            op = self.by_key.get(key)
+            if op is not None and op.request:
+                extra = set(spec.EXTRA_REQUIRED.get(key, ()))
+                return frozenset(f.name for f in op.request
+                                 if "." not in f.name and not (f.required and key[0] == "POST")
+                                 and f.name not in extra) | frozenset(mirrored)
+        return frozenset(mirrored)
 
     def _computed(self, schema: dict, resource: Resource, op: Operation) -> dict:
         fields = {f.name.removeprefix("results[].").removeprefix("[]."): f for f in (op.response or [])}

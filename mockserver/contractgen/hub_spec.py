@@ -193,6 +193,12 @@ FIELD_RULES: dict[tuple[str, str], tuple[str, dict]] = {
     ("pki/lifetime", "days"): ("H53", {"minimum": 1}),
     ("nodes", "last_heartbeat"): ("H51", {"format": "date-time"}),
 }
+# H114: fields showing another resource's writable values, which may be null (H46): resource → (rule, fields).
+MIRRORED_NULLABLE = {
+    "automatedschedules": ("H114, H46", ("minute", "hour", "day_of_month", "month_of_year", "day_of_week",
+                                         "enabled")),
+}
+
 # Integer fields a 64-bit column holds (byte counts); every other writable integer holds what a 32-bit one does.
 BIG_INTEGERS = frozenset({("spaces", "size"), ("spaces", "sites.usage")})
 
