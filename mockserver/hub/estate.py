@@ -43,6 +43,8 @@ class Spaces(Hooks):
             changes["sites"] = list(dict.fromkeys(entry["name"] for entry in changes["sites"] or []))
         if existing is None:
             changes.update(created=call.world.now_text(), uuid=new_uuid(call, "space", changes.get("name")))
+        elif isinstance(changes.get("snapshot_schedule"), dict):  # the schedule belongs to its space (H106)
+            changes["snapshot_schedule"] = {**changes["snapshot_schedule"], "space": existing["id"]}
         return changes
 
     def created(self, call: Call, row: Row) -> None:

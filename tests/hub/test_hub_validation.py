@@ -337,3 +337,15 @@ def test_h46_a_null_list_is_refused_and_nothing_stored(hub):
         "spaces": ["This field may not be null."]}
     assert errors(hub.patch("groups/1/", {"users": None})) == {"users": ["This field may not be null."]}
     assert hub.rows("sites") == sites
+
+
+def test_h54_a_patch_that_creates_a_nested_object_requires_its_fields(hub):
+    assert hub.get("spaces/1/").json["snapshot_schedule"] is None
+    assert errors(hub.patch("spaces/1/", {"snapshot_schedule": {"duration": "7d"}})) == {
+        "snapshot_schedule": {"frequency": ["This field is required."], "time": ["This field is required."]}}
+    assert hub.get("spaces/1/").json["snapshot_schedule"] is None
+    whole = {"duration": "7d", "frequency": "daily", "time": "01:00"}
+    assert hub.patch("spaces/1/", {"snapshot_schedule": whole}).json["snapshot_schedule"] == {
+        **whole, "id": 1, "space": 1}
+    merged = hub.patch("spaces/1/", {"snapshot_schedule": {"duration": "1d"}}).json["snapshot_schedule"]
+    assert merged == {**whole, "duration": "1d", "id": 1, "space": 1}

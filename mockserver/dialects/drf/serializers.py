@@ -55,12 +55,29 @@ def clean_body(world: World, resource: str | None, schema: dict[str, Any] | None
                     resolve=resolve, after=after)
     try:
         cleaned = clean_object(world.spec.resolve(schema or {}), body, checks)
+        if existing is not None:
+            _new_nested_complete(world, create_schema, cleaned, existing)
         relations.resolve_scoped(world, refs, cleaned, existing)
     except FieldError as exc:
         raise ApiError(400, {exc.field: [message(exc, unique)]}) from None
     except Invalid as exc:
         raise ApiError(400, exc.detail) from None
     return cleaned
+
+
+def _new_nested_complete(world: World, create_schema: dict[str, Any], cleaned: dict[str, Any], existing: Row) -> None:
+    """A partial update that gives a nested object the row does not have yet creates it, so the create's required
+    fields of that object must be there (H54: only an existing object merges field by field)."""
+    errors: dict[str, Any] = {}
+    for name, value in cleaned.items():
+        if not isinstance(value, dict) or isinstance(existing.get(name), dict):
+            continue
+        nested = world.spec.resolve(create_schema.get("properties", {}).get(name, {}))
+        missing = {field: ["This field is required."] for field in nested.get("required", []) if field not in value}
+        if missing:
+            errors[name] = missing
+    if errors:
+        raise Invalid(errors)
 
 
 def unique_fields(world: World, spec: dict[str, Any]) -> dict[str, str]:
