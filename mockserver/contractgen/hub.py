@@ -67,7 +67,7 @@ from .hub_examples import EXAMPLES
 from .hub_parse import Operation, parse_reference
 from .hub_query import retype
 from .hub_relations import request_references
-from .hub_request import wire
+from .hub_request import prohibit_characters, wire
 from .hub_resources import Resource, group, mark_unique, rename, x_resources
 from .hub_schema import REF, Registry, at, list_shape, object_schema, ref, rename_refs, replace_at
 from .secrets import SECRET, mark_fields
@@ -278,7 +278,7 @@ class Builder:
         key = (op.method, op.path)
         if key in spec.REQUESTS:
             chose, make = spec.REQUESTS[key]
-            schema = make(self)
+            schema = prohibit_characters(make(self))
             self._drift(f"{op.method} {op.path} request", "no request fields", chose)
         elif op.request is not None:
             schema = self.request(*key)

@@ -32,7 +32,8 @@ NUMBER_TEXT = rf"^{INT_SPACE}*[+-]?(?:{DIGITS}(?:\.(?:{DIGITS})?)?|\.{DIGITS})(?
 BOOLEAN_WORDS = ["1", "true", "True", "TRUE", "t", "T", "yes", "Yes", "YES", "y", "Y", "on", "On", "ON",
                  "0", "false", "False", "FALSE", "f", "F", "no", "No", "NO", "n", "N", "off", "Off", "OFF"]
 LONGEST_NUMBER_TEXT = 24  # len(str(-1.7976931348623157e308))
-RULE_KEYS = ("maxLength", "minLength", "pattern", "minimum", "maximum", "format")
+# DRF's CharField refuses NUL characters and lone surrogates in any text (H47).
+PROHIBITED = {"not": {"type": "string", "pattern": r"[\x00\ud800-\udfff]"}}
 
 
 def wire(schema: dict[str, Any], strict: set[str], big: frozenset[str] = frozenset(), at: str = "") -> dict[str, Any]:
@@ -61,9 +62,23 @@ def _field(prop: dict[str, Any], strict: bool, big: frozenset[str], path: str) -
     lenient = _lenient(prop, INT64 if path in big else INT32)
     if kind == "string" and strict and not prop.get("pattern"):
         lenient["pattern"] = NOT_BLANK
+    if kind == "string":
+        lenient = {**lenient, **PROHIBITED}
     if not strict:
         lenient["nullable"] = True
     return lenient
+
+
+def prohibit_characters(schema: dict[str, Any]) -> dict[str, Any]:
+    """Every text field of a body the spec defines (in place): no NUL character, no lone surrogate (H47)."""
+    for name, prop in schema.get("properties", {}).items():
+        if prop.get("type") == "string" and not prop.get("readOnly") and "enum" not in prop:
+            schema["properties"][name] = {**prop, **PROHIBITED}
+        elif prop.get("type") == "object":
+            prohibit_characters(prop)
+        elif prop.get("type") == "array" and prop.get("items", {}).get("type") == "object":
+            prohibit_characters(prop["items"])
+    return schema
 
 
 def _lenient(prop: dict[str, Any], bounds: dict[str, int]) -> dict[str, Any]:

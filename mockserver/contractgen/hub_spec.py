@@ -192,6 +192,7 @@ FIELD_RULES: dict[tuple[str, str], tuple[str, dict]] = {
     ("external_targets", "local_file_regex"): ("H53", {"format": "regex"}),
     ("pki/lifetime", "days"): ("H53", {"minimum": 1}),
     ("nodes", "last_heartbeat"): ("H51", {"format": "date-time"}),
+    ("search", "path"): ("H73", {"pattern": "^/", "x-pattern-message": "Enter an absolute path."}),
 }
 # H114: fields showing another resource's writable values, which may be null (H46): resource → (rule, fields).
 MIRRORED_NULLABLE = {

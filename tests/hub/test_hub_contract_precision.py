@@ -10,6 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from mockserver.contract import load, resolve
+from mockserver.schemas import to_json_schema
 
 DOC = load("hub")
 
@@ -90,3 +91,22 @@ def test_h72_the_arguments_an_operation_needs_are_required():
         params = {p["name"]: p for p in DOC["paths"][path]["get"]["parameters"]}
         assert params["site"]["required"] and params["path"]["required"]
         assert not documented("GET", path, "site", "")
+
+
+def body_valid(name: str, body: dict[str, Any]) -> bool:
+    checker = Draft202012Validator.FORMAT_CHECKER
+    schema = to_json_schema(DOC["components"]["schemas"][name])
+    return Draft202012Validator({**schema, "components": to_json_schema(DOC["components"])},
+                                format_checker=checker).is_valid(body)
+
+
+@pytest.mark.parametrize("body, accepted", [
+    ({"name": "w", "label": "L"}, True), ({"name": 12, "label": 1.5}, True), ({"name": "w", "label": "  "}, False),
+    ({"name": "a\x00b", "label": "L"}, False), ({"name": "w", "label": "L", "enabled": "yes"}, True),
+    ({"name": "w", "label": "L", "enabled": "maybe"}, False),
+    ({"name": "w", "label": "L", "preferred_queue": None}, True),
+    ({"name": None, "label": "L"}, False), ({"name": "w", "label": "L", "fields": None}, True),  # free JSON
+])
+def test_h46_h47_h50_a_body_is_stored_exactly_when_the_contract_takes_it(hub, body, accepted):
+    assert body_valid("WorkflowCreate", body) is accepted
+    assert (hub.post("workflows/", body).status_code == 201) is accepted
