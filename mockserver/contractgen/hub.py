@@ -288,7 +288,8 @@ class Builder:
         content = {"schema": self.registry.add(name, schema)}
         if example is not None:
             content["example"] = example
-        return {"required": False, "content": {"application/json": content}}
+        # A missing body reads as {} (H40): a body with required fields is required.
+        return {"required": bool(schema.get("required")), "content": {"application/json": content}}
 
     def _success(self, op: Operation, status: int, body: spec.Body, item_name: str) -> dict:
         item_ref = self.registry.add(item_name, body.item)

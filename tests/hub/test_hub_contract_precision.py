@@ -110,3 +110,17 @@ def body_valid(name: str, body: dict[str, Any]) -> bool:
 def test_h46_h47_h50_a_body_is_stored_exactly_when_the_contract_takes_it(hub, body, accepted):
     assert body_valid("WorkflowCreate", body) is accepted
     assert (hub.post("workflows/", body).status_code == 201) is accepted
+
+
+def test_h40_a_body_with_required_fields_is_required(hub):
+    for method, path, op in operations():
+        body = op.get("requestBody")
+        if body is not None:
+            schema = resolve(DOC, body["content"]["application/json"]["schema"])
+            assert body["required"] is bool(schema.get("required")), (method, path)
+    assert errors_of(hub.post("auth/token/refresh/")) == {"refresh": ["This field is required."]}
+
+
+def errors_of(answer) -> dict:
+    assert answer.status_code == 400, answer.data
+    return answer.json
