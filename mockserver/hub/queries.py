@@ -35,7 +35,10 @@ def _since(spec: FilterSpec, text: str, context: dict[str, Any]) -> Any:
     match = PERIOD.match(text)
     if match is None:
         raise QueryProblem(spec.param, "refused", f'Invalid time period "{text}".')
-    return context["now"] - timedelta(seconds=int(match[1]) * UNIT_SECONDS[match[2]])
+    try:
+        return context["now"] - timedelta(seconds=int(match[1]) * UNIT_SECONDS[match[2]])
+    except OverflowError:  # a period reaching before year 1 holds every job: it filters nothing
+        return SKIP
 
 
 def _owner_in(row: Row, field: str, owners: list[int]) -> bool:

@@ -141,3 +141,10 @@ def test_h38_schedule_target_and_link_filters(hub):
 
 def test_h38_tags_filter_is_a_case_insensitive_substring(hub):
     assert [t["name"] for t in hub.get("tags/?filter=AR").json] == ["archive"]
+
+
+def test_h82_a_period_reaching_before_year_1_holds_every_job(hub):
+    everything = hub.get("jobs/").json["count"]
+    answer = hub.get("jobs/?created=7165102764626m")
+    assert answer.status_code == 200 and answer.json["count"] == everything
+    assert hub.get("jobs/stats/?created=7165102764626m").status_code == 200
