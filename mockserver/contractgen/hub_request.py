@@ -28,7 +28,10 @@ NOT_BLANK = f"[^{SPACE}]"
 INT_SPACE = r"[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 INTEGER_TEXT = rf"^{INT_SPACE}*[+-]?\d(?:_?\d){{0,8}}{INT_SPACE}*(?:\.0*\s*)?$"
 DIGITS = r"\d(?:_?\d)*"
-NUMBER_TEXT = rf"^{INT_SPACE}*[+-]?(?:{DIGITS}(?:\.(?:{DIGITS})?)?|\.{DIGITS})(?:[eE][+-]?{DIGITS})?{INT_SPACE}*$"
+# float() of the text, finite (an overflow is inf, which DRF refuses): at most 15 digits before the point and a
+# two-digit exponent, so every such text is finite (longer ones may be, but a pattern cannot say which).
+NUMBER_TEXT = (rf"^{INT_SPACE}*[+-]?(?:\d(?:_?\d){{0,14}}(?:\.(?:{DIGITS})?)?|\.{DIGITS})(?:[eE][+-]?\d(?:_?\d)?)?"
+               rf"{INT_SPACE}*$")
 BOOLEAN_WORDS = ["1", "true", "True", "TRUE", "t", "T", "yes", "Yes", "YES", "y", "Y", "on", "On", "ON",
                  "0", "false", "False", "FALSE", "f", "F", "no", "No", "NO", "n", "N", "off", "Off", "OFF"]
 LONGEST_NUMBER_TEXT = 24  # len(str(-1.7976931348623157e308))

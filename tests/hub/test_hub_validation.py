@@ -349,3 +349,16 @@ def test_h54_a_patch_that_creates_a_nested_object_requires_its_fields(hub):
         **whole, "id": 1, "space": 1}
     merged = hub.patch("spaces/1/", {"snapshot_schedule": {"duration": "1d"}}).json["snapshot_schedule"]
     assert merged == {**whole, "duration": "1d", "id": 1, "space": 1}
+
+
+def test_h49_a_number_text_the_contract_takes_is_finite(hub):
+    import re
+
+    from mockserver.contract import load
+
+    field = load("hub")["components"]["schemas"]["ConfigurationUpdate"]["properties"]["salt_task_timeout"]
+    text = next(s["pattern"] for s in field["anyOf"] if s.get("type") == "string")
+    assert re.search(text, "-6_8.5e+9_9") and not re.search(text, "1e+400")
+    assert hub.patch("configurations/", {"salt_task_timeout": " -6_8.5e+9_9 "}).json["salt_task_timeout"] == -68.5e99
+    assert errors(hub.patch("configurations/", {"salt_task_timeout": "1e400"})) == {
+        "salt_task_timeout": ["A valid number is required."]}
