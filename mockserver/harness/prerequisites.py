@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from ..engine.fields import json_type
 from ..schemas import validator
 from .cases import call, generated
 from .facts import PARAM, Resource
@@ -191,8 +192,8 @@ class Prerequisites:
         """A value for a required field: the key of an object of the resource the field is named after (``site``,
         ``workflow``; names or ids as the field's type says), else a fresh string (an absolute path for a path),
         or false."""
-        kind = schema.get("type", "string")
-        items = schema.get("items", {}).get("type") if kind == "array" else None
+        kind = json_type(schema) or "string"  # a field taking lenient forms too (anyOf) has its own type first
+        items = json_type(schema.get("items", {})) if kind == "array" else None
         referenced = next((r for r in self.suite.facts.resources if "/" not in r.name and r.lookup
                            and r.name in (name, name + "s", name + "es")), None)
         if referenced is not None and depth <= 2:
