@@ -14,7 +14,11 @@ def read_seed(api: str, seed_dir: Path | None = None) -> dict[str, list[dict[str
     """Every resource file of one API: ``{resource: [row, …]}``, in file order."""
     directory = (seed_dir or SEED_DIR) / api
     if not directory.is_dir():
-        raise MockServerError(f"no seed data for API {api!r}: {directory} is not a directory")
+        given = (f"--seed-dir {seed_dir} (or MOCKSERVER_SEED_DIR, or seed-dir in --config)" if seed_dir
+                 else "the package")
+        raise MockServerError(f"{given}: no seed data for API {api!r}, {directory} is not a directory; a seed "
+                              f"directory holds one folder per API it serves (torrent/, hub/), as `mockserver seed "
+                              f"--from-recording` writes it, or serve only the APIs it has (--api)")
     seeds: dict[str, list[dict[str, Any]]] = {}
     for path in sorted(directory.glob("*.json")):
         try:

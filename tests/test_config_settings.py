@@ -290,3 +290,15 @@ def test_the_command_line_wins_over_the_environment_over_the_file_for_the_new_op
         assert claims["exp"] - claims["iat"] == 50  # the command line's
         assert clock(http, mock) == {"now": "2031-01-01T00:00:00Z", "frozen": True}  # the environment's, the file's
     assert settings_from([], environ).access_token_seconds == 40
+
+
+def test_a_seed_directory_without_an_apis_folder_is_an_error_naming_the_option_and_the_fix(tmp_path, capsys):
+    from mockserver.cli import main
+
+    empty = tmp_path / "lab"
+    empty.mkdir()
+    assert main(["--port", "0", "--seed-dir", str(empty)]) == 2
+    err = capsys.readouterr().err
+    assert (f"--seed-dir {empty} (or MOCKSERVER_SEED_DIR, or seed-dir in --config): "
+            "no seed data for API 'torrent'") in err
+    assert "(torrent/, hub/)" in err and "--api" in err and "Traceback" not in err
