@@ -164,7 +164,7 @@ class Journal:
         secrets = secrets_of(api)
         query, headers = secrets.query_of(query), secrets.headers_of(headers)
         names = secrets.fields_of(path)
-        if names:
+        if names or secrets.query:  # secret query parameters also show in the links of a body
             body = _masked(secrets, body, names, answer=False)
             response_body = _masked(secrets, response_body, names, answer=True)
         with self._lock:

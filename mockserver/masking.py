@@ -50,6 +50,15 @@ class Secrets:
     def query_of(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
         return [(name, MASK if name in self.query else value) for name, value in pairs]
 
+    def urls(self, data: bytes) -> bytes:
+        """``data`` with the secret query parameters of every URL in it masked: tastypie's ``meta.next`` and
+        ``previous`` repeat the request's query, ``api_key`` included. Masked in the text, so that the rest of
+        the body stays byte for byte as it was."""
+        if not self.query or not data or not any(name.encode() + b"=" in data for name in self.query):
+            return data
+        masked = _query_pattern(self.query).sub(rb"\1" + MASK.encode(), data)
+        return data if masked == data else masked
+
     def fields_of(self, path: str) -> frozenset[str]:
         """The secret body fields of the operations at ``path`` (without its trailing slash too: the 301 the
         Hub answers still records the body)."""
@@ -60,7 +69,9 @@ class Secrets:
     def body(self, data: bytes, content_type: str, names: frozenset[str], *, complete: bool = True,
              answer: bool = False) -> bytes:
         """Body bytes with the values of ``names`` masked: JSON (re-encoded only when something was masked),
-        a form, or (a truncated or malformed body) text in which each ``"name": value`` is masked."""
+        a form, or (a truncated or malformed body) text in which each ``"name": value`` is masked; and the
+        secret query parameters of the URLs in it (:meth:`urls`)."""
+        data = self.urls(data)
         if not names or not data:
             return data
         if "x-www-form-urlencoded" in content_type:
@@ -95,6 +106,14 @@ def _holds_secret(value: Any, answer: bool) -> bool:
     if value is None or value == "":
         return False
     return not (answer and isinstance(value, list) and all(isinstance(item, str) for item in value))
+
+
+@cache
+def _query_pattern(names: frozenset[str]) -> re.Pattern[bytes]:
+    """``name=value`` for any of ``names`` as a parameter of a URL's query (after ``?`` or ``&``); the value
+    ends where the URL or the JSON string does."""
+    alternatives = b"|".join(re.escape(name.encode()) for name in sorted(names))
+    return re.compile(rb"((?<=[?&])(?:" + alternatives + rb")=)[^&#\s\"'<>\\]+")
 
 
 @cache

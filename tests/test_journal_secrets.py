@@ -230,3 +230,23 @@ def test_issue13_a_body_nested_too_deep_to_parse_is_masked_as_text():
     body = b'{"password": "pw-deep-Zq", "x": ' + b"[" * 30_000 + b"]" * 30_000 + b"}"
     shown = _record(Journal(), "hub", "POST", "/api/auth/token/", body=body)
     assert not shown["body_truncated"] and shown["body"].startswith('{"password": "****", "x": [[[')
+
+
+def test_issue13_the_api_key_in_the_links_of_an_answer_is_masked(mock):
+    """tastypie's meta.next / previous repeat the request's query, api_key included: the journal masks it there
+    too, while the client gets its links as they were."""
+    torrent = mock.url + "/rundb/api/v1"
+    query = {"username": "ionadmin", "api_key": TORRENT.api_key, "limit": "1", "offset": "1"}
+    with session() as s:
+        answer = s.get(torrent + "/message/", params=query, timeout=10)
+        assert answer.status_code == 200
+        assert f"api_key={TORRENT.api_key}" in answer.json()["meta"]["next"]
+        assert f"api_key={TORRENT.api_key}" in answer.json()["meta"]["previous"]
+        shown = s.get(mock.url + "/__mock__/journal", params={"path": "/rundb/api/v1/message/"}, timeout=10)
+    assert shown.status_code == 200
+    entry = shown.json()[-1]
+    assert entry["query"]["api_key"] == MASK
+    meta = entry["response_body"]["meta"]
+    assert "api_key=****" in meta["next"] and "api_key=****" in meta["previous"]
+    assert meta["next"].replace("api_key=****", f"api_key={TORRENT.api_key}") == answer.json()["meta"]["next"]
+    assert TORRENT.api_key not in shown.text

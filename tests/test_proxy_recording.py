@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from proxy_support import ADMIN_KEY, HUB, TORRENT, basic, bearer, hub_token, proxied
+from proxy_support import ADMIN_KEY, HUB, PLUGIN_KEY, TORRENT, basic, bearer, hub_token, proxied
 
 from mockserver.check import seed_problems
 from mockserver.journal import MASK
@@ -52,6 +52,29 @@ def test_torrent_query_credentials_are_masked(tmp_path):
     (entry,) = recorded(tmp_path)
     assert entry["query"] == [["username", "ionadmin"], ["api_key", MASK]]
     assert ADMIN_KEY not in (next(tmp_path.glob("*.jsonl"))).read_text()
+
+
+@pytest.mark.parametrize("credentials", [f"username=ionadmin&api_key={ADMIN_KEY}",
+                                         f"pluginresult={PLUGIN_KEY[0]}&api_key={PLUGIN_KEY[1]}"])
+def test_the_api_key_in_the_links_of_an_answer_is_masked_in_the_journal_and_the_recording(tmp_path, credentials):
+    secret = credentials.rsplit("=", 1)[1]
+    with proxied("torrent", record_dir=tmp_path) as pair:
+        answer = requests.get(f"{pair.proxy.url}{TORRENT}/message/?{credentials}&limit=1&offset=1", timeout=10)
+        journal = requests.get(pair.proxy.url + "/__mock__/journal", timeout=10)
+        upstream_journal = requests.get(pair.upstream.url + "/__mock__/journal", timeout=10)
+    assert answer.status_code == 200, answer.text
+    meta = answer.json()["meta"]
+    assert f"api_key={secret}" in meta["next"] and f"api_key={secret}" in meta["previous"]  # the client's, as sent
+    (entry,) = recorded(tmp_path)
+    assert dict(entry["query"])["api_key"] == MASK
+    shown = entry["response_body"]["meta"]
+    assert shown["next"] == meta["next"].replace(secret, MASK) and shown["previous"] == meta["previous"].replace(
+        secret, MASK)
+    (logged,) = journal.json()
+    assert logged["response_body"]["meta"] == shown
+    assert upstream_journal.json()[0]["response_body"]["meta"]["next"] == meta["next"].replace(secret, MASK)
+    for text in (next(tmp_path.glob("*.jsonl")).read_text(), journal.text, upstream_journal.text):
+        assert secret not in text
 
 
 def _free_port() -> int:

@@ -25,6 +25,7 @@ def shown_body(secrets: Secrets, names: frozenset[str], content_type: str, body:
     """A body as recorded: its JSON, else its text, else None; the secret fields ``names`` masked."""
     if not body:
         return None
+    body = secrets.urls(body)  # tastypie's meta.next / previous repeat the query, api_key included
     parsed = json_body(content_type, body)
     if parsed is not None:
         return mask_json(parsed, names, answer=answer)
