@@ -176,3 +176,24 @@ def test_a_request_outside_the_contract_is_reported():
         assert ("request_parameters_conformance", "request query parameter 'page'") in found
         assert ("operation_documented", "request line") in found
         assert any(line.startswith("VIOLATION operation_documented on DELETE /api/features/") for line in pair.printed)
+
+
+def test_violation_curl_lines_mask_every_header_the_journal_masks(tmp_path):
+    cookie = "sessionid=s3ss10n-Zq; csrftoken=csrf-Zq"
+    headers = {**basic(), "Cookie": cookie, "X-Trace": "kept-as-sent"}
+    with proxied("torrent", report_dir=tmp_path) as pair:
+        assert requests.get(pair.proxy.url + TORRENT + "/nothing-here/", headers=headers,
+                            timeout=10).status_code == 404
+        listed = requests.get(pair.proxy.url + "/__mock__/violations", timeout=10)
+        journal = requests.get(pair.proxy.url + "/__mock__/journal", timeout=10)
+    (violation,) = listed.json()
+    assert violation["check"] == "operation_documented"
+    assert "'Cookie: ****'" in violation["curl"] and "'Authorization: ****'" in violation["curl"]
+    assert "'X-Trace: kept-as-sent'" in violation["curl"]
+    assert journal.json()[0]["violations"][0]["curl"] == violation["curl"]
+    assert journal.json()[0]["headers"]["Cookie"] == "****"
+    shown = [*pair.printed, listed.text, journal.text, (tmp_path / "proxy-torrent.md").read_text(),
+             (tmp_path / "proxy-torrent.xml").read_text()]
+    assert any(violation["curl"] in text for text in shown[:1])
+    for text in shown:
+        assert "s3ss10n-Zq" not in text and "csrf-Zq" not in text and basic()["Authorization"] not in text

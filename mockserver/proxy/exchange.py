@@ -50,10 +50,11 @@ class Exchange:
         return json_body("application/json", self.request_body) if self.request_body else None
 
     def curl(self) -> str:
-        """A curl line that sends the same request to the upstream again; credentials are masked."""
-        headers = {name: value for name, value in self.request_headers
-                   if name.lower() not in ("host", "content-length", "connection", "accept-encoding")}
+        """A curl line that sends the same request to the upstream again; every header the journal masks
+        (credentials, cookies) is masked, as the query and the body are."""
         secrets = secrets_of(self.api)
+        headers = {name: secrets.header(name, value) for name, value in self.request_headers  # as the journal
+                   if name.lower() not in ("host", "content-length", "connection", "accept-encoding")}
         query = secrets.query_of(self.query)
         url = self.upstream_url.split("?", 1)[0] + (f"?{urlencode(query)}" if query else "")
         body = secrets.body(self.request_body, self.request_content_type, secrets.fields_of(self.path))
