@@ -197,3 +197,39 @@ def test_violation_curl_lines_mask_every_header_the_journal_masks(tmp_path):
     assert any(violation["curl"] in text for text in shown[:1])
     for text in shown:
         assert "s3ss10n-Zq" not in text and "csrf-Zq" not in text and basic()["Authorization"] not in text
+
+
+def test_h35_a_page_past_the_last_comes_back_as_the_upstream_answered_it():
+    with proxied("hub") as pair:
+        headers = bearer(hub_token(pair.proxy.url))
+        through = requests.get(pair.proxy.url + HUB + "/jobs/?page=2", headers=headers, timeout=10)
+        assert through.status_code == 404
+        assert through.json() == {"detail": "Invalid page."}
+        assert through.headers["Content-Type"] == "application/json"
+        assert pair.violations == []
+        (entry,) = [e for e in requests.get(pair.proxy.url + "/__mock__/journal", timeout=10).json()
+                    if e["path"] == HUB + "/jobs/"]
+        assert (entry["status"], entry["response_body"], entry["violations"]) == (404, {"detail": "Invalid page."}, [])
+        upstream = requests.get(pair.upstream.url + "/__mock__/journal", params={"path": HUB + "/jobs/"}, timeout=10)
+        assert len(upstream.json()) == 1  # the request the client sent, and no request of the proxy's own
+
+
+def test_a_check_that_breaks_is_reported_as_a_check_error_and_the_client_gets_the_upstreams_answer(monkeypatch):
+    from mockserver.proxy import conformance, rules
+
+    def breaks(ex):
+        raise KeyError("unforeseen")
+
+    monkeypatch.setattr(rules, "SINGLE_EXCHANGE_RULES", (*rules.SINGLE_EXCHANGE_RULES, ("broken_rule", "x", breaks)))
+    with proxied("torrent") as pair:
+        answer = requests.get(pair.proxy.url + TORRENT + "/message/23/", headers=basic(), timeout=10)
+        direct = requests.get(pair.upstream.url + TORRENT + "/message/23/", headers=basic(), timeout=10)
+        assert (answer.status_code, answer.json()) == (200, direct.json())
+        (violation,) = pair.violations
+        assert (violation.check, violation.part) == ("broken_rule", "check error")
+        assert "KeyError" in violation.message and "not a verdict on the upstream" in violation.message
+        monkeypatch.setattr(conformance.Conformance, "check", lambda *args: 1 / 0)
+        answer = requests.get(pair.proxy.url + TORRENT + "/message/23/", headers=basic(), timeout=10)
+        assert (answer.status_code, answer.json()) == (200, direct.json())
+        assert {(v.check, v.part) for v in pair.violations[1:]} == {("conformance", "check error"),
+                                                                     ("broken_rule", "check error")}

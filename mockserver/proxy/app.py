@@ -30,6 +30,7 @@ from .checker import Checker, Tally
 from .exchange import Exchange, Violation
 from .rebase import Rebase
 from .recording import Recorder
+from .rules import check_error
 from .settings import ProxySettings
 from .upstream import Answer, Upstream, UpstreamError, UpstreamTimeout
 
@@ -154,7 +155,10 @@ class _Dispatch:
             duration_ms=(time.perf_counter() - started) * 1000, fault=decision.rule if decision else None,
             operation_id=operation.operation_id if operation is not None else None, unmatched=operation is None)
         if checked is not None:
-            self.report(entry, *checked)
+            try:
+                self.report(entry, *checked)
+            except Exception:  # the answer still goes back as the upstream gave it
+                traceback.print_exc()
         return response if response is not None else Response(b"", 500)  # never sent: the connection is gone
 
     def report(self, entry, ex: Exchange, label: str, found: list[Violation]) -> None:
@@ -186,7 +190,13 @@ class _Dispatch:
                       query=parse_qsl(query, keep_blank_values=True), request_headers=headers, request_body=body,
                       upstream_url=state.upstream.url(req.path, query), status=answer.status,
                       response_headers=answer.headers, response_body=answer.body)
-        label, violations = state.checker.check(ex)
+        try:
+            label, violations = state.checker.check(ex)
+        except Exception as exc:  # never turns the upstream's answer into a 500
+            traceback.print_exc()
+            label = f"{req.method} {req.path}"
+            check, part, message = check_error("contract", exc)
+            violations = [Violation(check, label, part, message, "")]
         return self.rebased(req, answer), (ex, label, violations)
 
     def rebased(self, req: Request, answer: Answer) -> Response:

@@ -13,7 +13,7 @@ from ..harness.facts import ApiFacts
 from ..operations import Operations
 from .conformance import Conformance
 from .exchange import Exchange, Violation
-from .rules import Rules
+from .rules import Rules, check_error
 
 UNDOCUMENTED = "operation_documented"
 
@@ -35,7 +35,11 @@ class Checker:
             label = f"{ex.method} {ex.path}"
             return label, [Violation(UNDOCUMENTED, label, "request line", match.problem or "no operation",
                                      ex.curl())]
-        findings = self.conformance.check(op, match.path_params, ex) + self.rules.check(op, match.path_params, ex)
+        try:
+            findings = self.conformance.check(op, match.path_params, ex)
+        except Exception as exc:  # the client still gets the upstream's answer; the error is reported
+            findings = [check_error("conformance", exc)]
+        findings += self.rules.check(op, match.path_params, ex)
         curl = ex.curl()
         return op.label, [Violation(check, op.label, part, message, curl) for check, part, message in findings]
 

@@ -28,6 +28,11 @@ SINGLE_EXCHANGE_RULES = (
 Finding = tuple[str, str, str]  # (check, part, message)
 
 
+class NeedsARequest(Exception):
+    """A rule that can only judge this exchange with a request of its own (whether a page answered "Invalid
+    page." exists): the proxy sends none, so the rule does not apply here."""
+
+
 class _NoFollowUps:
     """The harness target of a proxy check: it shows the upstream in messages and sends nothing."""
 
@@ -35,7 +40,7 @@ class _NoFollowUps:
         self.shown_origin = origin
 
     def send(self, *args: Any, **kwargs: Any):
-        raise RuntimeError("a proxy check judges the exchange it saw and sends no request of its own")
+        raise NeedsARequest("a proxy check judges the exchange it saw and sends no request of its own")
 
 
 class _PassiveSuite:
@@ -73,9 +78,22 @@ class Rules:
                 rule(judged)
             except AssertionError as failure:
                 found.append((name, part, str(failure)))
-        found += [(name, "response body (stored object)", message)
-                  for name, message in self.memory.check(kind, resource, ex)]
+            except NeedsARequest:
+                pass
+            except Exception as exc:  # a rule that breaks on an answer it did not foresee judges nothing
+                found.append(check_error(name, exc))
+        try:
+            found += [(name, "response body (stored object)", message)
+                      for name, message in self.memory.check(kind, resource, ex)]
+        except Exception as exc:
+            found.append(check_error("readonly_fields_ignored/defaults_applied", exc))
         return found
+
+
+def check_error(name: str, exc: Exception) -> Finding:
+    """A check that raised instead of judging: reported as an error of the proxy's check, not of the upstream."""
+    return (name, "check error", f"the check could not judge this exchange (an error in mockserver's check, "
+                                 f"not a verdict on the upstream): {type(exc).__name__}: {exc}")
 
 
 def _joined(headers: list[tuple[str, str]]) -> dict[str, str]:
