@@ -4,6 +4,8 @@ unreachable or slow upstream is the API's own 502/504; the admin plane answers w
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 import time
 
 import pytest
@@ -187,7 +189,8 @@ def test_admin_plane_in_proxy_mode():
         assert [(v["check"], v["seq"]) for v in listed] == [("operation_documented", journal[1]["seq"])]
         assert listed[0]["curl"].startswith("curl -X GET")
         for method, path in (("POST", "/reset"), ("GET", "/clock"), ("POST", "/clock"), ("GET", "/snapshots"),
-                             ("PUT", "/snapshots/a"), ("GET", "/records/torrent/message")):
+                             ("PUT", "/snapshots/a"), ("GET", "/records/torrent/message"), ("GET", "/scenarios"),
+                             ("POST", "/scenarios"), ("DELETE", "/scenarios/1")):
             reply = requests.request(method, admin + path, json={}, timeout=10)
             assert reply.status_code == 404, path
             assert "does not apply in proxy mode" in reply.json()["error"]
@@ -216,3 +219,21 @@ def test_an_https_upstream_with_an_untrusted_certificate_is_a_502_naming_the_cer
         reply = requests.get(px.url + TORRENT + "/message/", headers=basic(), timeout=10)
         assert reply.status_code == 502
         assert list(reply.json()) == ["error"] and "certificate" in reply.json()["error"].lower()
+
+
+@pytest.mark.parametrize(("api", "upstream", "timeout", "message"), [
+    ("hub", "http://127.0.0.1:8201", "0", "--upstream-timeout must be a number of seconds above 0, not 0"),
+    ("hub", "http://127.0.0.1:8201", "-1", "--upstream-timeout must be a number of seconds above 0, not -1"),
+    ("hub", "http://127.0.0.1:8201/rundb/api/v1/", "30",
+     "--upstream http://127.0.0.1:8201/rundb/api/v1/ ends in /rundb/api/v1/, another API's root: this API's root "
+     "is /api/; give the server root (http://127.0.0.1:8201) or the API root (http://127.0.0.1:8201/api/)"),
+    ("torrent", "http://127.0.0.1:8201/api/", "30",
+     "--upstream http://127.0.0.1:8201/api/ ends in /api/, another API's root: this API's root is /rundb/api/v1/; "
+     "give the server root (http://127.0.0.1:8201) or the API root (http://127.0.0.1:8201/rundb/api/v1/)"),
+])
+def test_a_proxy_that_could_only_fail_every_request_is_a_usage_error(api, upstream, timeout, message):
+    done = subprocess.run([sys.executable, "-m", "mockserver", "proxy", "--api", api, "--upstream", upstream,
+                           "--upstream-timeout", timeout, "--port", "0"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr == f"mockserver: {message}\n"
+    assert "listening" not in done.stdout

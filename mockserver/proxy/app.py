@@ -34,8 +34,9 @@ from .rules import check_error
 from .settings import ProxySettings
 from .upstream import Answer, Upstream, UpstreamError, UpstreamTimeout
 
-NOT_IN_PROXY_MODE = ("/reset", "/snapshots", "/clock", "/records")
+NOT_IN_PROXY_MODE = ("/reset", "/snapshots", "/clock", "/records", "/scenarios")
 DROPPED = "mockserver.proxy.dropped"
+APIS = ("torrent", "hub")
 
 
 class ProxyState:
@@ -57,7 +58,8 @@ class ProxyState:
 def create_proxy_app(settings: ProxySettings, printer: Callable[[str], None] | None = None) -> Flask:
     state = ProxyState(settings, printer or _print)
     prefix = Operations(settings.api).prefix
-    state.upstream = Upstream(settings.upstream, prefix, settings.upstream_ca, settings.upstream_timeout)
+    others = tuple(Operations(api).prefix for api in APIS if api != settings.api)
+    state.upstream = Upstream(settings.upstream, prefix, settings.upstream_ca, settings.upstream_timeout, others)
     state.checker = Checker(settings.api, state.upstream.origin)
     if settings.record_dir is not None:
         state.recorder = Recorder(settings.record_dir, settings.api, state.upstream.origin, state.started)
@@ -76,7 +78,7 @@ def create_proxy_app(settings: ProxySettings, printer: Callable[[str], None] | N
             path = request.path[len(ADMIN_PREFIX):]
             if request.path.startswith(ADMIN_PREFIX + "/") and path.startswith(NOT_IN_PROXY_MODE):
                 return _json({"error": f"{ADMIN_PREFIX}{path} does not apply in proxy mode: the proxy keeps no "
-                                       "data, clock or snapshots of its own (the upstream does)"}, 404)
+                                       "data, clock, snapshots or scenarios of its own (the upstream does)"}, 404)
             return None
 
     @app.errorhandler(Exception)

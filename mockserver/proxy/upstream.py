@@ -7,6 +7,7 @@ not followed and nothing is retried: the client sees what the upstream answered,
 """
 from __future__ import annotations
 
+import math
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,11 +43,21 @@ class Answer:
 class Upstream:
     """``origin`` is the server root (scheme, host, port and any path before the API's prefix)."""
 
-    def __init__(self, url: str, prefix: str, ca_file: Path | None = None, timeout: float = DEFAULT_TIMEOUT):
+    def __init__(self, url: str, prefix: str, ca_file: Path | None = None, timeout: float = DEFAULT_TIMEOUT,
+                 other_roots: tuple[str, ...] = ()):
+        """``other_roots``: the API roots of the other APIs, which ``url`` must not end with."""
         try:
             self.origin, self.api_root = split_base_url(url, prefix)
         except ValueError as exc:
             raise MockServerError(str(exc).replace("--base-url", "--upstream")) from None
+        path = urlsplit(self.origin).path
+        wrong = next((root for root in other_roots if path == root or path.endswith(root)), None)
+        if wrong is not None:  # another API's root: every request would go to a path that does not exist
+            root = self.origin[: -len(wrong)]
+            raise MockServerError(f"--upstream {url} ends in {wrong}/, another API's root: this API's root is "
+                                  f"{prefix}/; give the server root ({root}) or the API root ({root}{prefix}/)")
+        if not 0 < timeout < math.inf:  # 0 would time every request out: a 504 for all, which helps no one
+            raise MockServerError(f"--upstream-timeout must be a number of seconds above 0, not {timeout:g}")
         self.timeout = timeout
         context = None
         if urlsplit(self.origin).scheme == "https":
