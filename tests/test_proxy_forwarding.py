@@ -159,7 +159,8 @@ def test_a_slow_upstream_is_a_504_in_the_apis_envelope():
         with ProxyServer(settings, printer=lambda line: None) as proxy:
             reply = requests.get(proxy.url + HUB + "/sites/", timeout=10)
             assert reply.status_code == 504
-            assert reply.json()["detail"].startswith("Gateway Timeout")
+            assert reply.json()["detail"] == (f"Gateway Timeout: {settings.upstream} did not answer within 0.3 s "
+                                              "(--upstream-timeout)")
     finally:
         listening.close()
 
@@ -237,3 +238,36 @@ def test_a_proxy_that_could_only_fail_every_request_is_a_usage_error(api, upstre
     assert done.returncode == 2, done.stdout + done.stderr
     assert done.stderr == f"mockserver: {message}\n"
     assert "listening" not in done.stdout
+
+
+def test_the_client_gets_the_upstreams_date_and_server_headers_once():
+    with proxied("hub") as pair:
+        through = requests.get(pair.proxy.url + HUB + "/features/", timeout=10)
+        direct = requests.get(pair.upstream.url + HUB + "/features/", timeout=10)
+        for name in ("Date", "Server"):
+            assert len(through.raw.headers.getlist(name)) == 1, name
+        assert through.headers["Server"] == direct.headers["Server"]
+        admin = requests.get(pair.proxy.url + "/__mock__/health", timeout=10)  # the proxy's own answers
+        assert len(admin.raw.headers.getlist("Date")) == 1 and len(admin.raw.headers.getlist("Server")) == 1
+
+
+def test_head_keeps_the_upstreams_content_length():
+    with proxied("hub") as pair:
+        headers = bearer(hub_token(pair.upstream.url))
+        through = requests.head(pair.proxy.url + HUB + "/sites/1/", headers=headers, timeout=10)
+        direct = requests.head(pair.upstream.url + HUB + "/sites/1/", headers=headers, timeout=10)
+        assert through.status_code == direct.status_code == 200
+        assert through.content == b""
+        assert through.headers["Content-Length"] == direct.headers["Content-Length"] != "0"
+
+
+@pytest.mark.parametrize(("api", "path"), [("hub", HUB + "/permissions/"), ("hub", HUB + "/sites/1/"),
+                                           ("torrent", TORRENT + "/message/?limit=2")])
+def test_links_are_rebased_inside_the_upstreams_own_text(api, path):
+    with proxied(api) as pair:
+        headers = bearer(hub_token(pair.upstream.url)) if api == "hub" else basic()
+        through = requests.get(pair.proxy.url + path, headers=headers, timeout=10)
+        direct = requests.get(pair.upstream.url + path, headers=headers, timeout=10)
+        assert through.status_code == direct.status_code == 200
+        assert through.content == direct.content.replace(pair.upstream.url.encode(), pair.proxy.url.encode())
+        assert through.headers["Content-Length"] == str(len(through.content))

@@ -208,6 +208,8 @@ class _Dispatch:
         response.headers.clear()
         for name, value in rebase.headers(answer.headers):
             response.headers.add(name, value)
+        if req.method == "HEAD" and answer.length is not None:  # the size of the body a GET would get
+            response.headers["Content-Length"] = answer.length
         return response
 
     def fault_response(self, decision: Decision) -> Response:

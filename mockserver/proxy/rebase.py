@@ -2,13 +2,12 @@
 
 Every absolute URL that starts with the upstream's origin is rewritten: in the headers that carry a URL
 (``Location``, ``Content-Location``, ``Link``) and in every string value of a JSON body (the Hub's ``url``,
-``next`` and ``previous``, hyperlinked fields). Relative links (tastypie's ``resource_uri``) need nothing. A
-body that is not JSON goes back as it came.
+``next`` and ``previous``, hyperlinked fields), in the body's own text. Relative links (tastypie's
+``resource_uri``) need nothing. A body that is not JSON goes back as it came.
 """
 from __future__ import annotations
 
-import json
-from typing import Any
+import re
 
 URL_HEADERS = frozenset(("location", "content-location", "link"))
 
@@ -35,21 +34,12 @@ class Rebase:
     def headers(self, headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
         return [(name, self.header(name, value)) for name, value in headers]
 
-    def value(self, value: Any) -> Any:
-        if isinstance(value, str):
-            return self.text(value)
-        if isinstance(value, list):
-            return [self.value(item) for item in value]
-        if isinstance(value, dict):
-            return {key: self.value(item) for key, item in value.items()}
-        return value
-
     def body(self, content_type: str, body: bytes) -> bytes:
-        """The body with its links rebased; byte for byte the same when nothing points at the upstream."""
+        """The body with its links rebased, in its own text: every JSON string that starts with the upstream's
+        origin (followed by ``/``, ``?`` or its end) starts with the proxy's instead; the rest stays byte for
+        byte as the upstream wrote it (spacing, key order, escapes)."""
         if self.old == self.new or self.old.encode() not in body or "json" not in content_type.lower():
             return body
-        try:
-            parsed = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            return body
-        return json.dumps(self.value(parsed), ensure_ascii=False).encode("utf-8")
+        pattern = re.compile(rb'(?<=")' + re.escape(self.old.encode()) + rb'(?=[/?"])')
+        new = self.new.encode()
+        return pattern.sub(lambda found: new, body)

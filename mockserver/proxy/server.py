@@ -18,10 +18,30 @@ from .settings import ProxySettings
 
 
 class _Quiet(WSGIRequestHandler):
-    """No access log line per request: the journal has them, and the console shows violations."""
+    """No access log line per request: the journal has them, and the console shows violations. ``Server`` and
+    ``Date`` are the server's own only where the answer has none: a forwarded answer keeps the upstream's."""
+
+    _sent: set[str]
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self.log_request(code)
+        self.send_response_only(code, message)
+        self._sent = set()
+
+    def send_header(self, keyword: str, value: str) -> None:
+        getattr(self, "_sent", set()).add(keyword.lower())
+        super().send_header(keyword, value)
+
+    def end_headers(self) -> None:
+        sent = getattr(self, "_sent", set())
+        if "server" not in sent:
+            super().send_header("Server", self.version_string())
+        if "date" not in sent:
+            super().send_header("Date", self.date_time_string())
+        super().end_headers()
 
 
 class ProxyServer:

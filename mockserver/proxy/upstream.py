@@ -38,6 +38,7 @@ class Answer:
     status: int
     headers: list[tuple[str, str]]  # in the upstream's order; a repeated header stays repeated
     body: bytes
+    length: str | None = None  # the upstream's Content-Length (a HEAD answer's is that of the GET's body)
 
 
 class Upstream:
@@ -83,11 +84,13 @@ class Upstream:
         except urllib3.exceptions.NewConnectionError as exc:  # before TimeoutError: urllib3 2 derives it from one
             raise UpstreamError(f"{self.origin} could not be reached: {_reason(exc)}") from None
         except (urllib3.exceptions.TimeoutError, TimeoutError) as exc:
-            raise UpstreamTimeout(f"{self.origin} did not answer within {self.timeout:g} s ({exc})") from None
+            what = "accept a connection" if isinstance(exc, urllib3.exceptions.ConnectTimeoutError) else "answer"
+            raise UpstreamTimeout(f"{self.origin} did not {what} within {self.timeout:g} s "
+                                  "(--upstream-timeout)") from None
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             raise UpstreamError(f"{self.origin} could not be reached: {_reason(exc)}") from None
         kept = [(name, value) for name, value in response.headers.items() if name.lower() not in NOT_RETURNED]
-        return Answer(response.status, kept, response.data or b"")
+        return Answer(response.status, kept, response.data or b"", response.headers.get("Content-Length"))
 
     def close(self) -> None:
         self._pool.clear()
