@@ -233,3 +233,41 @@ def test_a_check_that_breaks_is_reported_as_a_check_error_and_the_client_gets_th
         assert (answer.status_code, answer.json()) == (200, direct.json())
         assert {(v.check, v.part) for v in pair.violations[1:]} == {("conformance", "check error"),
                                                                      ("broken_rule", "check error")}
+
+
+def test_h60_defaults_are_judged_only_on_representations_that_carry_the_field():
+    """The Hub's sites list is a summary without ``exclude``/``include``: it judges nothing; the detail does."""
+    with proxied("hub") as pair:
+        headers = bearer(hub_token(pair.proxy.url))
+        created = requests.post(pair.proxy.url + HUB + "/sites/", headers=headers, timeout=10,
+                                json={"name": "site9", "label": "nine", "shortcode": "s9"})
+        assert created.status_code == 201, created.text
+        listed = requests.get(pair.proxy.url + HUB + "/sites/", headers=headers, timeout=10)
+        assert listed.status_code == 200 and "exclude" not in listed.json()["results"][-1]
+        detail = requests.get(pair.proxy.url + HUB + f"/sites/{created.json()['id']}/", headers=headers, timeout=10)
+        assert detail.status_code == 200 and detail.json()["exclude"] == []
+        assert pair.violations == []
+
+
+class ExcludeNotDefaulted(Rewrite):
+    """A Hub that does not apply ``exclude``'s default: a site's detail shows it null."""
+
+    def change(self, request, body, response):
+        value = json.loads(response.get_data() or b"null")
+        if request.method == "GET" and isinstance(value, dict) and value.get("exclude") == []:
+            response.set_data(json.dumps({**value, "exclude": None}))
+
+
+def test_h60_defaults_dropped_on_a_hub_detail_are_reported_with_the_hubs_rule():
+    with proxied("hub", ExcludeNotDefaulted) as pair:
+        headers = bearer(hub_token(pair.proxy.url))
+        created = requests.post(pair.proxy.url + HUB + "/sites/", headers=headers, timeout=10,
+                                json={"name": "site9", "label": "nine", "shortcode": "s9"})
+        assert created.status_code == 201, created.text
+        requests.get(pair.proxy.url + HUB + "/sites/", headers=headers, timeout=10)
+        assert pair.violations == []  # the summary list carries no exclude
+        requests.get(pair.proxy.url + HUB + f"/sites/{created.json()['id']}/", headers=headers, timeout=10)
+        (violation,) = pair.violations
+        assert violation.check == "defaults_applied" and violation.operation == "GET /api/sites/{id}/"
+        assert violation.message.startswith("H60 defaults are applied") and "T39" not in violation.message
+        assert "exclude=None (default [])" in violation.message

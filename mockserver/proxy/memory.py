@@ -4,7 +4,9 @@ remembers what it has seen of each object and judges a write by the next represe
 
 - ``readonly_fields_ignored`` (T54, H43): a successful write that sends a read-only field a value other than
   the one last seen must not change it: the object must not show the value sent.
-- ``defaults_applied`` (T39): a create that leaves out a field with a default shows the default.
+- ``defaults_applied`` (T39, H60): a create that leaves out a field with a default shows the default, in the
+  next representation of the object that carries the field (the contract's schema of that answer says which:
+  a summary such as the Hub's sites list does not, and judges nothing).
 
 Objects are known by the path of their URL (their self link, or the detail URL a request used).
 Rules: docs/behaviour/torrent.md, docs/behaviour/hub.md.
@@ -19,11 +21,12 @@ from urllib.parse import unquote, urlsplit
 
 from ..harness.dialects import Dialect
 from ..harness.facts import Field, Resource
-from ..harness.stored_checks import DEFAULTS_RULE, default_problems
+from ..harness.stored_checks import default_problems
 from .exchange import Exchange
 
 KEPT = 10_000  # objects remembered (least recently seen go first)
 WRITES = ("PUT", "PATCH")
+RULES = {"tastypie": ("T54", "T39"), "drf": ("H43", "H60")}  # docs/behaviour/torrent.md, hub.md
 
 
 @dataclass
@@ -35,12 +38,15 @@ class _Expected:
 class Memory:
     def __init__(self, dialect: Dialect):
         self.dialect = dialect
+        self.rules = RULES[dialect.name]  # (read-only fields, defaults) in the API's own rule numbers
         self._seen: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._expected: dict[str, _Expected] = {}
         self._lock = threading.Lock()
 
-    def check(self, kind: str | None, resource: Resource | None, ex: Exchange) -> list[tuple[str, str]]:
-        """``(check, message)`` for what this exchange shows of earlier writes and what it writes itself."""
+    def check(self, kind: str | None, resource: Resource | None, ex: Exchange,
+              carried: frozenset[str] | None = None) -> list[tuple[str, str]]:
+        """``(check, message)`` for what this exchange shows of earlier writes and what it writes itself;
+        ``carried``: the fields the answer's objects carry by its schema (None: not known, every field)."""
         if resource is None or kind is None or not 200 <= ex.status < 300:
             return []
         found: list[tuple[str, str]] = []
@@ -52,7 +58,7 @@ class Memory:
                 if created:
                     self._expect_defaults(resource, created, ex.request_json)
             for path, obj in self._objects(kind, resource, ex):
-                found += self._judge(path, obj, final=ex.method == "GET")
+                found += self._judge(path, obj, ex.method == "GET", carried)
                 self._remember(path, obj)
         return found
 
@@ -98,22 +104,31 @@ class Memory:
         if fields:
             self._expected.setdefault(path, _Expected()).defaults = fields
 
-    def _judge(self, path: str, obj: dict, final: bool) -> list[tuple[str, str]]:
+    def _judge(self, path: str, obj: dict, final: bool, carried: frozenset[str] | None) -> list[tuple[str, str]]:
         """A write's own answer may show the object as sent while the server stores something else: what it
-        expects holds until the next read of the object (``final``), unless the answer already breaks it."""
+        expects holds until the next read of the object (``final``) that carries the field, unless the answer
+        already breaks it."""
         expected = self._expected.get(path)
         if expected is None:
             return []
         found = []
         stored = sorted(name for name, value in expected.readonly.items() if name in obj and obj[name] == value)
         if stored:
-            found.append(("readonly_fields_ignored", "T54/H43 read-only fields are ignored: the server stored the "
-                                                     f"values a write sent for read-only field(s) {stored} of {path}"))
-        problems = default_problems(expected.defaults, obj) if expected.defaults else []
+            found.append(("readonly_fields_ignored", f"{self.rules[0]} read-only fields are ignored: the server "
+                                                     f"stored the values a write sent for read-only field(s) "
+                                                     f"{stored} of {path}"))
+        judged = [f for f in expected.defaults if carried is None or f.name in carried]
+        problems = default_problems(judged, obj) if judged else []
         if problems:
-            found.append(("defaults_applied", f"{DEFAULTS_RULE}{path}: " + "; ".join(problems)))
-        if final or found:
+            found.append(("defaults_applied", f"{self.rules[1]} defaults are applied: a create that leaves a field "
+                                              f"out stores its default; {path}: " + "; ".join(problems)))
+        if found:
             del self._expected[path]
+        elif final:  # what this read could not show (a summary without the field) waits for a fuller one
+            expected.readonly.clear()
+            expected.defaults = [f for f in expected.defaults if f not in judged]
+            if not expected.defaults:
+                del self._expected[path]
         return found
 
     def _remember(self, path: str, obj: dict) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from requests.structures import CaseInsensitiveDict
 
+from ..contract import resolve
 from ..harness import access, identity, paging
 from ..harness.dialects import Dialect
 from ..harness.facts import ApiFacts
@@ -63,6 +64,7 @@ class Rules:
         self.facts = facts
         self.suite = _PassiveSuite(facts, dialect, upstream_origin)
         self.memory = Memory(dialect)
+        self._carried: dict[tuple[str, int, str], frozenset[str] | None] = {}
 
     def check(self, op: Operation, path_params: dict[str, str], ex: Exchange) -> list[Finding]:
         kind, resource = self.facts.locate(op.template)
@@ -83,11 +85,43 @@ class Rules:
             except Exception as exc:  # a rule that breaks on an answer it did not foresee judges nothing
                 found.append(check_error(name, exc))
         try:
+            carried = self.carried(op, ex.status, ex.content_type)
             found += [(name, "response body (stored object)", message)
-                      for name, message in self.memory.check(kind, resource, ex)]
+                      for name, message in self.memory.check(kind, resource, ex, carried)]
         except Exception as exc:
             found.append(check_error("readonly_fields_ignored/defaults_applied", exc))
         return found
+
+
+    def carried(self, op: Operation, status: int, media: str) -> frozenset[str] | None:
+        """The fields the objects of this answer carry, by the contract's schema of it (a list's items); None
+        when the schema does not say."""
+        key = (op.label, status, media)
+        if key not in self._carried:
+            document = self.facts.document
+            declared = resolve(document, op.spec.get("responses", {}).get(str(status))) or {}
+            schema = (declared.get("content", {}).get(media) or {}).get("schema")
+            self._carried[key] = _object_fields(document, schema, 0) or None
+        return self._carried[key]
+
+
+def _object_fields(document: dict[str, Any], schema: Any, depth: int) -> frozenset[str]:
+    """The property names of the objects a schema describes: a list envelope's (tastypie ``objects``, DRF
+    ``results``) or a bare array's items, else its own properties, over ``allOf``/``oneOf``/``anyOf``."""
+    schema = resolve(document, schema)
+    if not isinstance(schema, dict) or depth > 8:
+        return frozenset()
+    properties = schema.get("properties", {})
+    inner = next((properties[name] for name in ("objects", "results") if name in properties), None)
+    if inner is not None:
+        return _object_fields(document, resolve(document, inner).get("items"), depth + 1)
+    if "items" in schema:
+        return _object_fields(document, schema["items"], depth + 1)
+    names = frozenset(properties)
+    for key in ("allOf", "oneOf", "anyOf"):
+        for branch in schema.get(key, []):
+            names |= _object_fields(document, branch, depth + 1)
+    return names
 
 
 def check_error(name: str, exc: Exception) -> Finding:

@@ -32,11 +32,12 @@ class _Quiet(WSGIRequestHandler):
         self._sent = set()
 
     def send_header(self, keyword: str, value: str) -> None:
-        getattr(self, "_sent", set()).add(keyword.lower())
+        if hasattr(self, "_sent"):  # send_error's headers come after a send_response of its own
+            self._sent.add(keyword.lower())
         super().send_header(keyword, value)
 
     def end_headers(self) -> None:
-        sent = getattr(self, "_sent", set())
+        sent: set[str] = getattr(self, "_sent", set())
         if "server" not in sent:
             super().send_header("Server", self.version_string())
         if "date" not in sent:
