@@ -271,3 +271,32 @@ def test_h60_defaults_dropped_on_a_hub_detail_are_reported_with_the_hubs_rule():
         assert violation.check == "defaults_applied" and violation.operation == "GET /api/sites/{id}/"
         assert violation.message.startswith("H60 defaults are applied") and "T39" not in violation.message
         assert "exclude=None (default [])" in violation.message
+
+
+class JsonpIdAsText(Rewrite):
+    """A Torrent whose JSONP answers carry ``id`` as a string: outside the object's schema."""
+
+    def change(self, request, body, response):
+        if response.mimetype == "text/javascript":
+            response.set_data(response.get_data().replace(b'"id": 23', b'"id": "23"'))
+
+
+JSONP_READS = ("/message/23/?callback=A", "/message/?format=jsonp&callback=A", "/message/?format=&callback=A&limit=2",
+               "/message/schema/?callback=cb")
+
+
+def test_t30_jsonp_answers_are_judged_by_the_schema_of_the_json_inside():
+    with proxied("torrent") as pair:
+        for path in JSONP_READS:
+            answer = requests.get(pair.proxy.url + TORRENT + path, headers=basic(), timeout=10)
+            assert answer.status_code == 200, path
+            assert answer.headers["Content-Type"].startswith("text/javascript"), path
+        assert pair.violations == []
+
+
+def test_t30_a_jsonp_answer_outside_the_schema_is_reported():
+    with proxied("torrent", JsonpIdAsText) as pair:
+        requests.get(pair.proxy.url + TORRENT + "/message/23/?callback=A", headers=basic(), timeout=10)
+        (violation,) = pair.violations
+        assert (violation.check, violation.part) == ("response_schema_conformance", "response body")
+        assert violation.message.startswith("id: '23' is not of type 'integer'")
