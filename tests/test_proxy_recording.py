@@ -20,7 +20,7 @@ from proxy_support import ADMIN_KEY, HUB, PLUGIN_KEY, TORRENT, basic, bearer, hu
 from mockserver.check import seed_problems
 from mockserver.journal import MASK
 from mockserver.seedgen.recording import build_seed
-from mockserver.seeds import read_seed
+from mockserver.seeds import SEED_DIR, read_seed
 
 
 def recorded(directory: Path) -> list[dict]:
@@ -138,6 +138,103 @@ def test_a_recorded_estate_becomes_a_seed_the_mock_serves(tmp_path):
     finally:
         mock.send_signal(signal.SIGINT)
         mock.communicate(timeout=10)
+
+
+def _rows(seed: Path, api: str, name: str, key: str = "id") -> list:
+    return [row[key] for row in json.loads((seed / api / f"{name}.json").read_text(encoding="utf-8"))]
+
+
+def test_a_seed_from_a_partial_recording_keeps_the_base_rows_and_answers_as_the_upstream(tmp_path):
+    """Recorded objects replace the base rows of the same key; the base rows the recording did not see stay, so
+    the recorded objects' references (alerts/99 → site testexample, nodes/2 → site2) and counts (jobs/1
+    tasks_count, a site's directories_count) answer as the upstream answered them."""
+    recording, seed = tmp_path / "recording", tmp_path / "seed"
+    base_sites = _rows(SEED_DIR, "hub", "sites")
+    base_workflows = _rows(SEED_DIR, "hub", "workflows")
+    base_jobs = _rows(SEED_DIR, "torrent", "PluginResultJob")
+    with proxied("hub", record_dir=recording) as pair:
+        headers = bearer(hub_token(pair.upstream.url))
+        workflow = requests.post(pair.proxy.url + HUB + "/workflows/", headers=headers, timeout=10,
+                                 json={"name": "copyit", "label": "Copy it", "filter_rules": [],
+                                       "rules": [{"action": "dummy"}], "discovery": "recursive"})
+        assert workflow.status_code == 201, workflow.text
+        job = requests.post(pair.proxy.url + HUB + "/jobs/", headers=headers, timeout=10,
+                            json={"workflow": "migrate", "site": "site1", "paths": ["/mmfs1/data/space01/a"]})
+        assert job.status_code == 201, job.text
+        upstream = {}
+        for path in ("/sites/1/", "/sites/3/", "/alerts/99/", "/nodes/2/", "/jobs/1/", "/tasks/1/",
+                     f"/workflows/{workflow.json()['id']}/"):
+            answer = requests.get(pair.proxy.url + HUB + path, headers=headers, timeout=10)
+            assert answer.status_code == 200, (path, answer.text)
+            upstream[path] = answer.json()
+        requests.get(pair.proxy.url + HUB + "/workflows/?name=copyit", headers=headers, timeout=10)  # filtered
+    with proxied("torrent", record_dir=recording) as pair:
+        plugin_job = requests.get(pair.proxy.url + TORRENT + f"/PluginResultJob/{base_jobs[0]}/", headers=basic(),
+                                  timeout=10)
+        assert plugin_job.status_code == 200
+    assert build_seed(recording, seed) == 0
+    assert _rows(seed, "hub", "sites") == base_sites
+    assert _rows(seed, "hub", "workflows") == [*base_workflows, workflow.json()["id"]]
+    assert _rows(seed, "torrent", "PluginResultJob") == sorted(base_jobs)
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    mock = subprocess.Popen([sys.executable, "-m", "mockserver", "--port", str(port), "--seed-dir", str(seed),
+                             "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        _started(mock, url)
+        headers = bearer(hub_token(url))
+        served = {path: requests.get(url + HUB + path, headers=headers, timeout=10).json() for path in upstream}
+        assert served["/alerts/99/"] == upstream["/alerts/99/"] and served["/alerts/99/"]["site"] == "testexample"
+        assert served["/nodes/2/"]["site"] == upstream["/nodes/2/"]["site"] == "site2"
+        assert served["/jobs/1/"]["tasks_count"] == upstream["/jobs/1/"]["tasks_count"] == 1
+        for site in ("/sites/1/", "/sites/3/"):  # counted over the spaces the seed keeps (H94)
+            assert served[site]["directories_count"] == upstream[site]["directories_count"] > 0
+        created = f"/workflows/{workflow.json()['id']}/"
+        assert served[created] == upstream[created]
+        assert requests.get(url + TORRENT + f"/PluginResultJob/{base_jobs[0]}/", headers=basic(),
+                            timeout=10).json() == plugin_job.json()
+    finally:
+        mock.send_signal(signal.SIGINT)
+        mock.communicate(timeout=10)
+
+
+def test_a_whole_unfiltered_list_drops_the_base_rows_it_does_not_show(tmp_path):
+    recording, seed = tmp_path / "recording", tmp_path / "seed"
+    base = _rows(SEED_DIR, "torrent", "message")
+    with proxied("torrent", record_dir=recording) as pair:
+        gone = requests.get(pair.upstream.url + TORRENT + "/message/?limit=1", headers=basic(),
+                            timeout=10).json()["objects"][0]["resource_uri"]
+        assert requests.delete(pair.upstream.url + gone, headers=basic(), timeout=10).status_code == 204
+        requests.get(pair.proxy.url + TORRENT + "/message/?level=40", headers=basic(), timeout=10)  # filtered
+    assert build_seed(recording, seed) == 0
+    assert _rows(seed, "torrent", "message") == base  # a filtered list says nothing of the rows it leaves out
+    with proxied("torrent", record_dir=recording) as pair:
+        assert requests.delete(pair.upstream.url + gone, headers=basic(), timeout=10).status_code == 204
+        for offset in (0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20)[: len(base) // 2 + 1]:  # every page, two at a time
+            requests.get(pair.proxy.url + TORRENT + f"/message/?limit=2&offset={offset}", headers=basic(),
+                         timeout=10)
+    assert build_seed(recording, tmp_path / "seed2") == 0
+    assert _rows(tmp_path / "seed2", "torrent", "message") == [key for key in base
+                                                               if f"/message/{key}/" not in gone]
+
+
+def test_a_seed_with_a_reference_to_a_row_it_does_not_have_fails_its_check(tmp_path, capsys):
+    recording = tmp_path / "recording"
+    recording.mkdir()
+    alert = {"id": 7, "site": "nowhere", "name": "SiteHealth", "node": None, "queue": None,
+             "created": "2025-07-03T14:33:00Z", "timestamp": "2025-08-07T12:16:00Z", "severity": "INFO",
+             "summary": "No workers are joined", "suppressed": False}
+    line = {"time": "2026-12-07T18:00:00Z", "api": "hub", "upstream": "http://staging", "operation":
+            "GET /api/alerts/{id}/", "method": "GET", "path": "/api/alerts/7/", "query": [], "request_headers": [],
+            "request_body": None, "status": 200, "response_headers": [["Content-Type", "application/json"]],
+            "response_body": alert, "violations": []}
+    (recording / "hub-20261207T180000000000Z-1.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
+    assert build_seed(recording, tmp_path / "seed") == 1
+    out = capsys.readouterr().out
+    assert ("hub: alerts.json row 7: site 'nowhere' names no row of sites.json (by name)\n"
+            "check failed: 1 problem(s)\n") in out
+    assert "check passed" not in out
 
 
 @pytest.mark.parametrize(("stop", "violate", "exit_code"), [(signal.SIGINT, False, 0), (signal.SIGTERM, True, 1)])

@@ -3,14 +3,16 @@ a seed directory in the format ``--seed-dir`` loads, so the mock can serve a rea
 
 From every successful answer that carries whole objects (details, creates, updates, and lists whose items are the
 resource's own schema, not a summary) each object is kept in its latest representation, by its key (the resource's
-lookup: id, username, name, key); an object the recording saw deleted is left out. Rows are host-independent: the
-DRF self link ``url`` goes (the mock renders its own) and fields the recording masked (secrets) are left out. A
-resource the recording did not see keeps the rows of the base seed (``--base``; the shipped seed by default), so the
-mock starts with everything it needs, and a recorded row keeps the store-only fields (a Hub user's roles) of the
-base row it replaces. Credentials are never recorded: the seed's users log in with the credentials the mock is
-configured with.
+lookup: id, username, name, key). Rows are host-independent: the DRF self link ``url`` goes (the mock renders its
+own) and fields the recording masked (secrets) are left out. The seed is the base seed (``--base``; the shipped seed
+by default) with the recorded objects in place of the base rows of the same key; a base row the recording did not
+see stays, unless the recording saw it deleted or saw the whole unfiltered list without it (every page of one total,
+no filter in the query), so the recorded objects' references and counts still find their rows. A recorded row keeps
+the store-only fields (a Hub user's roles) of the base row it replaces. Credentials are never recorded: the seed's
+users log in with the credentials the mock is configured with.
 
-The result is checked as ``mockserver check`` checks seed data; the command exits 1 when the check fails.
+The result is checked as ``mockserver check`` checks seed data, and every reference the contract declares must name
+a row the seed has (:mod:`.recording_refs`); the command exits 1 when either fails.
 """
 from __future__ import annotations
 
@@ -27,7 +29,11 @@ from ..harness.facts import ApiFacts, Resource
 from ..journal import MASK
 from ..operations import Operations
 from ..seeds import SEED_DIR
+from .recording_refs import dangling_references
 
+# Query parameters that page, order, format or authenticate a list but do not filter it (anything else might).
+NOT_FILTERS = frozenset(("limit", "offset", "order_by", "format", "callback", "username", "api_key", "pluginresult",
+                         "page", "page_size", "ordering"))
 SELF_LINKS = {"hub": "url"}  # host-dependent: the mock renders its own (tastypie's resource_uri is a path)
 Key = tuple[str, str]  # (resource, key as text)
 
@@ -66,6 +72,8 @@ class Estate:
         self.operations = Operations(api)
         self.document = load(api)
         self.objects: dict[str, OrderedDict[str, dict[str, Any]]] = {}
+        self.deleted: dict[str, set[str]] = {}  # resource → keys the recording saw deleted
+        self.listed: dict[str, dict[int, set[str]]] = {}  # resource → total → keys its unfiltered pages showed
         self._whole: dict[str, bool] = {}
 
     def add(self, record: dict[str, Any]) -> None:
@@ -77,8 +85,12 @@ class Estate:
         if resource is None or resource.lookup is None:
             return
         if record["method"] == "DELETE" and kind == "detail":
-            self.objects.get(resource.name, OrderedDict()).pop(str(match.path_params.get(resource.lookup)), None)
+            key = str(match.path_params.get(resource.lookup))
+            self.objects.get(resource.name, OrderedDict()).pop(key, None)
+            self.deleted.setdefault(resource.name, set()).add(key)
             return
+        if kind == "list" and record["method"] == "GET":
+            self._note_listed(resource, record.get("query") or [], body)
         if kind == "detail" and isinstance(body, dict):
             self._keep(resource, body, match.path_params.get(resource.lookup))
         elif kind == "list" and record["method"] == "GET" and self._lists_whole(match.operation, resource):
@@ -88,6 +100,31 @@ class Estate:
                     self._keep(resource, item, None)
         elif kind == "list" and record["method"] == "POST" and isinstance(body, dict):
             self._keep(resource, body, None)
+
+    def _note_listed(self, resource: Resource, query: list, body: Any) -> None:
+        """The keys an unfiltered page shows, by the total its list reports: once the pages of one total show
+        that many keys, the recording has seen the whole list, and a base row missing from it is gone."""
+        if any(name not in NOT_FILTERS for name, _ in query):
+            return
+        items: Any
+        total: Any
+        if isinstance(body, list):  # a bare array (Hub: page_size=0, or a list that is never paged) is whole
+            items, total = body, len(body)
+        elif isinstance(body, dict):
+            items = body.get("objects", body.get("results"))
+            total = body.get("meta", {}).get("total_count") if "meta" in body else body.get("count")
+        else:
+            return
+        if not isinstance(items, list) or not isinstance(total, int) or resource.lookup is None:
+            return
+        keys = self.listed.setdefault(resource.name, {}).setdefault(total, set())
+        keys.update(str(item[resource.lookup]) for item in items
+                    if isinstance(item, dict) and item.get(resource.lookup) is not None)
+
+    def gone(self, resource: str) -> tuple[set[str], set[str] | None]:
+        """``(keys seen deleted, keys of the whole list when the recording saw it whole, else None)``."""
+        whole = [keys for total, keys in self.listed.get(resource, {}).items() if len(keys) >= total]
+        return self.deleted.get(resource, set()), (set().union(*whole) if whole else None)
 
     def _lists_whole(self, operation, resource: Resource) -> bool:
         """Whether the list shows each object whole (its items are the resource's own schema), not a summary
@@ -121,10 +158,27 @@ class Estate:
 
         return hub_seed.STORE_ONLY_FIELDS.get(seed_name, ())
 
-    def tables(self) -> dict[str, list[dict[str, Any]]]:
-        """Seed file name → rows, ordered by key (numbers as numbers)."""
-        return {seed_file(self.api, name): [rows[key] for key in sorted(rows, key=_order)]
-                for name, rows in self.objects.items() if rows}
+    def tables(self, base: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+        """Seed file name → rows, ordered by key (numbers as numbers): the base seed's rows (``base``, by seed
+        file name) with the recorded objects in place of those of the same key, less the rows the recording saw
+        deleted or missing from a whole list (:meth:`gone`)."""
+        tables = {}
+        lookups = {resource.name: resource.lookup for resource in self.facts.resources}
+        for resource in sorted(set(self.objects) | set(self.deleted) | set(self.listed)):
+            lookup = lookups.get(resource)
+            name = seed_file(self.api, resource)
+            if lookup is None or name not in base:
+                continue
+            deleted, whole = self.gone(resource)
+            recorded = self.objects.get(resource, OrderedDict())
+            rows = {str(row[lookup]): row for row in base[name] if row.get(lookup) is not None}
+            rows = {key: row for key, row in rows.items() if key not in deleted and (whole is None or key in whole)}
+            if not recorded and len(rows) == len(base[name]):
+                continue  # nothing of this resource changes
+            kept = _with_base_fields(list(recorded.values()), base[name], self.store_only(name))
+            rows.update({key: row for key, row in zip(recorded, kept)})
+            tables[name] = [rows[key] for key in sorted(rows, key=_order)]
+        return tables
 
 
 def _item_schema(document: dict[str, Any], operation: dict[str, Any]) -> str | None:
@@ -149,6 +203,15 @@ def seed_file(api: str, resource: str) -> str:
     return resource
 
 
+def _resource_of(api: str, seed_name: str) -> str:
+    """The contract resource of a seed file (the inverse of :func:`seed_file`)."""
+    if api == "hub":
+        from . import hub as hub_seed
+
+        return hub_seed.CONTRACT_RESOURCES.get(seed_name, seed_name)
+    return seed_name
+
+
 def _with_base_fields(rows: list[dict[str, Any]], base: list[dict[str, Any]], fields: tuple[str, ...]):
     """Recorded rows keep the store-only fields of the base row they replace (the same id, else username)."""
     if not fields:
@@ -166,8 +229,6 @@ def _order(key: str) -> tuple[int, int, str]:
 
 
 def build_seed(recording: Path, out: Path, base: Path | None = None) -> int:
-    from ..check import run_check
-
     estates: dict[str, Estate] = {}
     for record in read_recording(recording):
         api = record.get("api")
@@ -181,15 +242,40 @@ def build_seed(recording: Path, out: Path, base: Path | None = None) -> int:
         if not source.is_dir():
             raise MockServerError(f"--base {base}: no seed data for {api} ({source} is not a directory)")
         target.mkdir(parents=True, exist_ok=True)
+        base_rows = {}
         for path in sorted(source.glob("*.json")):
             shutil.copyfile(path, target / path.name)
-        for name, rows in estate.tables().items():
-            if not (source / f"{name}.json").exists():
-                print(f"{api}: {len(rows)} recorded {name} object(s) left out: the seed format has no {name}.json")
-                continue
-            rows = _with_base_fields(rows, json.loads((source / f"{name}.json").read_text(encoding="utf-8")),
-                                     estate.store_only(name))
-            (target / f"{name}.json").write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n",
+            base_rows[path.stem] = json.loads(path.read_text(encoding="utf-8"))
+        for resource, objects in estate.objects.items():
+            if objects and seed_file(api, resource) not in base_rows:
+                print(f"{api}: {len(objects)} recorded {resource} object(s) left out: the seed format has no "
+                      f"{seed_file(api, resource)}.json")
+        for name, table in estate.tables(base_rows).items():
+            (target / f"{name}.json").write_text(json.dumps(table, indent=2, ensure_ascii=False) + "\n",
                                                  encoding="utf-8")
-            print(f"{api}: {name}.json ← {len(rows)} recorded object(s)")
-    return run_check(tuple(estates), out)
+            count = len(estate.objects.get(_resource_of(api, name), {}))
+            print(f"{api}: {name}.json ← {count} recorded object(s), {len(table)} row(s) in all")
+    return check_seed(tuple(estates), out)
+
+
+def check_seed(apis: tuple[str, ...], seed_dir: Path) -> int:
+    """``mockserver check`` on the seed (rows against the contract; the mock starts on it), and every reference
+    names a row the seed has (:mod:`.recording_refs`); → 1 with every problem printed, else 0."""
+    from ..app import create_app
+    from ..check import seed_problems
+    from ..config import Settings
+    from ..seeds import read_seed
+
+    problems = [line for api in apis for line in seed_problems(api, read_seed(api, seed_dir))]
+    problems += [line for api in apis for line in dangling_references(api, seed_dir / api)]
+    try:
+        create_app(Settings(apis=apis, seed_dir=seed_dir))
+    except MockServerError as exc:
+        problems.append(f"the mock does not start with this data: {exc}")
+    for line in problems:
+        print(line)
+    if problems:
+        print(f"check failed: {len(problems)} problem(s)")
+        return 1
+    print(f"check passed: contracts, seed data and its references of {', '.join(apis)} agree")
+    return 0
