@@ -281,3 +281,26 @@ def test_the_proxy_command_counts_what_the_upstream_did_not_answer_apart_from_vi
         out, _ = proxy.communicate(timeout=20)
     assert proxy.returncode == 0, out  # no answer broke the contract
     assert "0 violation(s), 1 request(s) the upstream did not answer (502/504)" in out
+
+
+def test_fail_on_upstream_errors_exits_1_with_a_junit_failure_per_unanswered_request(tmp_path):
+    port, dead = _free_port(), _free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "mockserver", "proxy", "--api", "hub", "--upstream", f"http://127.0.0.1:{dead}",
+               "--port", str(port), "--report-dir", str(tmp_path), "--fail-on-upstream-errors"]
+    proxy = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        _started(proxy, url)
+        assert requests.get(url + HUB + "/sites/", timeout=10).status_code == 502
+        assert requests.delete(url + HUB + "/sites/1/", timeout=10).status_code == 502
+    finally:
+        proxy.send_signal(signal.SIGTERM)
+        out, _ = proxy.communicate(timeout=20)
+    assert proxy.returncode == 1, out
+    assert "0 violation(s), 2 request(s) the upstream did not answer (502/504)" in out
+    junit = (tmp_path / "proxy-hub.xml").read_text()
+    assert 'tests="2" failures="2"' in junit
+    assert f'message="the upstream did not answer GET /api/sites/: http://127.0.0.1:{dead} could not be reached' \
+        in junit
+    assert 'message="the upstream did not answer DELETE /api/sites/1/:' in junit

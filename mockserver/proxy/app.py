@@ -181,11 +181,11 @@ class _Dispatch:
         try:
             answer = state.upstream.forward(req.method, req.path, query, headers, body)
         except UpstreamTimeout as exc:
-            state.tally.failed_upstream()
+            state.tally.failed_upstream(f"{req.method} {req.path}: {exc}")
             state.printer(f"UPSTREAM {req.method} {req.path}: {exc}")
             return self.envelope(504, f"Gateway Timeout: {exc}"), None
         except UpstreamError as exc:
-            state.tally.failed_upstream()
+            state.tally.failed_upstream(f"{req.method} {req.path}: {exc}")
             state.printer(f"UPSTREAM {req.method} {req.path}: {exc}")
             return self.envelope(502, f"Bad Gateway: {exc}"), None
         ex = Exchange(api=state.proxy.api, time=arrived, method=req.method, path=req.path,

@@ -52,6 +52,7 @@ class Tally:
         self.exchanges: Counter[str] = Counter()
         self._violations: list[Violation] = []
         self.upstream_failures = 0
+        self.unanswered: list[str] = []  # "<method> <path>: <why>" of each request answered 502/504
 
     def add(self, label: str, violations: list[Violation], seq: int | None, time: str) -> list[Violation]:
         """Count one exchange of ``label``; → its violations stamped with the journal entry and time."""
@@ -61,9 +62,14 @@ class Tally:
             self._violations += stamped
         return stamped
 
-    def failed_upstream(self) -> None:
+    def failed_upstream(self, request: str) -> None:
         with self._lock:
             self.upstream_failures += 1
+            self.unanswered.append(request)
+
+    def unanswered_requests(self) -> list[str]:
+        with self._lock:
+            return list(self.unanswered)
 
     def violations(self) -> list[Violation]:
         with self._lock:
@@ -74,3 +80,4 @@ class Tally:
             self.exchanges.clear()
             self._violations.clear()
             self.upstream_failures = 0
+            self.unanswered.clear()

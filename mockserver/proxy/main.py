@@ -1,5 +1,6 @@
 """``mockserver proxy``: serve until SIGINT/SIGTERM, then write the reports; exit 1 when any exchange broke the
-contract. (``mockserver seed --from-recording`` is a build tool: :mod:`mockserver.seedgen.recording`.)"""
+contract (or, with ``--fail-on-upstream-errors``, when the upstream did not answer a request).
+(``mockserver seed --from-recording`` is a build tool: :mod:`mockserver.seedgen.recording`.)"""
 from __future__ import annotations
 
 import argparse
@@ -28,6 +29,9 @@ def add_proxy_arguments(parser: argparse.ArgumentParser) -> None:
                         help="PEM CA file to trust for an https upstream (default: the system's trust store)")
     parser.add_argument("--upstream-timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
                         help=f"seconds to wait for the upstream before answering 504 (default: {DEFAULT_TIMEOUT:g})")
+    parser.add_argument("--fail-on-upstream-errors", action="store_true",
+                        help="exit 1 when the upstream did not answer a request (a 502 or 504), with a JUnit "
+                             "failure per such request (default: they are counted, not failures)")
     parser.add_argument("--no-admin", action="store_true", help="do not serve the /__mock__/ controls")
     parser.add_argument("--seed", type=int, default=0, help="seed for fault rule probabilities (default: 0)")
     parser.add_argument("--latency-ms", type=float, default=0,
@@ -45,7 +49,8 @@ def run_proxy(args: argparse.Namespace) -> int:
     settings = ProxySettings(api=args.api, upstream=args.upstream, host=args.host, port=args.port,
                              record_dir=args.record, report_dir=args.report_dir, upstream_ca=args.upstream_ca,
                              upstream_timeout=args.upstream_timeout, admin=not args.no_admin, seed=args.seed,
-                             latency_ms=args.latency_ms, journal_limit=args.journal_limit)
+                             latency_ms=args.latency_ms, journal_limit=args.journal_limit,
+                             fail_on_upstream_errors=args.fail_on_upstream_errors)
     proxy = ProxyServer(settings).start()
     print(banner(proxy), flush=True)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops as cleanly as Ctrl-C: reports are written
@@ -62,7 +67,7 @@ def run_proxy(args: argparse.Namespace) -> int:
                                      if failures else ""), flush=True)
     for path in written:
         print(f"  report: {path}", flush=True)
-    return EXIT_VIOLATIONS if found else EXIT_CLEAN
+    return EXIT_VIOLATIONS if found or (failures and settings.fail_on_upstream_errors) else EXIT_CLEAN
 
 
 def _interrupt(signum, frame) -> None:

@@ -21,7 +21,8 @@ def write_reports(state: ProxyState, directory: Path) -> list[Path]:
     violations = state.tally.violations()
     exchanges = dict(state.tally.exchanges)
     seconds = (datetime.now(UTC) - state.started).total_seconds()
-    junit.write_text(render_junit(api, exchanges, violations, seconds), encoding="utf-8")
+    unanswered = state.tally.unanswered_requests() if state.proxy.fail_on_upstream_errors else []
+    junit.write_text(render_junit(api, exchanges, violations, seconds, unanswered), encoding="utf-8")
     markdown.write_text(render_markdown(state, exchanges, violations), encoding="utf-8")
     return [junit, markdown]
 
@@ -33,7 +34,10 @@ def _by_operation(violations: list[Violation]) -> dict[str, dict[str, list[Viola
     return grouped
 
 
-def render_junit(api: str, exchanges: dict[str, int], violations: list[Violation], seconds: float) -> str:
+def render_junit(api: str, exchanges: dict[str, int], violations: list[Violation], seconds: float,
+                 unanswered: list[str] | None = None) -> str:
+    """``unanswered``: requests the upstream did not answer, one failing test case each
+    (``--fail-on-upstream-errors``)."""
     suite = ET.Element("testsuite", name=f"mockserver proxy: {api} traffic against its contract")
     grouped = _by_operation(violations)
     tests = failures = 0
@@ -49,6 +53,11 @@ def render_junit(api: str, exchanges: dict[str, int], violations: list[Violation
             failure = ET.SubElement(failing, "failure", message=listed[0].message.splitlines()[0])
             failure.text = "\n\n".join(_text(v) for v in listed)
             tests += 1
+    for number, request in enumerate(unanswered or [], 1):
+        tests += 1
+        failures += 1
+        case = ET.SubElement(suite, "testcase", classname="upstream", name=f"answered #{number}")
+        ET.SubElement(case, "failure", message=f"the upstream did not answer {request}").text = request
     suite.set("tests", str(tests))
     suite.set("failures", str(failures))
     suite.set("time", f"{seconds:.1f}")

@@ -24,6 +24,7 @@ class ProxySettings:
     seed: int = 0  # seeds fault probabilities
     latency_ms: float = 0
     journal_limit: int = DEFAULT_LIMIT
+    fail_on_upstream_errors: bool = False  # a request the upstream did not answer (502/504) fails the run
 
     def mock_settings(self) -> Settings:
         """The settings the admin plane reads (served API, journal size, fault seed and latency)."""
