@@ -261,21 +261,7 @@ def build_seed(recording: Path, out: Path, base: Path | None = None) -> int:
 def check_seed(apis: tuple[str, ...], seed_dir: Path) -> int:
     """``mockserver check`` on the seed (rows against the contract; the mock starts on it), and every reference
     names a row the seed has (:mod:`.recording_refs`); → 1 with every problem printed, else 0."""
-    from ..app import create_app
-    from ..check import seed_problems
-    from ..config import Settings
-    from ..seeds import read_seed
+    from ..check import run_check
 
-    problems = [line for api in apis for line in seed_problems(api, read_seed(api, seed_dir))]
-    problems += [line for api in apis for line in dangling_references(api, seed_dir / api)]
-    try:
-        create_app(Settings(apis=apis, seed_dir=seed_dir))
-    except MockServerError as exc:
-        problems.append(f"the mock does not start with this data: {exc}")
-    for line in problems:
-        print(line)
-    if problems:
-        print(f"check failed: {len(problems)} problem(s)")
-        return 1
-    print(f"check passed: contracts, seed data and its references of {', '.join(apis)} agree")
-    return 0
+    dangling = [line for api in apis for line in dangling_references(api, seed_dir / api)]
+    return run_check(apis, seed_dir, dangling, checked="contracts, seed data and its references")
