@@ -12,6 +12,7 @@ fixed pool of ``Settings.threads`` workers, so a slow or idle client never holds
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import logging
@@ -303,14 +304,14 @@ class MockServer:
 
     def _drain(self, server: _Server) -> None:
         """Stop accepting, let what was received be answered, then close every connection and the loop."""
-        server.trigger.pull_trigger(lambda: _stop_accepting(server))
+        _in_loop(server, lambda: _stop_accepting(server))
         deadline = time.monotonic() + self.settings.shutdown_timeout
         while not server.idle() and time.monotonic() < deadline:
             time.sleep(0.01)
-        server.trigger.pull_trigger(lambda: _close_connections(server))
+        _in_loop(server, lambda: _close_connections(server))
         server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
         # The trigger goes last: a worker pulls it after each request, and a closed pipe's number may be reused.
-        server.trigger.pull_trigger(server.trigger.close)  # the loop ends when nothing is left to watch
+        _in_loop(server, server.trigger.close)  # the loop ends when nothing is left to watch
         if self._thread is not None:
             self._thread.join(timeout=5)
 
@@ -344,6 +345,16 @@ class MockServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def _in_loop(server: _Server, thunk) -> None:
+    """Run ``thunk`` in the event loop's thread; when the loop has already closed its trigger (it ended, e.g. after
+    a failing handler closed everything), run it here: a stop must finish, not raise EBADF at the user."""
+    try:
+        server.trigger.pull_trigger(thunk)
+    except OSError:
+        with contextlib.suppress(OSError):
+            thunk()
 
 
 def _stop_accepting(server: _Server) -> None:

@@ -291,3 +291,18 @@ def test_a_pipelined_request_is_not_late_while_the_mock_answers_the_one_before(s
     status, _, body = conn.response()
     conn.close()
     assert status == 200 and b"second" in body
+
+
+def test_a_stop_finishes_when_the_event_loop_already_closed_its_trigger():
+    """If the loop has closed its wake-up pipe (it ended after a handler failed), stopping still closes every
+    connection and returns, instead of raising EBADF at the user."""
+    server = MockServer(Settings(port=0, apis=("torrent",))).start()
+    conn = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+    try:
+        waitress = server._server
+        waitress.trigger.close()  # as the loop's close_all would
+        server.stop()
+        assert conn.recv(1) == b""  # the connection was closed
+        assert not waitress.active_channels
+    finally:
+        conn.close()
