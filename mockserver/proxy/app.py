@@ -72,6 +72,9 @@ def create_proxy_app(settings: ProxySettings, printer: Callable[[str], None] | N
 
         app.register_blueprint(blueprint(state), url_prefix=ADMIN_PREFIX)
         app.register_blueprint(_violations(state), url_prefix=ADMIN_PREFIX)
+        from ..dashboard import blueprint as pages  # its clock, snapshot and coverage panels hide themselves here
+
+        app.register_blueprint(pages((settings.api,)), url_prefix=ADMIN_PREFIX)
 
         @app.before_request
         def no_store():

@@ -106,6 +106,7 @@ function querystring(query) {
 // -- clock, faults, snapshots, routes ----------------------------------------------------------------------------
 
 function renderClock() {
+  if (!view.clock) return;
   $("clock-now").textContent = view.clock.now;
   $("clock-frozen").textContent = view.clock.frozen ? "frozen" : "running";
   $("clock-frozen").className = "badge " + (view.clock.frozen ? "warn" : "ok");
@@ -154,7 +155,7 @@ function ms(text) { return text ? Date.parse(text) : null; }
 
 function renderTimeline() {
   const panel = $("timeline-panel");
-  panel.hidden = !view.apis.includes("hub") || (view.api !== "" && view.api !== "hub");
+  panel.hidden = !view.apis.includes("hub") || (view.api !== "" && view.api !== "hub") || absent.has("/timeline");
   if (panel.hidden || !view.timeline) return;
   const now = ms(view.timeline.now);
   const jobs = view.timeline.jobs.slice(0, JOBS_SHOWN);
@@ -262,12 +263,30 @@ function refresh() {
   return next;
 }
 
+// What a proxy's admin plane does not have (it keeps no store, clock or coverage: each answers 404 once, saying so);
+// the panel that shows it is hidden and the page stops asking.
+const ABSENT_PANELS = {"/clock": "clock-panel", "/snapshots": "state-panel", "/coverage": "coverage-panel",
+                       "/timeline": "timeline-panel", "/scenarios": "timeline-panel"};
+const absent = new Set();
+
+async function optional(path, otherwise) {
+  if (absent.has(path)) return otherwise;
+  try {
+    return await mockAdmin.call("GET", path);
+  } catch (error) {
+    if (error.status !== 404 || !(path in ABSENT_PANELS)) throw error;
+    absent.add(path);
+    $(ABSENT_PANELS[path]).hidden = true;
+    return otherwise;
+  }
+}
+
 async function readAll() {
   const hub = view.apis.includes("hub");
   const [clock, faults, snapshots, timeline, scenarios, coverage] = await Promise.all([
-    mockAdmin.call("GET", "/clock"), mockAdmin.call("GET", "/faults"), mockAdmin.call("GET", "/snapshots"),
-    hub ? mockAdmin.call("GET", "/timeline") : null, hub ? mockAdmin.call("GET", "/scenarios") : [],
-    mockAdmin.call("GET", "/coverage"), loadJournal()]);
+    optional("/clock", null), mockAdmin.call("GET", "/faults"), optional("/snapshots", []),
+    hub ? optional("/timeline", null) : null, hub ? optional("/scenarios", []) : [],
+    optional("/coverage", null), loadJournal()]);
   Object.assign(view, {clock, faults, snapshots, timeline, scenarios, coverage});
   render();
 }
