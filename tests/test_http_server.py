@@ -302,7 +302,11 @@ def test_a_stop_finishes_when_the_event_loop_already_closed_its_trigger():
         waitress = server._server
         waitress.trigger.close()  # as the loop's close_all would
         server.stop()
-        assert conn.recv(1) == b""  # the connection was closed
+        try:
+            closed = conn.recv(1) == b""  # the connection was closed: an orderly end of stream
+        except ConnectionResetError:
+            closed = True  # or a reset, when the close found unread bytes or raced the shutdown
+        assert closed
         assert not waitress.active_channels
     finally:
         conn.close()
