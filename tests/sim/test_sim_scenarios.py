@@ -255,3 +255,19 @@ def test_scenarios_are_carried_by_the_db_file(tmp_path) -> None:
     first.state.store.close()
     again = Mock(db=db)
     assert [(s["kind"], s["start_delay"]) for s in again.scenarios()] == [("durations", 30)]
+
+
+def test_h83_job_stats_count_per_workflow_state_utc_day_and_site(mock: Mock) -> None:
+    empty = mock.get("jobs/stats/")
+    assert empty == {"type": {"migrate": 0, "premigrate": 0, "recall": 0},
+                     "state": {"SUCCESS": 0, "FAILURE": 0, "STARTED": 0, "PENDING": 0, "ERROR": 0},
+                     "created": {}, "site": {}}
+    mock.run("migrate", mock.files("UNMANAGED")[:1])
+    mock.run("recall", mock.files("MIGRATED")[:1])
+    mock.advance(5)
+    stats = mock.get("jobs/stats/")
+    assert stats == {"type": {"migrate": 1, "premigrate": 0, "recall": 1},
+                     "state": {"SUCCESS": 2, "FAILURE": 0, "STARTED": 0, "PENDING": 0, "ERROR": 0},
+                     "created": {"2025-07-03": 2}, "site": {"site1": 2}}
+    assert list(stats["state"]) == ["SUCCESS", "FAILURE", "STARTED", "PENDING", "ERROR"]
+    assert mock.get("jobs/")["stats"] == stats  # H82's envelope carries the same object
