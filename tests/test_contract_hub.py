@@ -216,15 +216,18 @@ def test_create_bodies_require_the_fields_marked_required(doc, method, path, req
     ("POST", "/shares/nfs/", "uuid"),
     ("POST", "/external_targets/", "bucket"),
 ])
-def test_read_only_fields_are_marked_read_only(doc, method, path, field):
-    assert request(doc, method, path)["properties"][field]["readOnly"] is True
+def test_h43_read_only_fields_are_left_out_of_request_bodies(doc, method, path, field):
+    """DRF ignores a read-only field a client sends (H43): the request schema does not list it (a listed
+    ``readOnly`` property tells tools that sending it must be refused), the answer marks it read-only."""
+    assert field not in request(doc, method, path)["properties"]
+    assert field in item(body(doc, method, path))["properties"]  # the answer has it
 
 
 def test_nested_object_fields_become_a_nested_object_with_its_own_required(doc):
     snapshot = request(doc, "POST", "/spaces/")["properties"]["snapshot_schedule"]
     assert snapshot["type"] == "object"
     assert snapshot["required"] == ["duration", "frequency", "time"]
-    assert snapshot["properties"]["id"]["readOnly"] is True
+    assert "id" not in snapshot["properties"]  # read-only (H43)
 
 
 def test_array_of_objects_fields_become_an_array_of_objects(doc):
@@ -823,8 +826,8 @@ def test_h53_field_rules_are_on_the_requests_and_representation_rules_on_the_res
 
 
 def test_the_new_job_id_is_read_only_in_the_file_workflow_body(doc):
-    for path in ("/file/workflow/", "/jobs/"):  # H74, H75
-        assert request(doc, "POST", path)["properties"]["job"]["readOnly"] is True
+    for path in ("/file/workflow/", "/jobs/"):  # H74, H75: an answer field, not one a client sends (H43)
+        assert "job" not in request(doc, "POST", path)["properties"]
 
 
 CREATE_DEFAULTS = [  # (resource, field, value, on the POST body: else on the responses)
@@ -901,11 +904,11 @@ def test_alert_filters_are_typed_as_h110_says(doc, drifts):
 
 SECRET_FIELDS = {  # schema → the properties holding a credential (H11, H15-H17, H21, H100, H101, H108, H116)
     "TokenCreate": {"password"}, "TokenPair": {"access", "refresh"}, "AccessToken": {"access"},
-    "TokenRefreshRequest": {"access", "refresh"}, "TokenVerifyRequest": {"token"},
+    "TokenRefreshRequest": {"refresh"}, "TokenVerifyRequest": {"token"},
     "UserCreate": {"password"}, "UserCreateResponse": {"password"}, "UserUpdate": {"password"},
     "UserUpdateResponse": {"password"}, "UserChangePasswordRequest": {"old_password", "new_password"},
     "UserChangePasswordResponse": {"old_password", "new_password"},  # no longer the request's schema (lenient)
-    "ClientKeyCreate": {"api_key"}, "ClientKeyCreateResponse": {"api_key"},
+    "ClientKeyCreateResponse": {"api_key"},  # read-only: not in the create body (H43), masked from the answer
     **{name: {"access_key", "access_key_id", "secret_access_key", "credentials_json"}
        for name in ("Bucket", "BucketCreate", "BucketCreateResponse", "BucketUpdate")},
     **{name: {"accesskey", "accesskeyid", "secretaccesskey"}
@@ -917,6 +920,6 @@ def test_secret_fields_are_marked_x_secret(doc):
     marked = {name: {key for key, prop in schema.get("properties", {}).items() if prop.get("x-secret")}
               for name, schema in doc["components"]["schemas"].items()}
     assert {name: keys for name, keys in marked.items() if keys} == SECRET_FIELDS
-    for name in ("ExternalTarget", "ExternalTargetCreate", "ExternalTargetUpdate"):  # the nested bucket
+    for name in ("ExternalTarget",):  # the nested bucket (read-only: in the answers only, H43)
         bucket = doc["components"]["schemas"][name]["properties"]["bucket"]["properties"]
         assert {key for key, prop in bucket.items() if prop.get("x-secret")} == SECRET_FIELDS["Bucket"]

@@ -67,7 +67,7 @@ from .hub_examples import EXAMPLES
 from .hub_parse import Operation, parse_reference
 from .hub_query import retype
 from .hub_relations import request_references
-from .hub_request import prohibit_characters, wire
+from .hub_request import prohibit_characters, wire, writable
 from .hub_resources import Resource, group, mark_unique, rename, x_resources
 from .hub_schema import REF, Registry, at, list_shape, object_schema, ref, rename_refs, replace_at
 from .secrets import SECRET, mark_fields
@@ -284,6 +284,7 @@ class Builder:
             schema = self.request(*key)
         else:
             return None
+        schema = writable(schema)
         example = EXAMPLES.get((*key, "request"))
         content = {"schema": self.registry.add(name, schema)}
         if example is not None:

@@ -85,6 +85,26 @@ def prohibit_characters(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+def writable(schema: dict[str, Any]) -> dict[str, Any]:
+    """A request object schema without its read-only fields (in place), at every depth. DRF ignores a read-only
+    field a client sends; a schema listing it as ``readOnly`` tells tools (schemathesis among them) that sending it
+    is an error the server must refuse, which it does not."""
+    props = schema.get("properties")
+    if not isinstance(props, dict):
+        return schema
+    read_only = {name for name, prop in props.items() if prop.get("readOnly")}
+    schema["properties"] = {name: prop for name, prop in props.items() if name not in read_only}
+    if "required" in schema:
+        schema["required"] = [name for name in schema["required"] if name not in read_only]
+        if not schema["required"]:
+            del schema["required"]
+    for prop in schema["properties"].values():
+        for inner in (prop, prop.get("items")):
+            if isinstance(inner, dict) and inner.get("type") == "object":
+                writable(inner)
+    return schema
+
+
 def _lenient(prop: dict[str, Any], bounds: dict[str, int]) -> dict[str, Any]:
     kind = prop["type"]
     rest = {k: v for k, v in prop.items() if k != "type"}

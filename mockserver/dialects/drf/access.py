@@ -93,8 +93,23 @@ def options_body(world: World, route: Route, user: dict[str, Any] | None) -> dic
                             "renders": ["application/json"], "parses": ["application/json"]}
     post = route.operations.get("POST")
     if post is not None and post.request is not None and (is_staff(user) or not staff_only(world.spec, route)):
-        body["actions"] = {"POST": fields_info(world, post.request)}
+        body["actions"] = {"POST": serializer_fields(world, post.request, post.response)}
     return body
+
+
+def serializer_fields(world: World, request: dict[str, Any], answer: dict[str, Any] | None) -> dict[str, Any]:
+    """DRF describes every field of the serializer, read-only ones included. The request schema holds the writable
+    ones (a read-only field a client sends is ignored, so the contract leaves it out of what a client may send);
+    the read-only ones, in the answer's order, come from the create's answer."""
+    writable = fields_info(world, request)
+    answer = world.spec.resolve(answer) if answer else {}
+    described: dict[str, Any] = {}
+    for name, sub in answer.get("properties", {}).items():
+        if name in writable:
+            described[name] = writable[name]
+        elif world.spec.resolve(sub).get("readOnly"):
+            described[name] = field_info(world, sub, name, False)
+    return {**described, **{name: info for name, info in writable.items() if name not in described}}
 
 
 def fields_info(world: World, schema: dict[str, Any]) -> dict[str, Any]:
