@@ -97,6 +97,17 @@ def test_a_body_the_api_did_not_read_is_skipped(conn):
     assert conn.response()[0] == 200
 
 
+def test_an_answer_larger_than_the_socket_takes_arrives_whole_to_a_late_reader(conn):
+    """The worker sends what the socket takes; the event loop sends the rest after the task ends."""
+    big = b"y" * 8_000_000  # echoed back inside JSON: more than the kernel's socket buffers hold
+    conn.send(post(ECHO, big), get(ECHO))
+    time.sleep(0.5)  # nothing read yet: the socket is full while the mock answers
+    status, headers, body = conn.response()
+    assert status == 200 and int(headers["content-length"]) == len(body) > len(big)
+    assert big in body
+    assert conn.response()[0] == 200  # and the connection goes on
+
+
 def test_connection_close_is_honoured(conn):
     conn.send(get(ECHO, "Connection: close"))
     status, headers, _ = conn.response()
