@@ -27,6 +27,11 @@ NOT_BLANK = f"[^{SPACE}]"
 # text is in range (longer ones may be, but a pattern cannot say which).
 INT_SPACE = r"[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 INTEGER_TEXT = rf"^{INT_SPACE}*[+-]?\d(?:_?\d){{0,8}}{INT_SPACE}*(?:\.0*\s*)?$"
+# The same, for a field that must be at least 0 (no sign but "+") or at least 1 (a first digit that is not 0).
+INTEGER_TEXT_FROM = {
+    0: rf"^{INT_SPACE}*\+?\d(?:_?\d){{0,8}}{INT_SPACE}*(?:\.0*\s*)?$",
+    1: rf"^{INT_SPACE}*\+?0*[1-9](?:_?\d){{0,8}}{INT_SPACE}*(?:\.0*\s*)?$",
+}
 DIGITS = r"\d(?:_?\d)*"
 # float() of the text, finite (an overflow is inf, which DRF refuses): at most 15 digits before the point and a
 # two-digit exponent, so every such text is finite (longer ones may be, but a pattern cannot say which).
@@ -116,12 +121,23 @@ def _lenient(prop: dict[str, Any], bounds: dict[str, int]) -> dict[str, Any]:
         numbers = _numbers_matching(prop.get("pattern"))
         return {"anyOf": [{"type": "string"}, *numbers], **rest} if numbers else prop
     if kind == "integer":
-        bounds = {**bounds, **{k: v for k, v in rest.items() if k in ("minimum", "maximum")}}
+        own = {k: v for k, v in rest.items() if k in ("minimum", "maximum")}
+        bounds = {**bounds, **own}
         return {"anyOf": [{"type": "integer"}, {"type": "number", "multipleOf": 1},
-                          {"type": "string", "pattern": INTEGER_TEXT}], **rest, **bounds}
+                          {"type": "string", "pattern": _integer_text(own)}], **rest, **bounds}
     if kind == "number":
         return {"anyOf": [{"type": "number"}, {"type": "string", "pattern": NUMBER_TEXT}], **rest}
     return {"anyOf": [{"type": "boolean"}, {"enum": [*BOOLEAN_WORDS, 0, 1]}], **rest}
+
+
+def _integer_text(bounds: dict[str, int]) -> str:
+    """The pattern of the texts DRF reads as an integer within the field's own bounds (``minimum``/``maximum``
+    hold for numbers only, so a text's range must be in its pattern)."""
+    if not bounds:
+        return INTEGER_TEXT
+    if set(bounds) == {"minimum"} and bounds["minimum"] in INTEGER_TEXT_FROM:
+        return INTEGER_TEXT_FROM[bounds["minimum"]]
+    raise ValueError(f"no text pattern for an integer field bounded by {bounds}")
 
 
 def _numbers_matching(pattern: str | None) -> list[dict[str, Any]]:

@@ -124,3 +124,15 @@ def test_h40_a_body_with_required_fields_is_required(hub):
 def errors_of(answer) -> dict:
     assert answer.status_code == 400, answer.data
     return answer.json
+
+
+@pytest.mark.parametrize("days, accepted", [("0", False), ("-3", False), ("00", False), ("1", True), (" 7 ", True),
+                                            ("+30", True), ("12.0", True), (0, False), (5, True)])
+def test_h53_h48_lifetime_days_below_one_is_refused_in_text_as_in_numbers(hub, days, accepted):
+    """`days` ≥ 1 (H53) holds for its numeric text too (H48): ``minimum`` judges numbers only, so the text's
+    pattern carries the bound, and the contract and the mock agree on each value."""
+    valid = body_valid("CertificateLifetimeUpdate", {"days": days})
+    answer = hub.patch("pki/lifetime/1/", {"days": days})
+    assert (valid, answer.status_code) == (accepted, 200 if accepted else 400)
+    if not accepted:
+        assert answer.json == {"days": ["Ensure this value is greater than or equal to 1."]}
