@@ -30,6 +30,7 @@ from .state import MockState
 ADMIN_PREFIX = "/__mock__"
 DROPPED = "mockserver.dropped"  # environ flag: a fault rule closed this connection
 SOCKET = "mockserver.socket"  # environ: the client's socket, put there by the server (server.py)
+TURN = "mockserver.turn"  # environ: the lock a served request holds while it runs Python (server.py), if any
 UNMATCHED_HEADER = "X-Mockserver-Unmatched"  # on the answer to a request that is no operation of the contract
 INTERNAL_ERROR = b'{"error": "internal error in the mock; see the server log"}'
 
@@ -77,7 +78,7 @@ def serve_vendor(state: MockState, binding: ApiBinding, req: Request, app: Flask
     req.environ["wsgi.input"] = tap  # before anyone reads the body, so the journal sees what the dialect read
     decision = state.faults.decide(req.method, req.path)
     if decision is not None and decision.delay_s > 0:
-        time.sleep(decision.delay_s)  # never with the store lock held: other requests go on meanwhile
+        _sleep(req.environ.get(TURN), decision.delay_s)
     response: WsgiResponse | None
     # One view of the mock per request: the store lock keeps resets out, the clock is read once (the journal
     # entry is stamped with that same now), and a decision or an entry from before a reset is dropped.
@@ -105,6 +106,18 @@ def serve_vendor(state: MockState, binding: ApiBinding, req: Request, app: Flask
         duration_ms=(time.perf_counter() - started) * 1000, fault=decision.rule if decision else None, epoch=epoch,
         operation_id=operation.operation_id if operation is not None else None, unmatched=operation is None)
     return response if response is not None else Response(b"", 500)  # never sent: the connection is gone
+
+
+def _sleep(turn, seconds: float) -> None:
+    """A fault's delay, holding neither the store lock nor the server's turn: other requests go on meanwhile."""
+    if turn is None:
+        time.sleep(seconds)
+        return
+    turn.release()
+    try:
+        time.sleep(seconds)
+    finally:
+        turn.acquire()
 
 
 class _TakeBack(Exception):
