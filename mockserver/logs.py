@@ -19,8 +19,15 @@ ACCESS_FIELDS = ("client", "method", "path", "query", "protocol", "status", "dur
 _COLOURS = {2: "32", 3: "36", 4: "33", 5: "31"}  # green, cyan, yellow, red by the status's first digit
 
 
+_second: tuple[int, str] = (-1, "")  # the last second formatted (strftime costs more than the rest of a line)
+
+
 def _timestamp(record: logging.LogRecord) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(record.created)) + f".{int(record.msecs):03d}"
+    global _second
+    whole = int(record.created)
+    if _second[0] != whole:
+        _second = (whole, time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(whole)))
+    return f"{_second[1]}.{int(record.msecs):03d}"
 
 
 class TextFormatter(logging.Formatter):
@@ -79,9 +86,16 @@ def _is_terminal(stream: TextIO) -> bool:
 def access(client: str, method: str, path: str, query: str, protocol: str, status: int | str,
            duration_ms: float) -> None:
     """One access log line (a no-op unless a handler takes INFO from ``mockserver.access``)."""
-    logger = logging.getLogger(ACCESS)
+    logger = _ACCESS_LOGGER
     if logger.isEnabledFor(logging.INFO):
         target = f"{path}?{query}" if query else path
-        logger.info('%s "%s %s %s" %s %.1f ms', client, method, target, protocol, status, duration_ms,
-                    extra={"client": client, "method": method, "path": path, "query": query,
-                           "protocol": protocol, "status": status, "duration_ms": round(duration_ms, 2)})
+        # The record made directly: logger.info() would look for its caller in the stack on every request.
+        record = logger.makeRecord(ACCESS, logging.INFO, __file__, 0, '%s "%s %s %s" %s %.1f ms',
+                                   (client, method, target, protocol, status, duration_ms), None,
+                                   extra={"client": client, "method": method, "path": path, "query": query,
+                                          "protocol": protocol, "status": status,
+                                          "duration_ms": round(duration_ms, 2)})
+        logger.handle(record)
+
+
+_ACCESS_LOGGER = logging.getLogger(ACCESS)
