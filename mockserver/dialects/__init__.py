@@ -14,6 +14,14 @@ if TYPE_CHECKING:
     from flask import Request, Response
 
 
+def sends_a_body(request: Request) -> bool:
+    """Whether the request has body bytes to read: announced (Content-Length above 0) or ended by the server
+    (a chunked body, ``wsgi.input_terminated``). werkzeug reads nothing otherwise either; skipping its stream
+    spares most requests (GETs) a wrapper and a read."""
+    length = request.content_length
+    return bool(length) or (length is None and bool(request.environ.get("wsgi.input_terminated")))
+
+
 class ApiBinding(Protocol):
     name: str  # "torrent" | "hub"
     prefix: str  # "/rundb/api/v1" | "/api"

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Request as WsgiRequest
 from flask import Response
 
+from .. import sends_a_body
 from .call import Call
 from .http import fault_reply
 from .pipeline import PREFIX, Pipeline
@@ -74,7 +75,7 @@ class DrfApi:
         413 once the route is known: H44)."""
         limit = self.state.settings.max_body_bytes
         too_large = request.content_length is not None and request.content_length > limit
-        body = b"" if too_large else request.stream.read(limit + 1)
+        body = b"" if too_large or not sends_a_body(request) else request.stream.read(limit + 1)
         headers: dict[str, str] = {}
         for name, value in request.headers.items():
             headers.setdefault(name.lower(), value)

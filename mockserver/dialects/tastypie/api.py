@@ -14,6 +14,7 @@ from flask import Request, Response
 
 from ...engine import Collection
 from ...errors import ApiError, MockServerError
+from .. import sends_a_body
 from .datetimes import to_stored
 from .deserialize import commit_create, prepare_create
 from .hooks import Product
@@ -106,7 +107,7 @@ class TastypieApi:
         limit = self.state.settings.max_body_bytes
         length = request.content_length
         too_large = length is not None and length > limit
-        body = b"" if too_large else request.get_data(cache=True)
+        body = b"" if too_large or not sends_a_body(request) else request.get_data(cache=True)
         return Call(
             method=request.method,
             path=request.path[len(self.prefix):],
