@@ -77,7 +77,7 @@ class _Task(WSGITask):
     def write(self, data):
         """The head and a whole body in one send (waitress sends them apart: two system calls and two packets
         for every answer)."""
-        if self.wrote_header or not data or not self.complete:
+        if self.wrote_header or not data or not self.complete:  # type: ignore[has-type]
             return super().write(data)
         head = self.build_response_header()
         self.wrote_header = True
