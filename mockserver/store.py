@@ -107,10 +107,12 @@ class Store:
 
     # -- reads -------------------------------------------------------------------------------------------------
 
-    def get(self, table: str, pk: int | str) -> Row | None:
+    def get(self, table: str, pk: int | str, shared: bool = False) -> Row | None:
+        """A copy of the row; ``shared``: the stored row itself, which the caller must not change (the store
+        replaces a row it changes and never edits one in place, so a row object's content never changes)."""
         with self.lock:
             doc = self._raw_table(table).get(str(pk))
-            return copy_json(doc) if doc is not None else None
+            return doc if doc is None or shared else copy_json(doc)
 
     def exists(self, table: str, pk: int | str) -> bool:
         with self.lock:
@@ -127,8 +129,10 @@ class Store:
         order: Callable[[list[Row]], list[Row]] | None = None,
         offset: int = 0,
         limit: int | None = None,
+        shared: bool = False,
     ) -> tuple[int, list[Row]]:
-        """Filter, order and window under the lock, copying only the rows returned. → (matching count, rows)."""
+        """Filter, order and window under the lock, copying only the rows returned (``shared``: none, as
+        :meth:`get`). → (matching count, rows)."""
         with self.lock:
             rows: Iterable[Row] = self._raw_table(table).values()
             if where is not None:
@@ -136,13 +140,13 @@ class Store:
             rows = order(list(rows)) if order is not None else list(rows)
             total = len(rows)
             window = rows[offset:] if limit is None else rows[offset : offset + limit]
-            return total, [copy_json(row) for row in window]
+            return total, window if shared else [copy_json(row) for row in window]
 
     def all(self, table: str) -> list[Row]:
         return self.select(table)[1]
 
     def page_by_id(self, table: str, descending: bool,
-                   cut: Callable[[int], tuple[int, int | None]]) -> tuple[int, list[Row]] | None:
+                   cut: Callable[[int], tuple[int, int | None]], shared: bool = False) -> tuple[int, list[Row]] | None:
         """The rows of a window in ``id`` order without sorting the table: ``cut(total)`` → (offset, limit).
         → (total, copies of the window's rows), as ``select`` ordering by ``id`` gives them; None when some row's
         ``id`` is not the int its key says, or for a negative window (the caller sorts instead)."""
@@ -159,7 +163,7 @@ class Store:
             if offset >= end:
                 return total, []
             window = ids[total - end:total - offset][::-1] if descending else ids[offset:end]
-            return total, [copy_json(rows[str(pk)]) for pk in window]
+            return total, [rows[str(pk)] if shared else copy_json(rows[str(pk)]) for pk in window]
 
     def find(self, table: str, field: str, value: Any) -> Row | None:
         """The row with the lowest id whose ``field`` equals ``value`` (through an index of the field)."""

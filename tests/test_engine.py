@@ -128,3 +128,23 @@ def test_a_lookup_name_has_one_owner_and_its_module_may_register_it_again():
             query.register_lookup("exact", mine)  # the engine's own
     finally:
         query.ROW_LOOKUPS.pop("test_owned", None)
+
+
+def test_row_memo_renders_a_stored_row_once_per_key_and_anew_when_the_row_is_replaced():
+    from mockserver.engine import RowMemo
+
+    calls: list[dict] = []
+
+    def render(row):
+        calls.append(row)
+        return {"shown": row["v"]}
+
+    memo = RowMemo(limit=2)
+    row = {"v": 1}
+    first = memo.get(row, "a", render)
+    assert memo.get(row, "a", render) is first and len(calls) == 1
+    assert memo.get(row, "b", render) == {"shown": 1} and len(calls) == 2  # another key: rendered for it
+    replaced = {"v": 2}  # the store puts a new object for a changed row
+    assert memo.get(replaced, "b", render) == {"shown": 2} and len(calls) == 3
+    memo.get({"v": 3}, "b", render)  # past the limit: starts again, nothing stale is kept
+    assert memo.get(replaced, "b", render) == {"shown": 2} and len(calls) == 5

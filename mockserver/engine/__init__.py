@@ -5,6 +5,7 @@ write through here, so both APIs store, filter, order and number rows the same w
 """
 from .collection import SEQUENCES, Collection, IdTaken
 from .lookups import LOOKUPS, matches, parse_datetime_value
+from .memo import RowMemo
 from .ordering import order_rows
 
-__all__ = ["LOOKUPS", "SEQUENCES", "Collection", "IdTaken", "matches", "order_rows", "parse_datetime_value"]
+__all__ = ["LOOKUPS", "SEQUENCES", "Collection", "IdTaken", "RowMemo", "matches", "order_rows", "parse_datetime_value"]

@@ -25,22 +25,26 @@ class Collection:
         self.pk = pk
 
     def list(self, where: Callable[[Row], bool] | None = None, order: list[tuple[str, bool]] | None = None,
-             offset: int = 0, limit: int | None = None, nulls_last: bool = False) -> tuple[int, list[Row]]:
+             offset: int = 0, limit: int | None = None, nulls_last: bool = False,
+             shared: bool = False) -> tuple[int, list[Row]]:
         """→ (number of matching rows, the window). ``order``: [(field, descending), …]; default ascending pk.
-        ``nulls_last``: PostgreSQL's null placement (last ascending, first descending)."""
+        ``nulls_last``: PostgreSQL's null placement (last ascending, first descending). ``shared``: the stored
+        rows themselves, not copies, for a caller that only reads them (:meth:`Store.get`)."""
         keys = order or [(self.pk, False)]
         if where is None and len(keys) == 1 and keys[0][0] == "id":  # ids are unique: nulls cannot matter
-            paged = self.store.page_by_id(self.table, keys[0][1], lambda total: (offset, limit))
+            paged = self.store.page_by_id(self.table, keys[0][1], lambda total: (offset, limit), shared)
             if paged is not None:
                 return paged
-        return self.store.select(self.table, where, lambda rows: order_rows(rows, keys, nulls_last), offset, limit)
+        return self.store.select(self.table, where, lambda rows: order_rows(rows, keys, nulls_last), offset, limit,
+                                 shared)
 
-    def select(self, query: Query, nulls_last: bool = False) -> tuple[int, builtins.list[Row]]:
+    def select(self, query: Query, nulls_last: bool = False, shared: bool = False) -> tuple[int, builtins.list[Row]]:
         """A query's rows: its filters, its order (default ascending pk), its window → (matching rows, window)."""
-        return self.list(query.predicate(), list(query.order), query.window.offset, query.window.limit, nulls_last)
+        return self.list(query.predicate(), list(query.order), query.window.offset, query.window.limit, nulls_last,
+                         shared)
 
-    def get(self, pk: int) -> Row | None:
-        return self.store.get(self.table, pk)
+    def get(self, pk: int, shared: bool = False) -> Row | None:
+        return self.store.get(self.table, pk, shared)
 
     def find(self, field: str, value: Any) -> Row | None:
         """The first row whose ``field`` equals ``value`` (lookups by name, key or username)."""

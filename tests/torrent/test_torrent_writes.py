@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from torrent_support import API, A, assert_empty, get, records, send
+from torrent_support import API, A, assert_empty, get, record, records, send
 
 CANNED = {"error_message": "Sorry, this request could not be processed. Please try again later."}
 NOW = datetime(2024, 2, 29, 13, 14, 15, 678000, UTC)
@@ -275,3 +275,24 @@ def test_t67_compositedatamanagement_writes(client, state):
                                                           "sigproc_keep": False, "expName": "x"})
     send(client, "PATCH", "/compositedatamanagement/5/", {"resultsName": "renamed"})
     assert get_json(client, "/compositedatamanagement/5/") == {**before, "diskusage": 5, "resultsName": "renamed"}
+
+
+def test_a_change_shows_at_once_in_list_and_detail_and_a_refused_write_changes_nothing(client, state):
+    """Representations are remembered per stored row (engine/memo.py) until the row changes: a PATCH, a PUT,
+    a reset and a refused write each show in the very next GET of the detail and of the list."""
+    first = get(client, "/message/?limit=1").get_json()["objects"][0]
+    pk = first["id"]
+
+    def shown() -> tuple[str, str]:
+        listed = next(o for o in get(client, "/message/?limit=0").get_json()["objects"] if o["id"] == pk)
+        return get(client, f"/message/{pk}/").get_json()["body"], listed["body"]
+
+    assert shown() == (first["body"], first["body"])
+    assert send(client, "PATCH", f"/message/{pk}/", {"body": "patched"}).status_code == 202
+    assert shown() == ("patched", "patched")
+    assert send(client, "PUT", f"/message/{pk}/", {"body": "put"}).status_code == 204
+    assert shown() == ("put", "put")
+    assert send(client, "PATCH", f"/message/{pk}/", {"body": "x", "level": "not a number"}).status_code == 400
+    assert shown() == ("put", "put") and record(state, "message", pk)["body"] == "put"
+    state.reset()
+    assert shown() == (first["body"], first["body"])

@@ -32,10 +32,10 @@ def get_list(pipe: Pipeline, call: Call, route: Route, resource: Resource, user:
 
 
 def get_detail(pipe: Pipeline, call: Call, route: Route, resource: Resource, user: Any) -> Reply:
-    row = pipe.collection(resource).get(_pk_or_canned_404(route.pk))
+    row = pipe.collection(resource).get(_pk_or_canned_404(route.pk), shared=True)
     if row is None:
         return empty(404)
-    return pipe.ok(call, represent(resource, row))
+    return pipe.ok(call, pipe.represented(resource, row))
 
 
 def get_set(pipe: Pipeline, call: Call, route: Route, resource: Resource, user: Any) -> Reply:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ...clock import Clock
-from ...engine import Collection
+from ...engine import Collection, RowMemo
 from ...errors import ApiError
 from ...store import Row, Store
 from . import authentication as auth
@@ -60,6 +60,7 @@ class Pipeline:
         self.clock = clock
         self.settings = settings
         self.names = frozenset(resources)
+        self.memo = RowMemo()  # a row's representation owes nothing to the request or the clock (spec.represent)
 
     def handle(self, call: Call) -> Reply:
         route = resolve(call.path, self.names)
@@ -130,10 +131,15 @@ class Pipeline:
             query = list_query(resource, call.query)
         except QueryError as exc:
             raise bad_request(str(exc)) from None
-        total, rows = self.collection(resource).select(query, nulls_last=True)
+        total, rows = self.collection(resource).select(query, nulls_last=True, shared=True)
         limit, offset = query.window.limit or 0, query.window.offset
         return {"meta": meta(resource.list_path, call.query, limit, offset, total),
-                "objects": [represent(resource, row) for row in rows]}
+                "objects": [self.represented(resource, row) for row in rows]}
+
+    def represented(self, resource: Resource, row: Row) -> dict[str, Any]:
+        """The representation of a stored row (shared with :meth:`Collection.get`), made once while the row
+        stays as it is; callers only read it."""
+        return self.memo.get(row, resource.name, lambda stored: represent(resource, stored))
 
     def ok(self, call: Call, data: Any) -> Reply:
         """A GET 200 in the negotiated format (T29, T30)."""
