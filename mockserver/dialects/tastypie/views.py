@@ -139,7 +139,8 @@ class Pipeline:
     def represented(self, resource: Resource, row: Row) -> dict[str, Any]:
         """The representation of a stored row (shared with :meth:`Collection.get`), made once while the row
         stays as it is; callers only read it."""
-        return self.memo.get(row, resource.name, lambda stored: represent(resource, stored))
+        shown: dict[str, Any] = self.memo.get(row, resource.name, lambda stored: represent(resource, stored))
+        return shown
 
     def ok(self, call: Call, data: Any) -> Reply:
         """A GET 200 in the negotiated format (T29, T30)."""
