@@ -57,5 +57,9 @@ class Call:
     def render_write(self, row: Row) -> dict[str, Any]:
         """A write response: the operation's fields, then the rest of the detail representation (H8)."""
         body = self.render(row, self.op.response)
+        spec = self.world.spec
+        detail_schema = spec.schema(spec.resources.get(self.resource or "", {}).get("schema"))
+        if detail_schema is not None and body.keys() >= spec.resolve(detail_schema).get("properties", {}).keys():
+            return body  # the operation's fields hold every field of the detail already
         detail = self.render(row)
         return {**body, **{k: v for k, v in detail.items() if k not in body}}
