@@ -182,13 +182,6 @@ def test_query_parameters_of_jobs_follow_the_reference_order(doc):
                      "site_id", "input_paths_prefix", "search_keyword", "hide_noop", "queue", "queue_id"]
 
 
-def test_page_accepts_a_number_or_last(doc):
-    (page,) = [p for p in op(doc, "GET", "/sites/")["parameters"] if p["name"] == "page"]
-    assert OAS30Validator(page["schema"]).is_valid("3")
-    assert OAS30Validator(page["schema"]).is_valid("last")
-    assert not OAS30Validator(page["schema"]).is_valid("first")
-
-
 # --- request bodies ----------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("method, path, required", [

@@ -35,7 +35,6 @@ ARGUMENT_PATTERNS = {
 REQUIRED_ARGUMENTS = frozenset({("GET", "/analytics/", "site"), ("GET", "/analytics/", "path"),
                                 ("GET", "/file/", "site"), ("GET", "/file/", "path")})
 
-PAGE = f"^(?:last|{INT_SPACE}*{INTEGER}{INT_SPACE}*)?{END}"  # H35: "last", a number (404 off the pages), or none
 PERIOD = rf"^(?:null|\d+[mhdw]\n?)?{END}"  # H82: created=<n><m|h|d|w> (re.match with a "$": a final newline too)
 
 
@@ -114,10 +113,10 @@ def retype(paths: dict, resources: dict) -> None:
                 if param["in"] != "query":
                     continue
                 name, documented = param["name"], param["schema"]
-                if name == "page" and _paginated(op):
-                    schema = {"type": "string", "pattern": PAGE}
-                elif name == "page":
-                    schema = {"type": "string"}  # documented, but the answer is no page: any text, unread
+                if name == "page":
+                    # Any text: a page that is not a number or "last" is a 404 "Invalid page." (H35) while the
+                    # answer is paginated, and unread when it is not (page_size=0, H32; a list that is no page).
+                    schema = {"type": "string"}
                 elif name == "page_size":
                     schema = {"type": "string"}  # H32: any text; not a number → 20
                 elif name in filters:
