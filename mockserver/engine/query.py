@@ -12,7 +12,8 @@ The contract's ``x-resources`` entry says, for both APIs alike::
 registered with :func:`register_lookup`; ``type`` is what the param's text parses to: ``integer``, ``number``,
 ``boolean``, ``string``, ``date-time``, ``pattern`` (a regular expression), or ``list-of-<type>`` (repeated
 and comma-separated values). ``choices`` limits the values; ``unless`` names a param whose filter, when the
-request gives one, makes this one ignored (a period that overrides a range).
+request gives one, makes this one unapplied (a period that overrides a range); its value is still checked, as
+django-filter checks every field of a filter set before any filters.
 """
 from __future__ import annotations
 
@@ -165,10 +166,10 @@ def condition(spec: FilterSpec, raws: list[str], read: Reader = read_value, cont
 def build_filters(specs: Mapping[str, FilterSpec], params: Mapping[str, list[str]], read: Reader = read_value,
                   context: Any = None) -> tuple[Condition, ...]:
     """The conditions of the params present, checked in the contract's order; params outside ``specs`` are no
-    filter, and a param whose ``unless`` param gave a condition is neither read nor applied."""
+    filter, and a param whose ``unless`` param gave a condition is checked but not applied."""
     found: dict[str, Condition] = {}
     for param, spec in specs.items():
-        if param in params and spec.unless not in found:
+        if param in params:
             made = condition(spec, params[param], read, context)
             if made is not None:
                 found[param] = made

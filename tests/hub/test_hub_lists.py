@@ -148,3 +148,17 @@ def test_h82_a_period_reaching_before_year_1_holds_every_job(hub):
     answer = hub.get("jobs/?created=7165102764626m")
     assert answer.status_code == 200 and answer.json["count"] == everything
     assert hub.get("jobs/stats/?created=7165102764626m").status_code == 200
+
+
+def test_h82_a_period_discards_the_creation_range_but_a_malformed_bound_is_still_refused(hub):
+    """``created`` overrides created_time_from/to (the vendor's "Discarded when created parameter is given"), as
+    a filter set's method would; every field of the filter set is still checked first (django-filter)."""
+    hub.created("file/workflow/", {"site": "site1", "workflow": "migrate", "paths": ["/mmfs1/data/space01/a.mov"]})
+    today = hub.get("jobs/?created=1d").json["count"]
+    assert today > 0
+    future = "created_time_from=2999-01-01T00:00:00Z"
+    assert hub.get(f"jobs/?{future}").json["count"] == 0
+    assert hub.get(f"jobs/?created=1d&{future}").json["count"] == today  # the range discarded
+    for bound in ("created_time_from", "created_time_to"):
+        answer = hub.get(f"jobs/?created=1d&{bound}=yesterday")
+        assert answer.status_code == 400 and answer.json == {bound: ["Enter a valid date/time."]}
