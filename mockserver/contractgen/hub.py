@@ -122,6 +122,10 @@ class Builder:
         big = frozenset(field for key, field in spec.BIG_INTEGERS if key == resource.key)
         return wire(schema, self._strict(resource) | set(schema.get("required", ())), big)
 
+    def as_drf_reads(self, schema: dict) -> dict:
+        """A request body the spec defines, read as DRF reads one (hub_request): its required fields strict."""
+        return wire(schema, set(schema.get("required", ())))
+
     def _strict(self, resource: Resource) -> set[str]:
         """The fields required by the resource's write body (its create, else its update), as the mock reads
         them."""

@@ -233,6 +233,7 @@ class Context(Protocol):
     def ref(self, name: str) -> dict: ...
     def item(self, method: str, path: str, computed: bool = True) -> dict: ...  # response item, from the reference
     def request(self, method: str, path: str) -> dict: ...  # reference-derived request schema
+    def as_drf_reads(self, schema: dict) -> dict: ...  # a request object schema with the forms DRF accepts
 
 
 def _obj(properties: dict, required: list[str] | None = None) -> dict:
@@ -465,8 +466,8 @@ RESPONSES: dict[tuple[str, str], Override] = {
 # Request bodies the spec defines where the reference lists none.
 REQUESTS: dict[tuple[str, str], tuple[str, Callable[[Context], dict]]] = {
     ("POST", "/jobs/"): ("H75: the body of POST /file/workflow/", lambda ctx: ctx.request("POST", "/file/workflow/")),
-    ("POST", "/pki/site/"): ("H105: {site}, required", lambda ctx: _obj({
-        "site": {"type": "string", "description": "Site name"}})),
+    ("POST", "/pki/site/"): ("H105: {site}, required", lambda ctx: ctx.as_drf_reads(_obj({
+        "site": {"type": "string", "description": "Site name"}}))),
 }
 
 # Component schemas with a name of their own, built once and referred to by the overrides.

@@ -150,3 +150,15 @@ def test_h53_h48_lifetime_days_below_one_is_refused_in_text_as_in_numbers(hub, d
     assert (valid, answer.status_code) == (accepted, 200 if accepted else 400)
     if not accepted:
         assert answer.json == {"days": ["Ensure this value is greater than or equal to 1."]}
+
+
+@pytest.mark.parametrize("site, valid, status", [(12, True, 201), ("12", True, 201), (" ", False, 400),
+                                                 (True, False, 400), (None, False, 400)])
+def test_h105_h47_a_certificates_site_is_a_name_a_number_may_spell(hub, site, valid, status):
+    """POST pki/site/ reads ``site`` as DRF's CharField does (a number is its text, H47), then looks the name up."""
+    hub.created("sites/", {"name": "12", "shortcode": "tw", "label": "Twelve"})
+    assert body_valid("SiteCertificateCreate", {"site": site}) is valid
+    answer = hub.post("pki/site/", {"site": site})
+    assert answer.status_code == status, answer.data
+    if status == 201:
+        assert answer.json["site"] == "12"
