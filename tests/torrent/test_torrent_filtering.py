@@ -232,3 +232,20 @@ def test_t68_compositedatamanagement_extra_params(client, query, expected):
 def test_t68_invalid_search_name(client):
     assert refused(client, "GET", "/compositedatamanagement/?search_name=(") == \
         "Invalid regular expression for 'search_name': missing ), unterminated subpattern at position 0"
+
+
+def test_t23_text_list_lookups_take_any_text_and_the_contract_says_so(client):
+    """A text field's ``range``/``in`` values are text whatever they spell ("null", "0.0"): the contract's items
+    carry no ``type``, or tools would call ``null`` sent as "null" an error the server never makes."""
+    from mockserver.contract import load, resolve
+
+    doc = load("torrent")
+    path = next(p for p in doc["paths"] if p.endswith("/compositedatamanagement/"))
+    params = {p["name"]: p for p in (resolve(doc, q) for q in doc["paths"][path]["get"]["parameters"])}
+    two_values = params["expDir__range"]["schema"]["anyOf"][1]["items"]
+    assert "type" not in two_values and "type" not in params["expDir__in"]["schema"]["items"]
+    for query in ("expDir__range=null&expDir__range=0.0", "expDir__in=null", "expDir__in=0.0&expDir__in=None"):
+        answer = get(client, f"/compositedatamanagement/?{query}")
+        assert answer.status_code == 200 and answer.get_json()["meta"]["total_count"] == 0, query
+    assert refused(client, "GET", "/compositedatamanagement/?expDir__range=0.0") == (
+        "The 'range' lookup on the 'expDir' field needs exactly two comma-separated values.")
