@@ -224,3 +224,22 @@ def test_h30_options_describes_the_view(hub):
     assert "actions" not in Hub(hub.app, "alice").request("OPTIONS", "sites/").json  # no POST for non-staff
     assert hub.client.options("/api/sites/").status_code == 401
     assert json.loads(hub.request("OPTIONS", "workflows/").data)["actions"]["POST"]["discovery"]["type"] == "string"
+
+
+def test_h3_routes_found_through_their_first_segment_are_those_a_scan_in_order_finds():
+    """spec.match tries only the routes that can start as the path does, in order: the answer a scan of every
+    route gives, for a path of each route and for paths no route takes."""
+    import re as _re
+
+    from mockserver.dialects.drf.spec import load_spec
+
+    spec = load_spec()
+
+    def scanned(path):
+        return next(((r, m.groupdict()) for r in spec.routes if (m := r.regex.fullmatch(path))), None)
+
+    paths = [_re.sub(r"\{[^}]+\}", "1", route.path) for route in spec.routes]
+    paths += [_re.sub(r"\{[^}]+\}", "name-x", route.path) for route in spec.routes]
+    paths += ["/", "", "/nope/", "/sites", "/sites/1", "/sites/1.5/", "/users/alice/x/"]
+    for path in paths:
+        assert spec.match(path) == scanned(path), path
