@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import HubCall, HubList, HubReply, domain
-from .common import Row, detail_row, iso_z, now_us, seconds, table
+from .common import Row, detail_row, iso_z, not_found, now_us, seconds, table
 from .lifecycle import JobPhase, Phase, task_phases
 from .plans import result
 from .queries import argument, row_filter
@@ -122,8 +122,20 @@ def jobstats_list(call: HubCall) -> HubList:
                     if accept({**row, "state": body["state"]})])
 
 
-@domain("jobstats_retrieve", "jobstats_history_retrieve")
+@domain("jobstats_retrieve")
 def jobstats_retrieve(call: HubCall) -> HubReply:
     stat = detail_row(call.state, "jobstats", call.path_params.get("id"), "JobStat")
     return HubReply(200, jobstat_rows(call, [stat], listed=False)[0])
+
+
+@domain("jobstats_history_retrieve")
+def jobstats_history_retrieve(call: HubCall) -> HubReply:
+    """The view's filters apply to its object, as DRF's get_object filters the queryset first (H86): a malformed
+    value is a 400 naming the param, a stat the filters leave out is not found."""
+    accept = row_filter(call, "jobstats")
+    stat = detail_row(call.state, "jobstats", call.path_params.get("id"), "JobStat")
+    body = jobstat_rows(call, [stat], listed=False)[0]
+    if not accept({**stat, "state": body["state"]}):
+        raise not_found("JobStat")
+    return HubReply(200, body)
 

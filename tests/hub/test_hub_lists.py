@@ -162,3 +162,15 @@ def test_h82_a_period_discards_the_creation_range_but_a_malformed_bound_is_still
     for bound in ("created_time_from", "created_time_to"):
         answer = hub.get(f"jobs/?created=1d&{bound}=yesterday")
         assert answer.status_code == 400 and answer.json == {bound: ["Enter a valid date/time."]}
+
+
+def test_h86_a_jobstats_history_is_under_the_lists_filters(hub):
+    job = hub.created("file/workflow/", {"site": "site1", "workflow": "migrate",
+                                         "paths": ["/mmfs1/data/space01/output.mov"]})
+    job_id = job.get("job", job.get("id"))
+    stat = hub.get(f"jobstats/?job={job_id}").json["results"][0]
+    assert hub.get(f"jobstats/{stat['id']}/history/?job={job_id}").json == hub.get(f"jobstats/{stat['id']}/").json
+    answer = hub.get(f"jobstats/{stat['id']}/history/?job=abc")
+    assert answer.status_code == 400 and answer.json == {"job": ["Enter a whole number."]}
+    missing = hub.get(f"jobstats/{stat['id']}/history/?job={job_id + 1000}")
+    assert missing.status_code == 404 and missing.json == {"detail": "No JobStat matches the given query."}
