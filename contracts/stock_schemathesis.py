@@ -1,6 +1,6 @@
 """Stock schemathesis against a fresh mock: the README's commands, with the mock started here.
 
-    python contracts/stock_schemathesis.py torrent [st run options]   # e.g. --seed 1 --max-examples 10
+    python contracts/stock_schemathesis.py torrent [st run options]   # none: --seed 1 --max-examples 10
     python contracts/stock_schemathesis.py hub [st run options]
     python contracts/stock_schemathesis.py both [st run options]      # one after the other, each summary shown
 
@@ -42,6 +42,9 @@ def hub_token(url: str) -> str:
     return token
 
 
+DEFAULT_OPTIONS = ("--seed", "1", "--max-examples", "10")  # the README's commands; any option given replaces them
+
+
 def command(api: str, url: str, extra: list[str]) -> list[str]:
     """The README's stock command for one API."""
     st = [str(ST), "--config-file", str(CONFIG), "run", str(HERE / "openapi" / f"{api}.yaml"), "--checks", "all"]
@@ -65,7 +68,8 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     apis = ["torrent", "hub"] if argv[0] == "both" else [argv[0]]
-    codes = {api: run(api, argv[1:]) for api in apis}
+    extra = argv[1:] or list(DEFAULT_OPTIONS)
+    codes = {api: run(api, extra) for api in apis}
     if len(codes) > 1:
         print("== " + ", ".join(f"{api}: {'passed' if code == 0 else 'FAILED'}" for api, code in codes.items()))
     return max(codes.values())

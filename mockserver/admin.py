@@ -28,6 +28,19 @@ def _error(message: str, status: int = 400) -> Response:
     return _json({"error": message}, status)
 
 
+def guard_pages(app, settings, blueprints: tuple[str, ...] = ("mockserver_dashboard",)) -> None:
+    """The dashboard's and the API docs' pages (and ``/``, which leads there) refuse a ``Host`` the mock does not
+    serve, as the admin API does; they need no token (the dashboard asks for it, the API calls carry it)."""
+
+    @app.before_request
+    def host_guard():
+        if request.blueprint in blueprints or request.path == "/":
+            refused = admin_guard.host_refusal(request.host, settings)
+            if refused is not None:
+                return _error(refused.message, refused.status)
+        return None
+
+
 def _body() -> tuple[Any, Response | None]:
     raw = request.get_data(cache=True)
     if not raw.strip():

@@ -68,13 +68,22 @@ def _is_json(content_type: str) -> bool:
     return content_type.split(";", 1)[0].strip().lower() == "application/json"
 
 
-def refusal(method: str, scheme: str, host_header: str, headers, body_length: int, settings) -> Refusal | None:
-    """Why this admin request is refused, or None. ``headers`` is a case-insensitive mapping."""
+def host_refusal(host_header: str, settings) -> Refusal | None:
+    """A ``Host`` the mock does not serve (a DNS rebinding page, say) is refused: for the admin API and for the
+    pages that drive it alike."""
     if host_header:
         name = _hostname(host_header)
         if not _served(name, settings.host, settings.allowed_hosts):
             return Refusal(403, f"Host {host_header!r} is not an address this mock serves; to allow it, start the "
                                 f"mock with --allowed-host {name} (Settings.allowed_hosts)")
+    return None
+
+
+def refusal(method: str, scheme: str, host_header: str, headers, body_length: int, settings) -> Refusal | None:
+    """Why this admin request is refused, or None. ``headers`` is a case-insensitive mapping."""
+    refused = host_refusal(host_header, settings)
+    if refused is not None:
+        return refused
     origin = headers.get("Origin")
     if origin is not None and origin.lower() != f"{scheme}://{host_header}".lower():
         return Refusal(403, f"requests from {origin!r} may not drive the mock; the admin API takes requests from "

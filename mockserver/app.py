@@ -43,12 +43,13 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.wsgi_app = _VendorDispatch(app.wsgi_app, app, state)  # type: ignore[method-assign]  # Flask's middleware idiom
 
     if state.settings.admin:
-        from .admin import blueprint
+        from .admin import blueprint, guard_pages
 
         app.register_blueprint(blueprint(state), url_prefix=ADMIN_PREFIX)
         from .dashboard import blueprint as pages
 
         app.register_blueprint(pages(state.settings.apis), url_prefix=ADMIN_PREFIX)
+        guard_pages(app, state.settings)
 
         @app.get("/")
         def home():  # the start banner's address; people land on the dashboard

@@ -380,7 +380,13 @@ def _with_plugin_keys(args: argparse.Namespace, file_settings: dict) -> dict:
     """The config file's settings, with --torrent-plugin-key's pairs (when given) in place of the file's."""
     if getattr(args, "torrent_plugin_keys", None) is None:
         return file_settings
-    return {**file_settings, "torrent_plugin_keys": tuple(args.torrent_plugin_keys)}
+    seen: dict[str, str] = {}
+    for pk, key in args.torrent_plugin_keys:
+        if pk in seen and seen[pk] != key:
+            raise MockServerError(f"--torrent-plugin-key gives plugin result {pk} two keys ({seen[pk]} and {key}); "
+                                  "a plugin result has one key")
+        seen[pk] = key
+    return {**file_settings, "torrent_plugin_keys": tuple(seen.items())}
 
 
 def run_serve(args: argparse.Namespace) -> int:

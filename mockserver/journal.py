@@ -162,8 +162,8 @@ class Journal:
         """Append an entry; → it, or None when ``epoch`` (read as the request began) is over: it is dropped.
         ``operation_id``: the contract operation the request is; ``unmatched``: it is none of them."""
         secrets = secrets_of(api)
-        query, headers = secrets.query_of(query), secrets.headers_of(headers)
         names = secrets.fields_of(path)
+        query, headers = secrets.query_of(query, secrets.every_field), secrets.headers_of(headers)
         if names or secrets.query:  # secret query parameters also show in the links of a body
             body = _masked(secrets, body, names, answer=False)
             response_body = _masked(secrets, response_body, names, answer=True)

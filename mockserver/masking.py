@@ -47,8 +47,10 @@ class Secrets:
     def headers_of(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
         return [(name, self.header(name, value)) for name, value in pairs]
 
-    def query_of(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-        return [(name, MASK if name in self.query else value) for name, value in pairs]
+    def query_of(self, pairs: Iterable[tuple[str, str]], fields: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+        """The query with the API's secret parameters masked, and ``fields`` (secret body fields: a password
+        sent in the query by mistake is a password all the same)."""
+        return [(name, MASK if (name in self.query or name in fields) and value else value) for name, value in pairs]
 
     def urls(self, data: bytes) -> bytes:
         """``data`` with the secret query parameters of every URL in it masked: tastypie's ``meta.next`` and
@@ -58,6 +60,11 @@ class Secrets:
             return data
         masked = _query_pattern(self.query).sub(rb"\1" + MASK.encode(), data)
         return data if masked == data else masked
+
+    @property
+    def every_field(self) -> frozenset[str]:
+        """Every secret body field of the API, whatever the path."""
+        return _every_field(self.paths)
 
     def fields_of(self, path: str) -> frozenset[str]:
         """The secret body fields of the operations at ``path`` (without its trailing slash too: the 301 the
@@ -88,6 +95,8 @@ class Secrets:
                 pass
         text = data.decode("utf-8", "replace")
         shown = _mask_text(text, names)
+        if "multipart/" in content_type:
+            shown = _multipart_pattern(names).sub(rf"\1{MASK}", shown)
         return data if shown == text else shown.encode()
 
 
@@ -109,6 +118,11 @@ def _holds_secret(value: Any, answer: bool) -> bool:
 
 
 @cache
+def _every_field(paths: tuple[tuple[re.Pattern[str], frozenset[str]], ...]) -> frozenset[str]:
+    return frozenset().union(*(names for _, names in paths))
+
+
+@cache
 def _query_pattern(names: frozenset[str]) -> re.Pattern[bytes]:
     """``name=value`` for any of ``names`` as a parameter of a URL's query (after ``?`` or ``&``); the value
     ends where the URL or the JSON string does."""
@@ -121,6 +135,14 @@ def _text_pattern(names: frozenset[str]) -> re.Pattern[str]:
     """``"name": value`` for any of ``names``; a string value may be cut off by the end of the text."""
     return re.compile(r'("(?:' + "|".join(map(re.escape, sorted(names))) + r')"\s*:\s*)'
                       r'("(?:[^"\\]|\\.)*(?:"|$)|[^\s,{}\[\]"]+)')
+
+
+@cache
+def _multipart_pattern(names: frozenset[str]) -> re.Pattern[str]:
+    """A multipart part named one of ``names``: its headers, then its value up to the next boundary line."""
+    alternatives = "|".join(map(re.escape, sorted(names)))
+    return re.compile(r'(Content-Disposition:[^\r\n]*\bname="(?:' + alternatives + r')"[^\r\n]*\r?\n'
+                      r'(?:[^\r\n]+\r?\n)*\r?\n)(?:(?!\r?\n--)[\s\S])*', re.IGNORECASE)
 
 
 def _mask_text(text: str, names: frozenset[str]) -> str:

@@ -71,10 +71,20 @@ def test_a_foreign_host_is_refused_on_the_admin_plane_only(mock, host):
         assert s.get(mock.url + ITEMS, headers={"Host": host}, timeout=10).status_code == 200
 
 
+@pytest.mark.parametrize("page", ["/", "/__mock__/", "/__mock__/docs/torrent", "/__mock__/assets/dashboard.js"])
+def test_a_foreign_host_is_refused_on_the_dashboard_and_docs_pages_too(mock, page):
+    with session() as s:
+        refused = s.get(mock.url + page, headers={"Host": "attacker.example"}, timeout=10, allow_redirects=False)
+        assert refused.status_code == 403 and "--allowed-host" in refused.json()["error"]
+        assert s.get(mock.url + page, headers={"Host": "mock.ci"}, timeout=10,
+                     allow_redirects=False).status_code in (200, 302)
+
+
 @pytest.mark.parametrize("host", ["localhost", "127.0.0.1", "mock.ci", "MOCK.CI:8000", "[::1]:8000"])
 def test_served_addresses_and_allowed_hosts_are_accepted(mock, host):
     with session() as s:
         assert s.get(mock.url + "/__mock__/health", headers={"Host": host}, timeout=10).status_code == 200
+        assert s.get(mock.url + "/__mock__/", headers={"Host": host}, timeout=10).status_code == 200
 
 
 @pytest.fixture(scope="module")

@@ -197,6 +197,8 @@ def test_version_and_the_top_level_help_shows_how_to_serve():
     (["--cors", "http://x.example/path/"], "argument --cors: takes * or an origin as browsers send it"),
     (["--allowed-host", "bad host!"], "argument --allowed-host: takes a host name"),
     (["--torrent-plugin-key", "abc:def"], "argument --torrent-plugin-key: takes PK:KEY, a plugin result's id"),
+    (["--torrent-plugin-key", "24:aaa", "--torrent-plugin-key", "24:bbb"],
+     "--torrent-plugin-key gives plugin result 24 two keys (aaa and bbb); a plugin result has one key"),
 ])
 def test_bad_port_or_host_exit_2_with_the_fix_and_no_traceback(argv, message):
     result = run_cli(*argv)

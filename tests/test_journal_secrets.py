@@ -175,6 +175,19 @@ def test_issue13_a_path_without_its_trailing_slash_is_masked_too():
     assert shown["body"] == {"username": "admin", "password": MASK}
 
 
+def test_issue13_a_multipart_body_and_a_password_in_the_query_are_masked_too():
+    boundary = "----b0undary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"username\"\r\n\r\nadmin\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\npw-Zq\r\n--{boundary}--\r\n")
+    shown = _record(Journal(), "hub", "POST", "/api/auth/token/", body=body.encode(),
+                    content_type=f"multipart/form-data; boundary={boundary}", query=[("password", "pw-Zq")])
+    assert "pw-Zq" not in json.dumps(shown)
+    assert f'name="password"\r\n\r\n{MASK}\r\n' in shown["body"] and "admin" in shown["body"]
+    assert shown["query"] == {"password": MASK}
+    elsewhere = _record(Journal(), "hub", "GET", "/api/nothing/", query=[("password", "pw-Zq"), ("page", "2")])
+    assert elsewhere["query"] == {"password": MASK, "page": "2"}
+
+
 # --- over real HTTP -------------------------------------------------------------------------------------------
 
 HUB_PASSWORD = "Hub-pa55word-Zq"

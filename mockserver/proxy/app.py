@@ -68,13 +68,14 @@ def create_proxy_app(settings: ProxySettings, printer: Callable[[str], None] | N
     app.extensions["mockserver.proxy"] = state
     app.wsgi_app = _Dispatch(app.wsgi_app, state, prefix, _error_key(settings.api))  # type: ignore[method-assign]
     if settings.admin:
-        from ..admin import blueprint
+        from ..admin import blueprint, guard_pages
 
         app.register_blueprint(blueprint(state), url_prefix=ADMIN_PREFIX)
         app.register_blueprint(_violations(state), url_prefix=ADMIN_PREFIX)
         from ..dashboard import blueprint as pages  # its clock, snapshot and coverage panels hide themselves here
 
         app.register_blueprint(pages((settings.api,)), url_prefix=ADMIN_PREFIX)
+        guard_pages(app, state.settings)
 
         @app.before_request
         def no_store():
