@@ -140,13 +140,17 @@ ITEMS = {"list-of-integer": (INTEGER, "integers"), "list-of-date-time": (STAMP, 
 
 def _list(lookup: str, kind: str) -> dict:
     """An ``in``/``range`` value: tastypie reads every repeat of the param (getlist) and splits each at commas,
-    so the param is a list; ``range`` needs exactly two values in all."""
+    so the param is a list; ``range`` needs exactly two values in all, in one item or two."""
     item, words = ITEMS[kind]
     if lookup == "range":
-        # One text of two values. tastypie also takes the param twice, a value each; the contract leaves that out:
-        # as an array of one or two texts, the tools' refused forms (arrays matching neither shape) serialize to
-        # texts the server rightly takes (null sent as "null").
-        return _pattern(f"{item},{item}", f"Two comma-separated {words} (or the param twice, a value each).")
+        # Every item a text at the top, not only in the branches: a form that fits neither branch is then still
+        # texts, which tastypie refuses for their count or commas (null sent as "null" would be taken).
+        one = _pattern(f"{item},{item}", f"Two comma-separated {words}.")
+        return {"type": "array", "minItems": 1, "maxItems": 2, "items": {"type": "string"},
+                "description": f"Two {words}: `a,b`, or the param twice.", "anyOf": [
+                    {"minItems": 1, "maxItems": 1, "items": one},
+                    {"minItems": 2, "maxItems": 2, "items": _pattern(item, f"One of the {words}.")},
+                ]}
     if kind == "list-of-string":
         return {"type": "array", "minItems": 1, "items": {"description": "Any text."},
                 "description": "Comma-separated values; repeats add values."}
