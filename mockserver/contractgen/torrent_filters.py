@@ -143,16 +143,14 @@ def _list(lookup: str, kind: str) -> dict:
     so the param is a list; ``range`` needs exactly two values in all, in one item or two."""
     item, words = ITEMS[kind]
     if lookup == "range":
-        # Every item a text at the top, not only in the branches: a form that fits neither branch is then still
-        # texts, which tastypie refuses for their count or commas (null sent as "null" would be taken).
         one = _pattern(f"{item},{item}", f"Two comma-separated {words}.")
-        return {"type": "array", "minItems": 1, "maxItems": 2, "items": {"type": "string"},
+        return {"type": "array", "minItems": 1, "maxItems": 2,
                 "description": f"Two {words}: `a,b`, or the param twice.", "anyOf": [
                     {"minItems": 1, "maxItems": 1, "items": one},
                     {"minItems": 2, "maxItems": 2, "items": _pattern(item, f"One of the {words}.")},
                 ]}
     if kind == "list-of-string":
-        return {"type": "array", "minItems": 1, "items": {"description": "Any text."},
+        return {"type": "array", "minItems": 1, "items": {"type": "string"},
                 "description": "Comma-separated values; repeats add values."}
     return {"type": "array", "minItems": 1, "items": _pattern(f"{item}(?:,{item})*", f"Comma-separated {words}."),
             "description": f"Comma-separated {words}; repeats add values."}

@@ -234,17 +234,9 @@ def test_t68_invalid_search_name(client):
         "Invalid regular expression for 'search_name': missing ), unterminated subpattern at position 0"
 
 
-def test_t23_text_list_lookups_take_any_text_and_the_contract_says_so(client):
-    """A text field's ``in`` values are text whatever they spell ("null", "0.0"): the contract's items carry no
-    ``type``, or tools would call null sent as "null" an error the server never makes. A ``range`` is one or two
-    texts, every one a text at the top of its schema, so that no refused form is texts the server takes."""
-    from mockserver.contract import load, resolve
-
-    doc = load("torrent")
-    path = next(p for p in doc["paths"] if p.endswith("/compositedatamanagement/"))
-    params = {p["name"]: p for p in (resolve(doc, q) for q in doc["paths"][path]["get"]["parameters"])}
-    assert params["expDir__in"]["schema"]["items"] == {"description": "Any text."}
-    assert params["expDir__range"]["schema"]["items"] == {"type": "string"}
+def test_t23_text_list_lookups_take_any_text(client):
+    """A text field's ``range``/``in`` values are text whatever they spell ("null", "0.0"); a range takes its two
+    values in one param or in two, and anything but two values is refused."""
     for query in ("expDir__range=null,0.0", "expDir__range=null&expDir__range=0.0", "expDir__in=null",
                   "expDir__in=0.0&expDir__in=None"):
         answer = get(client, f"/compositedatamanagement/?{query}")
