@@ -83,6 +83,8 @@ def _property(row: Row, facts: ResourceFacts) -> dict:
     return prop
 
 
+# len(Python 2's unicode(float)) at most: "-1.23456789012e+307" (dialects/tastypie/values.py _py2_str).
+LONGEST_FLOAT_TEXT = 19
 # The widest integer column behind the API (64-bit); a digit string of up to 18 digits always fits.
 INTEGER_BOUNDS = {"minimum": -2**63, "maximum": 2**63 - 1}
 
@@ -97,7 +99,11 @@ def lenient(prop: dict, max_length: int | None) -> dict:
         number: dict[str, Any] = {"type": "number"}
         if max_length is not None:
             text["maxLength"] = max_length
-            number.update(minimum=-(10 ** (max_length - 1) - 1), maximum=10 ** max_length - 1)
+            if max_length < LONGEST_FLOAT_TEXT:
+                number.update(minimum=-(10 ** (max_length - 1) - 1), maximum=10 ** max_length - 1)
+            # else: a float is stored as Python 2's text of it (12 significant digits: 19 characters at most), so
+            # every float fits; an integer's text beyond the length is refused, which a schema cannot tell from
+            # an integral float's (4.5e307 fits): the number stays unbounded.
         rest = {k: v for k, v in prop.items() if k not in ("type", "maxLength")}
         return {"anyOf": [text, {"type": "boolean"}, number], **rest}
     if kind == "integer" and not ({"enum", "minimum", "maximum"} & set(prop)):

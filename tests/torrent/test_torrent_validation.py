@@ -407,3 +407,21 @@ def test_t74_a_refused_write_changes_nothing(client, state):
     for method, path, body, *headers in attempts:
         assert send(client, method, path, body, headers=headers[0] if headers else A).status_code in (400, 401, 404)
     assert snapshot(state) == before
+
+
+@pytest.mark.parametrize("value, status, stored", [
+    (4.572789246159193e+307, 202, "4.57278924616e+307"), (-1.7976931348623157e+308, 202, "-1.79769313486e+308"),
+    (12345678901234567890, 202, "12345678901234567890"), (123456789012345678901, 400, None)])
+def test_t60_a_float_always_fits_a_20_character_string_an_integer_only_as_long_as_its_digits(client, state, value,
+                                                                                           status, stored):
+    """A float is stored as Python 2's text of it (12 significant digits, 19 characters at most); an integer as
+    all its digits, so only an integer can be too long. The contract's number branch of a string field of 19
+    characters or more is therefore unbounded (a schema cannot tell 4.5e307 from an integer)."""
+    from mockserver.contract import load
+
+    branch = load("torrent")["components"]["schemas"]["PluginResultJobUpdate"]["properties"]["state"]["anyOf"][2]
+    assert branch == {"type": "number"}
+    before = record(state, "PluginResultJob", 24)["state"]
+    answer = send(client, "PATCH", "/PluginResultJob/24/", {"state": value})
+    assert answer.status_code == status
+    assert record(state, "PluginResultJob", 24)["state"] == (stored if stored is not None else before)
