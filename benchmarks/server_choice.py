@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -134,7 +135,7 @@ def main() -> int:
                 continue
             port = free_port()
             proc = subprocess.Popen([python, "-c", code.format(port=port)], cwd=work, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL, start_new_session=True,  # its workers die with it
                                     env={**os.environ, "PYTHONPATH": f"{work}:{HERE.parent}"})
             try:
                 if not wait_up(port):
@@ -151,7 +152,7 @@ def main() -> int:
                 isolation, timeout = probes(port)
                 rows.append((name, f"{rate:,.0f}", p99, isolation, timeout))
             finally:
-                proc.kill()
+                os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
     print("| server | req/s, c=8 (fixed 644 B) | p99 | another client answered while 9 bodies are half-sent "
           "| a half-sent body answered 408 |")
