@@ -11,6 +11,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -83,6 +85,20 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+@contextmanager
+def _mock_serving(seed: Path) -> Iterator[str]:
+    """``python -m mockserver`` on a free port with ``seed`` as its seed directory → its URL; stopped after."""
+    url = f"http://127.0.0.1:{_free_port()}"
+    mock = subprocess.Popen([sys.executable, "-m", "mockserver", "--port", url.rsplit(":", 1)[1], "--seed-dir",
+                             str(seed), "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        _started(mock, url)
+        yield url
+    finally:
+        mock.send_signal(signal.SIGINT)
+        mock.communicate(timeout=10)
+
+
 def _started(process: subprocess.Popen, url: str) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -123,21 +139,13 @@ def test_a_recorded_estate_becomes_a_seed_the_mock_serves(tmp_path):
     assert all("url" not in r and "password" not in r for r in rows)
     assert rows[0]["is_superuser"] is True  # kept from the base seed: answers do not show roles
 
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    mock = subprocess.Popen([sys.executable, "-m", "mockserver", "--port", str(port), "--seed-dir", str(seed),
-                             "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        _started(mock, url)
+    with _mock_serving(seed) as url:
         served = requests.get(url + TORRENT + "/message/?limit=0", headers=basic(), timeout=10).json()["objects"]
         assert {m["resource_uri"]: m for m in served} == expected
         assert requests.get(url + deleted, headers=basic(), timeout=10).status_code == 404
         token = hub_token(url)
         answered = requests.get(url + HUB + "/users/carol/", headers=bearer(token), timeout=10).json()
         assert answered == {**carol, "url": carol["url"].replace(proxy_url, url)}
-    finally:
-        mock.send_signal(signal.SIGINT)
-        mock.communicate(timeout=10)
 
 
 def _rows(seed: Path, api: str, name: str, key: str = "id") -> list:
@@ -177,12 +185,7 @@ def test_a_seed_from_a_partial_recording_keeps_the_base_rows_and_answers_as_the_
     assert _rows(seed, "hub", "workflows") == [*base_workflows, workflow.json()["id"]]
     assert _rows(seed, "torrent", "PluginResultJob") == sorted(base_jobs)
 
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    mock = subprocess.Popen([sys.executable, "-m", "mockserver", "--port", str(port), "--seed-dir", str(seed),
-                             "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        _started(mock, url)
+    with _mock_serving(seed) as url:
         headers = bearer(hub_token(url))
         served = {path: requests.get(url + HUB + path, headers=headers, timeout=10).json() for path in upstream}
         assert served["/alerts/99/"] == upstream["/alerts/99/"] and served["/alerts/99/"]["site"] == "testexample"
@@ -194,9 +197,6 @@ def test_a_seed_from_a_partial_recording_keeps_the_base_rows_and_answers_as_the_
         assert served[created] == upstream[created]
         assert requests.get(url + TORRENT + f"/PluginResultJob/{base_jobs[0]}/", headers=basic(),
                             timeout=10).json() == plugin_job.json()
-    finally:
-        mock.send_signal(signal.SIGINT)
-        mock.communicate(timeout=10)
 
 
 def test_a_whole_unfiltered_list_drops_the_base_rows_it_does_not_show(tmp_path):
