@@ -17,6 +17,8 @@ from mockserver.server import MockServer
 
 TORRENT_KEY = "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567"  # ionadmin's key (mockserver.config)
 QUICK = ["--max-examples", "2", "--phases", "fuzzing"]
+TWO_MESSAGE_OPERATIONS_IN_2_WORKERS = ["--api", "torrent", "--operation", "message_list", "--operation",
+                                       "message_retrieve", *QUICK, "--workers", "2"]
 
 
 def contract(tmp_path, *args):
@@ -307,9 +309,7 @@ def test_workers_run_the_stateful_phase_and_the_link_walk_in_one_of_them(tmp_pat
 
 def test_a_failing_check_found_by_a_worker_exits_1_with_its_curl_line(tmp_path, workers_serve, capsys):
     workers_serve("broken_total_count_app")
-    args = ["--api", "torrent", "--operation", "message_list", "--operation", "message_retrieve", *QUICK,
-            "--workers", "2"]
-    assert contract(tmp_path, *args) == 1
+    assert contract(tmp_path, *TWO_MESSAGE_OPERATIONS_IN_2_WORKERS) == 1
     out = capsys.readouterr().out
     assert "✗ pagination_invariants" in out and "FAILED: 1 failing check(s), 0 error(s)" in out
     markdown = (tmp_path / "contract-torrent.md").read_text()
@@ -321,9 +321,7 @@ def test_a_failing_check_found_by_a_worker_exits_1_with_its_curl_line(tmp_path, 
 
 def test_a_worker_that_dies_is_an_error_of_the_run(tmp_path, workers_serve, capsys):
     workers_serve("dying_on_message_list_app")
-    args = ["--api", "torrent", "--operation", "message_list", "--operation", "message_retrieve", *QUICK,
-            "--workers", "2"]
-    assert contract(tmp_path, *args) == 1
+    assert contract(tmp_path, *TWO_MESSAGE_OPERATIONS_IN_2_WORKERS) == 1
     out = capsys.readouterr().out
     assert re.search(r"error in worker \d: worker process \d exited with status 3 while running "
                      r"GET /rundb/api/v1/message/\n", out), out
