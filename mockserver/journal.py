@@ -163,7 +163,7 @@ class Journal:
         ``operation_id``: the contract operation the request is; ``unmatched``: it is none of them."""
         secrets = secrets_of(api)
         names = secrets.fields_of(path)
-        query, headers = secrets.query_of(query, secrets.every_field), secrets.headers_of(headers)
+        query, headers = secrets.query_of(query), secrets.headers_of(headers)
         if names or secrets.query:  # secret query parameters also show in the links of a body
             body = _masked(secrets, body, names, answer=False)
             response_body = _masked(secrets, response_body, names, answer=True)

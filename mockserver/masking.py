@@ -37,6 +37,9 @@ class Secrets:
     # method of the path: a method the path does not document is refused, but its body is recorded all the same.
     paths: tuple[tuple[re.Pattern[str], frozenset[str]], ...]
     any_path: re.Pattern[str] | None  # matches where one of ``paths`` does: most requests skip them in one go
+    # Query parameters masked: the secret ones, and every secret body field's name (a password sent in the query
+    # by mistake is a password all the same), whatever the path.
+    query_masked: frozenset[str] = frozenset()
 
     def header(self, name: str, value: str) -> str:
         lowered = name.lower()
@@ -47,10 +50,8 @@ class Secrets:
     def headers_of(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
         return [(name, self.header(name, value)) for name, value in pairs]
 
-    def query_of(self, pairs: Iterable[tuple[str, str]], fields: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
-        """The query with the API's secret parameters masked, and ``fields`` (secret body fields: a password
-        sent in the query by mistake is a password all the same)."""
-        return [(name, MASK if (name in self.query or name in fields) and value else value) for name, value in pairs]
+    def query_of(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+        return [(name, MASK if name in self.query_masked and value else value) for name, value in pairs]
 
     def urls(self, data: bytes) -> bytes:
         """``data`` with the secret query parameters of every URL in it masked: tastypie's ``meta.next`` and
@@ -60,11 +61,6 @@ class Secrets:
             return data
         masked = _query_pattern(self.query).sub(rb"\1" + MASK.encode(), data)
         return data if masked == data else masked
-
-    @property
-    def every_field(self) -> frozenset[str]:
-        """Every secret body field of the API, whatever the path."""
-        return _every_field(self.paths)
 
     def fields_of(self, path: str) -> frozenset[str]:
         """The secret body fields of the operations at ``path`` (without its trailing slash too: the 301 the
@@ -115,11 +111,6 @@ def _holds_secret(value: Any, answer: bool) -> bool:
     if value is None or value == "":
         return False
     return not (answer and isinstance(value, list) and all(isinstance(item, str) for item in value))
-
-
-@cache
-def _every_field(paths: tuple[tuple[re.Pattern[str], frozenset[str]], ...]) -> frozenset[str]:
-    return frozenset().union(*(names for _, names in paths))
 
 
 @cache
@@ -198,7 +189,9 @@ def secrets_of(api: str) -> Secrets:
     patterns = {template: _pattern(base + template) for template in fields}
     paths = tuple((re.compile(patterns[template]), frozenset(names)) for template, names in fields.items())
     any_path = re.compile("|".join(f"(?:{p})" for p in patterns.values())) if patterns else None
-    return Secrets(frozenset(name.lower() for name in headers), frozenset(query), paths, any_path)
+    every_field = frozenset().union(*fields.values())
+    return Secrets(frozenset(name.lower() for name in headers), frozenset(query), paths, any_path,
+                   frozenset(query) | every_field)
 
 
 def _add(headers: set[str], query: set[str], where: str | None, name: str) -> None:

@@ -55,7 +55,7 @@ class Exchange:
         secrets = secrets_of(self.api)
         headers = {name: secrets.header(name, value) for name, value in self.request_headers  # as the journal
                    if name.lower() not in ("host", "content-length", "connection", "accept-encoding")}
-        query = secrets.query_of(self.query, secrets.every_field)
+        query = secrets.query_of(self.query)
         url = self.upstream_url.split("?", 1)[0] + (f"?{urlencode(query)}" if query else "")
         body = secrets.body(self.request_body, self.request_content_type, secrets.fields_of(self.path))
         return curl_line(self.method, url, headers, body or None, None, mask=MASK)  # as query and body are

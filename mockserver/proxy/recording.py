@@ -38,7 +38,7 @@ def record_of(ex: Exchange, upstream: str, operation: str | None, checks: list[s
     return {
         "time": isoformat_z(ex.time), "api": ex.api, "upstream": upstream, "operation": operation,
         "method": ex.method, "path": ex.path,
-        "query": [list(pair) for pair in secrets.query_of(ex.query, secrets.every_field)],
+        "query": [list(pair) for pair in secrets.query_of(ex.query)],
         "request_headers": [list(pair) for pair in secrets.headers_of(ex.request_headers)],
         "request_body": shown_body(secrets, names, ex.request_content_type or "application/json", ex.request_body,
                                    answer=False),
