@@ -115,6 +115,11 @@ class Faults:
             self._added = 0
             self._epoch += 1
 
+    def cannot_wait(self) -> bool:
+        """No request can be delayed or dropped now (no rule, no standing latency). Read without the lock: the
+        server asks before every request, and a rule added meanwhile is seen at the next."""
+        return not self._rules and not self.latency_ms
+
     def current(self, decision: Decision | None) -> Decision | None:
         """``decision``, unless its rule was cleared since it was made (→ None: the request goes on)."""
         if decision is None or decision.rule is None:

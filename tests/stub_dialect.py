@@ -4,7 +4,8 @@ concurrency) apart from the real dialects, which have tests of their own.
 It serves under the Torrent prefix, stores one resource ``item`` through the real store, and has a few
 paths that exist only to be tested against:
 
-- ``GET|POST|… /rundb/api/v1/echo/`` → 200 ``{"method", "body"}`` (reads the body)
+- ``GET|POST|… /rundb/api/v1/echo/`` → 200 ``{"method", "body", "thread"}`` (reads the body; the name of the
+  thread that answered)
 - ``GET /rundb/api/v1/item/`` → 200 every item; ``GET /rundb/api/v1/item/<id>/`` → 200 or 404
 - ``POST /rundb/api/v1/item/`` → 201, empty body, ``Location`` (the new id)
 - ``POST /rundb/api/v1/pair/`` → two rows written with a pause between them (for atomicity tests)
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -43,7 +45,8 @@ class StubApi:
         rest = request.path[len(PREFIX):]
         store = self.state.store
         if rest == "/echo/":
-            return _json({"method": request.method, "body": request.get_data(as_text=True)})
+            return _json({"method": request.method, "body": request.get_data(as_text=True),
+                          "thread": threading.current_thread().name})
         if rest == "/boom/":
             raise RuntimeError("the stub fails on purpose")
         if rest == "/item/" and request.method == "POST":

@@ -1,5 +1,6 @@
 """The HTTP server under the mock (mockserver/server.py), over raw sockets: connections kept open between
 requests, bounded worker threads, request and idle timeouts, a real connection drop, a graceful stop."""
+import json
 import signal
 import socket
 import subprocess
@@ -106,6 +107,59 @@ def test_an_answer_larger_than_the_socket_takes_arrives_whole_to_a_late_reader(c
     assert status == 200 and int(headers["content-length"]) == len(body) > len(big)
     assert big in body
     assert conn.response()[0] == 200  # and the connection goes on
+
+
+def test_pipelined_answers_beyond_the_output_high_watermark_arrive_whole(server, conn):
+    """Answered in the event loop's thread, a request never waits for the loop to send (it would wait forever):
+    the output buffer grows past waitress's 16 MB mark instead."""
+    big = "z" * 17_000_000
+    server.state.store.insert("torrent/item", 99, {"id": 99, "name": big})
+    try:
+        conn.send(get(ITEMS + "99/"), get(ITEMS + "99/"), get(ECHO))  # one read: three requests queued at once
+        time.sleep(0.5)  # nothing read yet: the first answer fills the socket
+        for _ in range(2):
+            status, _, body = conn.response()
+            assert status == 200 and json.loads(body)["name"] == big
+        assert conn.response()[0] == 200
+    finally:
+        server.reset()
+
+
+def test_without_a_fault_rule_the_event_loop_answers_itself_and_with_one_a_worker_does(server, conn):
+    conn.send(get(ECHO))
+    assert json.loads(conn.response()[2])["thread"] == "mockserver"  # no hand-off to a worker
+    server.state.faults.add({"path": ITEMS, "delay_ms": 1})  # from now on a request may have to wait
+    try:
+        conn.send(get(ECHO))
+        assert json.loads(conn.response()[2])["thread"] == f"mockserver:{server.port}"
+    finally:
+        server.reset()
+    conn.send(get(ECHO))
+    assert json.loads(conn.response()[2])["thread"] == "mockserver"
+
+
+def test_a_delay_rule_added_by_a_request_delays_the_next_and_other_connections_go_on(server):
+    """The rule arrives in a request the event loop answers, with a request for its path queued behind it on the
+    same connection: that one waits in a worker, and another connection is answered meanwhile."""
+    slow, other = Connection(server.port), Connection(server.port)
+    rule = json.dumps({"path": ECHO, "delay_ms": 1500, "times": 1}).encode()
+    admin = "\r\n".join(["POST /__mock__/faults HTTP/1.1", f"Host: 127.0.0.1:{server.port}",
+                          "Content-Type: application/json", f"Content-Length: {len(rule)}", "", ""]).encode()
+    try:
+        slow.send(admin + rule, get(ECHO))
+        assert slow.response()[0] == 201
+        other.send(get(ITEMS))
+        assert other.response()[0] == 200
+        slow.sock.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            slow.sock.recv(1, socket.MSG_PEEK)  # the delayed answer is not there yet
+        slow.sock.setblocking(True)
+        status, _, body = slow.response()
+        assert status == 200 and json.loads(body)["thread"] == f"mockserver:{server.port}"
+    finally:
+        slow.close()
+        other.close()
+        server.reset()
 
 
 def test_connection_close_is_honoured(conn):

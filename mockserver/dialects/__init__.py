@@ -15,11 +15,13 @@ if TYPE_CHECKING:
 
 
 def sends_a_body(request: Request) -> bool:
-    """Whether the request has body bytes to read: announced (Content-Length above 0) or ended by the server
-    (a chunked body, ``wsgi.input_terminated``). werkzeug reads nothing otherwise either; skipping its stream
-    spares most requests (GETs) a wrapper and a read."""
+    """Whether the request has body bytes to read: a Content-Length above 0, or a chunked body the server passes
+    on as it is (waitress de-chunks and sets the length itself). A request with neither has no body (RFC 9112
+    6.3); skipping the read spares most requests (GETs) werkzeug's stream wrapper."""
     length = request.content_length
-    return bool(length) or (length is None and bool(request.environ.get("wsgi.input_terminated")))
+    if length is not None:
+        return length > 0
+    return "chunked" in request.environ.get("HTTP_TRANSFER_ENCODING", "").lower()
 
 
 class ApiBinding(Protocol):
