@@ -165,15 +165,19 @@ class Store:
             window = ids[total - end:total - offset][::-1] if descending else ids[offset:end]
             return total, [rows[str(pk)] if shared else copy_json(rows[str(pk)]) for pk in window]
 
-    def find(self, table: str, field: str, value: Any) -> Row | None:
-        """The row with the lowest id whose ``field`` equals ``value`` (through an index of the field)."""
+    def find(self, table: str, field: str, value: Any, shared: bool = False) -> Row | None:
+        """The row with the lowest id whose ``field`` equals ``value`` (through an index of the field); a copy
+        unless ``shared`` (as :meth:`get`)."""
         with self.lock:
             rows = self._raw_table(table)
             if not isinstance(value, Hashable):
                 keys = [key for key, row in rows.items() if row.get(field) == value]
             else:
                 keys = list(self._indexes.keys(table, field, rows, value))
-            return copy_json(rows[min(keys, key=int)]) if keys else None
+            if not keys:
+                return None
+            row = rows[min(keys, key=int)]
+            return row if shared else copy_json(row)
 
     # -- writes ------------------------------------------------------------------------------------------------
 

@@ -46,7 +46,7 @@ def test_a4_every_vendor_request_is_recorded_in_arrival_order(client):
     assert (first["seq"], second["seq"]) == (1, 2)
     assert first["api"] == "torrent" and first["method"] == "GET" and first["path"] == ECHO
     assert first["query"] == {"format": "json", "x": ["1", "2"]}
-    assert first["status"] == 200 and first["response_body"] == {"method": "GET", "body": ""}
+    assert first["status"] == 200 and first["response_body"] == {"method": "GET", "body": "", "thread": "MainThread"}
     assert first["time"].endswith("Z") and first["duration_ms"] >= 0
     assert second["body"] == {"hello": "world"} and second["headers"]["Content-Type"] == "application/json"
 

@@ -82,6 +82,8 @@ class Product:
         self.seeding: Callable[[dict[str, list[Row]], Any], None] = lambda tables, settings: None
         # The product's failure scenarios for the admin API (``ApiBinding.scenarios``), made per running mock.
         self.scenarios: Callable[[MockState], Scenarios] | None = None
+        # The renderer's field plans, made on first use (they depend only on the contract and ``computed``).
+        self.render_plans: dict[tuple[str, int, str], tuple[Any, list[Any]]] = {}
 
     def resource(self, name: str) -> Callable[[type[Hooks]], type[Hooks]]:
         """Class decorator: the rules of one resource."""

@@ -27,31 +27,63 @@ def stored_refs(resource: str) -> dict[str, tuple[str, Ref]]:
     return {ref.field(path): (path, ref) for path, ref in references(resource).items()}
 
 
+# How a field of a rendered row gets its value (see Renderer._plan)
+COMPUTED, REFERENCE, URL, STORED = range(4)
+MAX_PLANS = 4096
+Field = tuple[str, dict[str, Any], str, int, Any]  # name, resolved schema, path, how, the computed function or Ref
+
+
 class Renderer:
     def __init__(self, world: World):
         self.world = world
         self.spec = world.spec
+        self.plans = world.product.render_plans
 
     def row(self, resource: str, row: Row, schema: dict[str, Any] | None, path: str = "") -> dict[str, Any]:
-        schema = self.spec.resolve(schema or {})
         out: dict[str, Any] = {}
-        refs = stored_refs(resource)
-        computed = self.world.product.computed.get(resource, {}) if not path else {}
-        props = schema.get("properties", {})
-        order = self.spec.key_orders.get(id(schema), [])
-        for name in [k for k in order if k in props] + [k for k in props if k not in order]:
-            sub = self.spec.resolve(props[name])
-            full = f"{path}.{name}" if path else name
-            if name in computed:
-                value = computed[name](self.world, row)
-            elif full in refs:
-                value = self._reference(refs[full][1], row, name)
-            elif name == "url" and not path:
+        for name, sub, full, how, extra in self._plan(resource, schema, path):
+            if how == COMPUTED:
+                value = extra(self.world, row)
+            elif how == REFERENCE:
+                value = self._reference(extra, row, name)
+            elif how == URL:
                 value = self.world.url(resource, row)
             else:
                 value = row.get(name)
             out[name] = self.shape(resource, value, sub, full)
         return out
+
+    def _plan(self, resource: str, schema: dict[str, Any] | None, path: str) -> list[Field]:
+        """The fields of a row of ``resource`` rendered by ``schema`` at ``path``, in order, each with where its
+        value comes from: worked out once per (resource, schema, path) and kept by the product, since the
+        contract and the product's computed fields never change while the mock runs."""
+        key = (resource, id(schema), path)
+        plan = self.plans.get(key)
+        if plan is None:
+            if len(self.plans) >= MAX_PLANS:  # only if a caller builds schemas per request: stay bounded
+                self.plans.clear()
+            self.plans[key] = plan = (schema, self._make_plan(resource, schema, path))  # the schema pins its id
+        return plan[1]
+
+    def _make_plan(self, resource: str, schema: dict[str, Any] | None, path: str) -> list[Field]:
+        schema = self.spec.resolve(schema or {})
+        refs = stored_refs(resource)
+        computed = self.world.product.computed.get(resource, {}) if not path else {}
+        props = schema.get("properties", {})
+        order = self.spec.key_orders.get(id(schema), [])
+        plan: list[Field] = []
+        for name in [k for k in order if k in props] + [k for k in props if k not in order]:
+            sub = self.spec.resolve(props[name])
+            full = f"{path}.{name}" if path else name
+            if name in computed:
+                plan.append((name, sub, full, COMPUTED, computed[name]))
+            elif full in refs:
+                plan.append((name, sub, full, REFERENCE, refs[full][1]))
+            elif name == "url" and not path:
+                plan.append((name, sub, full, URL, None))
+            else:
+                plan.append((name, sub, full, STORED, None))
+        return plan
 
     def _reference(self, ref: Ref, row: Row, name: str) -> Any:
         if ref.reverse:

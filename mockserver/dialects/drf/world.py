@@ -3,6 +3,8 @@
 Nothing here copies a whole table to answer a lookup: a row by id is one ``store.get``; a row by field value is
 one ``store.find`` (an index kept by the store); rows grouped by a field come from an index
 of ids built on first use. Rows looked up are kept for the request, so one id is one dict throughout.
+Rows are the stored ones, not copies (the store replaces a row it changes and never edits one in place): the
+product reads them and writes changed copies back through the store, never changing a row it was given.
 Every write goes through :meth:`World.collection` and is followed by :meth:`World.changed`, which drops what was
 kept, so a response always renders what the store now holds.
 Rules: docs/behaviour/hub.md.
@@ -42,7 +44,7 @@ class World:
     def rows(self, resource: str) -> list[Row]:
         """Every row, in id order (for answers that show them all)."""
         if resource not in self._rows:
-            self._rows[resource] = [self._keep(resource, row) for row in self.collection(resource).list()[1]]
+            self._rows[resource] = [self._keep(resource, row) for row in self.collection(resource).list(shared=True)[1]]
         return self._rows[resource]
 
     def get(self, resource: str, pk: Any) -> Row | None:
@@ -50,23 +52,23 @@ class World:
             return None
         known = self._by_id.setdefault(resource, {})
         if pk not in known:
-            known[pk] = self.state.store.get(table(resource), pk)
+            known[pk] = self.state.store.get(table(resource), pk, shared=True)
         return known[pk]
 
     def find(self, resource: str, field: str, value: Any) -> Row | None:
         """The first row (by id) whose ``field`` equals ``value``: through the store's index of the field, so every
         unique check and lookup by name is O(1)."""
-        row = self.state.store.find(table(resource), field, value)
+        row = self.state.store.find(table(resource), field, value, shared=True)
         return self._keep(resource, row) if row is not None else None
 
     def first(self, resource: str, where: Callable[[Row], bool] | None = None) -> Row | None:
-        """The first row (by id) that ``where`` accepts: one pass over the stored rows, copying the match only."""
-        _, rows = self.collection(resource).list(where, limit=1)
+        """The first row (by id) that ``where`` accepts: one pass over the stored rows."""
+        _, rows = self.collection(resource).list(where, limit=1, shared=True)
         return self._keep(resource, rows[0]) if rows else None
 
     def where(self, resource: str, where: Callable[[Row], bool]) -> list[Row]:
-        """The rows ``where`` accepts, in id order; only they are copied."""
-        return [self._keep(resource, row) for row in self.collection(resource).list(where)[1]]
+        """The rows ``where`` accepts, in id order."""
+        return [self._keep(resource, row) for row in self.collection(resource).list(where, shared=True)[1]]
 
     def having(self, resource: str, field: str, value: Any) -> list[Row]:
         """The rows whose ``field`` equals ``value``, in id order (through an index of the field)."""
