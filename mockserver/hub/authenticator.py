@@ -21,7 +21,7 @@ class HubAuthenticator:
         return tokens.validate(token, state, tokens.ACCESS)
 
     def user(self, user_id: Any, state: MockState) -> Row | None:
-        return credentials.user_by_id(state, user_id)
+        return credentials.user_by_id(state, user_id, shared=True)  # the caller, read: never changed
 
     def client_key(self, key: str, state: MockState) -> Row | None:
         return credentials.verify_client_key(key, state)

@@ -44,10 +44,11 @@ Row = dict[str, Any]
 # -- users -----------------------------------------------------------------------------------------------------
 
 
-def user_by_id(state: MockState, user_id: Any) -> Row | None:
+def user_by_id(state: MockState, user_id: Any, shared: bool = False) -> Row | None:
+    """The user; ``shared``: the stored row itself, for a caller that only reads it (see ``Store.get``)."""
     if isinstance(user_id, bool) or not isinstance(user_id, int | str) or not str(user_id).isdigit():
         return None
-    return state.store.get(USERS, int(user_id))
+    return state.store.get(USERS, int(user_id), shared)
 
 
 def user_by_username(state: MockState, username: str) -> Row | None:

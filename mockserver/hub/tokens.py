@@ -10,7 +10,6 @@
 """
 from __future__ import annotations
 
-import copy
 import hashlib
 import hmac
 import secrets
@@ -201,7 +200,7 @@ def _verified(raw: str, pair: KeyPair, now: int) -> dict[str, Any]:
             if len(_VERIFIED) >= VERIFIED_LIMIT:
                 _evict(now)
             _VERIFIED[cache_key] = payload
-    return copy.deepcopy(payload)
+    return dict(payload)  # claims are flat (the mock signs them); the caller may change its copy
 
 
 def _evict(now: int) -> None:

@@ -28,9 +28,25 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+class Encoded(str):
+    """JSON text made already (a stored row's representation, kept while the row stays as it is): :func:`dumps`
+    puts it in a body as it is."""
+
+
 def dumps(body: Any) -> str:
     """One line, keys sorted at every level, separators ", " and ": ", non-ASCII raw (T12)."""
+    if isinstance(body, Encoded):
+        return str(body)
+    if isinstance(body, dict) and any(_holds_encoded(value) for value in body.values()):
+        return "{" + ", ".join(f"{json.dumps(key, ensure_ascii=False)}: {dumps(body[key])}"
+                               for key in sorted(body)) + "}"
+    if isinstance(body, list) and any(isinstance(item, Encoded) for item in body):
+        return "[" + ", ".join(dumps(item) for item in body) + "]"
     return json.dumps(body, sort_keys=True, ensure_ascii=False)
+
+
+def _holds_encoded(value: Any) -> bool:
+    return isinstance(value, Encoded) or (isinstance(value, list) and any(isinstance(v, Encoded) for v in value))
 
 
 def sanitize(message: str) -> str:

@@ -24,8 +24,10 @@ from .render import (
     JSONP,
     VARY_ERROR,
     VARY_HANDLER,
+    Encoded,
     Reply,
     bad_request,
+    dumps,
     empty_error,
     not_found_page,
     refuse,
@@ -60,7 +62,8 @@ class Pipeline:
         self.clock = clock
         self.settings = settings
         self.names = frozenset(resources)
-        self.memo = RowMemo()  # a row's representation owes nothing to the request or the clock (spec.represent)
+        # A row's representation owes nothing to the request or the clock (spec.represent): its JSON text is kept.
+        self.memo = RowMemo()
 
     def handle(self, call: Call) -> Reply:
         route = resolve(call.path, self.names)
@@ -136,10 +139,10 @@ class Pipeline:
         return {"meta": meta(resource.list_path, call.query, limit, offset, total),
                 "objects": [self.represented(resource, row) for row in rows]}
 
-    def represented(self, resource: Resource, row: Row) -> dict[str, Any]:
-        """The representation of a stored row (shared with :meth:`Collection.get`), made once while the row
-        stays as it is; callers only read it."""
-        shown: dict[str, Any] = self.memo.get(row, resource.name, lambda stored: represent(resource, stored))
+    def represented(self, resource: Resource, row: Row) -> Encoded:
+        """The representation of a stored row (shared with :meth:`Collection.get`) as JSON text, made once while
+        the row stays as it is."""
+        shown: Encoded = self.memo.get(row, resource.name, lambda stored: Encoded(dumps(represent(resource, stored))))
         return shown
 
     def ok(self, call: Call, data: Any) -> Reply:
