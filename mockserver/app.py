@@ -26,6 +26,7 @@ from .faults import Decision, default_headers
 from .journal import NO_BODY, Body, BodyTap
 from .products import bindings
 from .state import MockState
+from .wsgi_send import send
 
 ADMIN_PREFIX = "/__mock__"
 DROPPED = "mockserver.dropped"  # environ flag: a fault rule closed this connection
@@ -220,7 +221,7 @@ class _VendorDispatch:
                     response.vary.add(value)
                 else:
                     response.headers[name] = value
-        return response(environ, start_response)
+        return send(response, environ, start_response)
 
 
 def _lenient_query_string(environ: dict) -> None:
