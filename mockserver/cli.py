@@ -389,6 +389,15 @@ def _with_plugin_keys(args: argparse.Namespace, file_settings: dict) -> dict:
     return {**file_settings, "torrent_plugin_keys": tuple(seen.items())}
 
 
+def _freeze_survivors(phase: str, info: dict) -> None:
+    """After each full collection, what survived it leaves the collector's sight too, so the next one walks only
+    what came since: the stored rows and the journal grow with every write, and walking them all paused requests
+    for 40 ms at a few thousand creates (the p99 of creates). The mock's data holds no reference cycles, so
+    what it drops later is still freed (by reference counting)."""
+    if phase == "stop" and info.get("generation") == 2:
+        gc.freeze()
+
+
 def run_serve(args: argparse.Namespace) -> int:
     from .logs import configure
     from .server import MockServer
@@ -399,6 +408,7 @@ def run_serve(args: argparse.Namespace) -> int:
     # a full collection walks only what requests made. Walking it all paused requests for 30 ms and more (the p99).
     gc.collect()
     gc.freeze()
+    gc.callbacks.append(_freeze_survivors)
     print(banner(server), flush=True)
     signal.signal(signal.SIGTERM, _interrupt)  # stop as cleanly on `kill` as on Ctrl-C
     try:
