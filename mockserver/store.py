@@ -52,6 +52,7 @@ class Store:
         self._undo: list[Callable[[], Any]] = []  # how to take back each write of the open atomic() blocks
         self._dirty = False
         self.generation = 0  # bumped by every reset, so caches keyed on it stay honest
+        self.version = 0  # bumped by every change (write, reset, rollback): what was read holds while it stays
 
     # -- seeding and reset -------------------------------------------------------------------------------------
 
@@ -94,6 +95,7 @@ class Store:
             self._indexes.drop()
             self._id_order.drop()
             self.generation += 1
+            self.version += 1
 
     def dump(self) -> Tables:
         """A copy of every table (for snapshots)."""
@@ -273,6 +275,7 @@ class Store:
 
     def _commit(self, undo: Callable[[], Any]) -> None:
         """Make the in-memory change durable (outside an atomic block), or undo it if the storage refuses."""
+        self.version += 1
         if self._batch:
             self._undo.append(undo)
             self._dirty = True
@@ -294,6 +297,7 @@ class Store:
         self._indexes.drop()
         self._id_order.drop()
         self.generation += 1  # the data went back: caches keyed on the generation must not survive it
+        self.version += 1
 
     def _saw_id(self, table: str, key: str) -> None:
         if table in self._max_ids and key.lstrip("-").isdigit():

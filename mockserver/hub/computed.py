@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..dialects.drf.render import Linked
+from ..dialects.drf.render import Linked, pure
 from ..dialects.drf.world import Row, World
 from ..engine import parse_datetime_value
 from .common import iso_z, to_us
@@ -76,13 +76,13 @@ def _endpoint(world: World, target: Row) -> str | None:
 
 
 def _constant(value: Any) -> Callable[[World, Row], Any]:
-    return lambda world, row: value
+    return pure(lambda world, row: value)
 
 
 COMPUTED: dict[str, dict[str, Callable[[World, Row], Any]]] = {
     "sites": {"editable": _constant(True)},
     "spaces": {
-        "editable": lambda world, row: not row.get("immutable"),
+        "editable": pure(lambda world, row: not row.get("immutable")),
         "is_ready": _constant(True),
         "nested_shares": _constant([]),
         "relationships": _constant([]),

@@ -29,11 +29,11 @@ class FrozenList(list):
         return thaw(self)
 
 
-def freeze(value: Any) -> Any:
+def freeze_value(value: Any) -> Any:
     if isinstance(value, dict):
-        return FrozenDict({key: freeze(item) for key, item in value.items()})
+        return FrozenDict({key: freeze_value(item) for key, item in value.items()})
     if isinstance(value, list):
-        return FrozenList(freeze(item) for item in value)
+        return FrozenList(freeze_value(item) for item in value)
     return value
 
 
@@ -48,6 +48,15 @@ def thaw(value: Any) -> Any:
 @pytest.fixture(autouse=True)
 def frozen_shared_rows(monkeypatch):
     get, find, select, page = Store.get, Store.find, Store.select, Store.page_by_id
+    made: dict[int, tuple[Any, Any]] = {}  # one frozen copy per stored row object, as the store gives one object
+
+    def freeze(row):
+        if row is None:
+            return None
+        kept = made.get(id(row))
+        if kept is None or kept[0] is not row:
+            made[id(row)] = kept = (row, freeze_value(row))
+        return kept[1]
 
     def frozen_get(self, table, pk, shared=False):
         row = get(self, table, pk, shared)

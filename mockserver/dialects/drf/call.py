@@ -29,7 +29,7 @@ class Call:
     renderer: Renderer = field(init=False)
 
     def __post_init__(self) -> None:
-        self.renderer = Renderer(self.world)
+        self.renderer = Renderer(self.world, self.world.renderings)
 
     @property
     def resource(self) -> str | None:

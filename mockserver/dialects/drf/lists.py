@@ -101,8 +101,9 @@ def paginate(items: list[Any] | Listing, query: Any, url: str, extra: dict[str, 
 
 class Listing:
     """A resource's list, read lazily: the stored rows are filtered, counted and ordered under the store's lock,
-    and only the rows shown are copied and rendered, so a page costs one cheap pass over the table plus the
-    page itself. ``order``: (field, descending) keys, ending with the id, so that ties keep their id order."""
+    and only the rows shown are rendered (read as stored, not copied: ``render`` must not change them), so a page
+    costs one cheap pass over the table plus the page itself. ``order``: (field, descending) keys, ending with the
+    id, so that ties keep their id order."""
 
     def __init__(self, world: World, resource: str, where: Callable[[Row], bool] | None,
                  order: list[tuple[str, bool]], render: Callable[[Row], Any]):
@@ -127,14 +128,15 @@ class Listing:
         store = self.world.state.store
         paged = None
         if self.where is None and len(self.order) == 1 and self.order[0][0] == "id":  # no sort of the table
-            paged = store.page_by_id(table(self.resource), self.order[0][1], cut_ids)
-        _, rows = paged if paged is not None else store.select(table(self.resource), self.where, cut)
+            paged = store.page_by_id(table(self.resource), self.order[0][1], cut_ids, shared=True)
+        _, rows = paged if paged is not None else store.select(table(self.resource), self.where, cut, shared=True)
         return seen["count"], seen["size"], seen["number"], [self.render(row) for row in rows]
 
     def __iter__(self) -> Iterator[Any]:
         """Every row, rendered (a list the contract does not page)."""
         order = self.order
-        _, rows = self.world.state.store.select(table(self.resource), self.where, lambda rows: order_rows(rows, order))
+        _, rows = self.world.state.store.select(table(self.resource), self.where, lambda rows: order_rows(rows, order),
+                                                shared=True)
         return iter([self.render(row) for row in rows])
 
 

@@ -29,7 +29,7 @@ from .http import (
 )
 from .lists import paginate
 from .product import Product
-from .render import order_like
+from .render import Renderings, order_like
 from .request import Reply, Request
 from .results import OperationList, OperationReply
 from .serializers import clean_body
@@ -51,6 +51,7 @@ class Pipeline:
         self.state = state
         self.product = product
         self.spec = load_spec()
+        self.renderings = Renderings()
         self.domain = product.domain_handlers
         if product.authenticator is None:
             raise MockServerError(f"the {product.name} product registers no authenticator")
@@ -103,7 +104,7 @@ class Pipeline:
             raise ApiError(401, NOT_PROVIDED, headers=dict(WWW_AUTHENTICATE))
         user = getattr(principal, "user", None)
         check_permission(self.spec, route, method, user)
-        world = World(self.state, request.origin + PREFIX, self.product)
+        world = World(self.state, request.origin + PREFIX, self.product, self.renderings)
         if method == "OPTIONS":
             return json_reply(options_body(world, route, user))
         op = route.operations.get("GET" if method == "HEAD" else method)

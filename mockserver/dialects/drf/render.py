@@ -6,11 +6,46 @@ Rules: docs/behaviour/hub.md.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from ...jsoncopy import copy_json
 from .relations import Ref, references
+from .spec import table
 from .world import Row, World
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def pure(computed: F) -> F:
+    """Marks a computed field that reads only the row and other stored rows (no clock, no simulated state), so
+    a rendering that uses it may be kept (:class:`Renderings`)."""
+    computed.pure = True  # type: ignore[attr-defined]
+    return computed
+
+
+class Renderings:
+    """Stored rows rendered whole, kept while the store stays as it is (its ``version``), per schema and base
+    URL. A rendering reads the row, rows it links to, the contract and the base URL; one that ran a computed
+    field not marked :func:`pure` may owe something to the clock or the simulated state, so it is not kept."""
+
+    def __init__(self, limit: int = 4096):
+        self.limit = limit
+        self.version = -1
+        self.entries: dict[tuple[str, int, int, str], tuple[Row, dict[str, Any]]] = {}
+
+    def find(self, version: int, key: tuple[str, int, int, str], row: Row) -> dict[str, Any] | None:
+        if version != self.version:
+            self.entries, self.version = {}, version
+            return None
+        entry = self.entries.get(key)
+        return entry[1] if entry is not None and entry[0] is row else None
+
+    def keep(self, key: tuple[str, int, int, str], row: Row, rendered: dict[str, Any]) -> None:
+        if len(self.entries) >= self.limit:
+            self.entries = {}
+        self.entries[key] = (row, rendered)  # the row is held, so its id is not reused meanwhile
 
 
 @dataclass
@@ -34,15 +69,34 @@ Field = tuple[str, dict[str, Any], str, int, Any]  # name, resolved schema, path
 
 
 class Renderer:
-    def __init__(self, world: World):
+    def __init__(self, world: World, renderings: Renderings | None = None):
         self.world = world
         self.spec = world.spec
         self.plans = world.product.render_plans
+        self.renderings = renderings
+        self.impure = 0  # computed fields run that were not marked pure
 
     def row(self, resource: str, row: Row, schema: dict[str, Any] | None, path: str = "") -> dict[str, Any]:
+        if path or self.renderings is None:
+            return self._row(resource, row, schema, path)
+        store = self.world.state.store
+        key = (resource, id(schema), id(row), self.world.base_url)
+        kept = self.renderings.find(store.version, key, row)
+        if kept is not None:
+            return copy_json(kept)  # the caller may change its copy
+        impure = self.impure
+        out = self._row(resource, row, schema, path)
+        if self.impure == impure and isinstance(row.get("id"), int) \
+                and store.get(table(resource), row["id"], shared=True) is row:  # a stored row, not a made one
+            self.renderings.keep(key, row, copy_json(out))
+        return out
+
+    def _row(self, resource: str, row: Row, schema: dict[str, Any] | None, path: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for name, sub, full, how, extra in self._plan(resource, schema, path):
             if how == COMPUTED:
+                if not getattr(extra, "pure", False):
+                    self.impure += 1
                 value = extra(self.world, row)
             elif how == REFERENCE:
                 value = self._reference(extra, row, name)

@@ -23,14 +23,16 @@ from .spec import load_spec, table
 if TYPE_CHECKING:
     from ...state import MockState
     from .product import Product
+    from .render import Renderings
 
 Row = dict[str, Any]
 BY_ID = [("id", False)]
 
 
 class World:
-    def __init__(self, state: MockState, base_url: str, product: Product):
+    def __init__(self, state: MockState, base_url: str, product: Product, renderings: Renderings | None = None):
         self.state = state
+        self.renderings = renderings  # whole renderings kept across requests (the mock's, see render.Renderings)
         self.product = product  # what the product registered: hooks, computed fields
         self.base_url = base_url  # scheme + host + "/api"
         self.spec = load_spec()
