@@ -57,18 +57,16 @@ class Collection:
     def allocate_id(self) -> int:
         """One more than the highest id this collection has ever held: ids are never reused."""
         with self.store.lock:
-            sequence = self.store.get(SEQUENCES, 1) or {"id": 1}
+            sequence = self.store.get(SEQUENCES, 1, shared=True) or {"id": 1}  # read only: changed in a copy
             high: int = max(sequence.get(self.table, 0), self.store.next_id(self.table) - 1)
-            sequence[self.table] = high + 1
-            self.store.put(SEQUENCES, 1, sequence)
+            self.store.put(SEQUENCES, 1, {**sequence, self.table: high + 1})
             return high + 1
 
     def _note_id(self, pk: int) -> None:
         with self.store.lock:
-            sequence = self.store.get(SEQUENCES, 1) or {"id": 1}
+            sequence = self.store.get(SEQUENCES, 1, shared=True) or {"id": 1}
             if pk > sequence.get(self.table, 0):
-                sequence[self.table] = pk
-                self.store.put(SEQUENCES, 1, sequence)
+                self.store.put(SEQUENCES, 1, {**sequence, self.table: pk})
 
     def _note_gone(self, pks: Iterable[Any]) -> None:
         # Seeded rows were never noted: a deleted one must still count as held, or its id comes back.

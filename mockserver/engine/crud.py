@@ -6,11 +6,11 @@ them and a refused write leaves the store as it was.
 """
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..jsoncopy import copy_json
 from .collection import Collection
 from .fields import UNIQUE, Coercer, FieldError, FieldRule, check_in_phases, defaults
 
@@ -96,12 +96,12 @@ def schema_defaults(body: Mapping[str, Any], detail: Mapping[str, Any]) -> dict[
     found = {name: value["default"] for name, value in body.get("properties", {}).items() if "default" in value}
     found.update({name: value["default"] for name, value in detail.get("properties", {}).items()
                   if "default" in value and name not in body.get("properties", {})})
-    return copy.deepcopy(found)
+    return copy_json(found)
 
 
 def merge(row: Row, changes: Mapping[str, Any], schema: Mapping[str, Any], resolve: Resolve) -> Row:
     """A partial update: nested objects change field by field, everything else (arrays, free JSON) is replaced."""
-    merged = copy.deepcopy(row)
+    merged = copy_json(row)
     for key, value in changes.items():
         sub = resolve(schema.get("properties", {}).get(key, {}))
         if isinstance(value, dict) and isinstance(merged.get(key), dict) and "properties" in sub:

@@ -104,7 +104,9 @@ class Pipeline:
             raise ApiError(401, NOT_PROVIDED, headers=dict(WWW_AUTHENTICATE))
         user = getattr(principal, "user", None)
         check_permission(self.spec, route, method, user)
-        world = World(self.state, request.origin + PREFIX, self.product, self.renderings)
+        # Renderings are kept for reads: a write's own answer renders rows of a store that just changed.
+        world = World(self.state, request.origin + PREFIX, self.product,
+                      self.renderings if method in ("GET", "HEAD") else None)
         if method == "OPTIONS":
             return json_reply(options_body(world, route, user))
         op = route.operations.get("GET" if method == "HEAD" else method)

@@ -5,12 +5,12 @@ messages for what it refuses are here.
 Rules: docs/behaviour/hub.md."""
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from ...engine import crud, relations
 from ...engine.fields import INVALID, UNIQUE, FieldError
 from ...errors import ApiError
+from ...jsoncopy import copy_json
 from .fields import Checks, Invalid, clean_object
 from .relations import references, request_references
 from .world import Row, World
@@ -22,7 +22,7 @@ def create_defaults(world: World, resource: str, schema: dict[str, Any] | None) 
     so it reads as null (H8)."""
     detail = world.spec.schema(world.spec.resources.get(resource, {}).get("schema")) or {}
     found = crud.schema_defaults(world.spec.resolve(schema or {}), detail)
-    return {**found, **copy.deepcopy(world.product.hooks_for(resource).defaults)}
+    return {**found, **copy_json(world.product.hooks_for(resource).defaults)}
 
 
 def clean_body(world: World, resource: str | None, schema: dict[str, Any] | None, body: dict[str, Any],

@@ -64,7 +64,7 @@ def _conditions(resource: Resource, query: Query) -> tuple[Condition, ...]:
             refusal = _refusal(resource, param)
             if refusal is not None:
                 steps.append(refusal)
-    own = [spec for param, spec in resource.filters.items() if spec.field not in resource.fields and param in query]
+    own = [spec for param, spec in resource.own_filters if param in query]
     found = []
     for step in [*steps, *own]:
         if isinstance(step, QueryProblem):

@@ -41,6 +41,8 @@ def dumps(body: Any) -> str:
         return "{" + ", ".join(f"{json.dumps(key, ensure_ascii=False)}: {dumps(body[key])}"
                                for key in sorted(body)) + "}"
     if isinstance(body, list) and any(isinstance(item, Encoded) for item in body):
+        if all(isinstance(item, Encoded) for item in body):
+            return "[" + ", ".join(body) + "]"
         return "[" + ", ".join(dumps(item) for item in body) + "]"
     return json.dumps(body, sort_keys=True, ensure_ascii=False)
 

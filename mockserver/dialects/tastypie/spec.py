@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
+from functools import cached_property
 from typing import Any
 
 from ...contract import load, resources
@@ -49,6 +50,11 @@ class Resource:
     detail_methods: tuple[str, ...]
     behaviour: Behaviour
     facts: dict[str, Any]  # the whole x-resources entry: a product reads its own keys from it
+
+    @cached_property
+    def own_filters(self) -> tuple[tuple[str, FilterSpec], ...]:
+        """The resource's own filter params (x-resources), which read no field of the representation."""
+        return tuple((param, spec) for param, spec in self.filters.items() if spec.field not in self.fields)
 
     @property
     def filtering(self) -> frozenset[str]:
