@@ -15,6 +15,7 @@ import time
 import traceback
 
 from flask import Flask, Request, Response, redirect, request
+from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WsgiResponse  # what an HTTPException answers; Flask's is a subclass
 
@@ -197,6 +198,9 @@ class _VendorDispatch:
     def __call__(self, environ, start_response):
         _lenient_query_string(environ)
         req = Request(environ)
+        # Read once: the dialect, the journal and CORS each go through them, and werkzeug's view of the
+        # environ walks every key of it on each pass.
+        req.headers = Headers(req.headers.items())
         path = req.path
         for binding in self.bindings:
             if path == binding.prefix or path.startswith(binding.prefix + "/"):
