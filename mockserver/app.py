@@ -76,6 +76,9 @@ def state_of(app: Flask) -> MockState:
 def serve_vendor(state: MockState, binding: ApiBinding, req: Request, app: Flask) -> WsgiResponse:
     started = time.perf_counter()
     fixture = req.environ.pop(CLIENT_ENVIRON, None) == FIXTURE  # the fixtures' own calls; the dialect never sees it
+    # Read once: the dialect, the journal and CORS each go through them, and werkzeug's view of the environ walks
+    # every key of it on each pass.
+    req.headers = Headers(req.headers.items())
     operation = state.coverage.match(binding.name, req.method, req.path)
     tap = BodyTap(req.environ["wsgi.input"], req.content_length)
     req.environ["wsgi.input"] = tap  # before anyone reads the body, so the journal sees what the dialect read
@@ -198,9 +201,6 @@ class _VendorDispatch:
     def __call__(self, environ, start_response):
         _lenient_query_string(environ)
         req = Request(environ)
-        # Read once: the dialect, the journal and CORS each go through them, and werkzeug's view of the
-        # environ walks every key of it on each pass.
-        req.headers = Headers(req.headers.items())
         path = req.path
         for binding in self.bindings:
             if path == binding.prefix or path.startswith(binding.prefix + "/"):
