@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from ...jsoncopy import copy_json
+from ...jsoncopy import read_only_json
 from .relations import Ref, references
 from .spec import table
 from .world import Row, World
@@ -83,12 +83,13 @@ class Renderer:
         key = (resource, id(schema), id(row), self.world.base_url)
         kept = self.renderings.find(store.version, key, row)
         if kept is not None:
-            return copy_json(kept)  # the caller may change its copy
+            return kept
         impure = self.impure
         out = self._row(resource, row, schema, path)
         if self.impure == impure and isinstance(row.get("id"), int) \
                 and store.get(table(resource), row["id"], shared=True) is row:  # a stored row, not a made one
-            self.renderings.keep(key, row, copy_json(out))
+            out = read_only_json(out)  # shared from now on: a caller changes a copy (copy_json)
+            self.renderings.keep(key, row, out)
         return out
 
     def _row(self, resource: str, row: Row, schema: dict[str, Any] | None, path: str) -> dict[str, Any]:
