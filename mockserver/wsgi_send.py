@@ -24,16 +24,16 @@ _SAFE_PATH = re.compile(r"[A-Za-z0-9\-._~%!$&'()*+,/:;=@]*")
 
 def send(response: Response, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
     status = response.status_code
-    headers = response.headers
+    pairs = response.headers.to_wsgi_list()
+    names = [name.lower() for name, _ in pairs]  # werkzeug's lookups of an absent name raise and catch: slow
     if response.is_streamed or response.direct_passthrough or status < 200 or status in (204, 304) \
-            or "Content-Location" in headers:
+            or "content-location" in names:
         return response(environ, start_response)
-    pairs = headers.to_wsgi_list()
-    for index, (name, value) in enumerate(pairs):
-        if name.lower() == "location":
-            pairs[index] = (name, location_uri(value))
+    if "location" in names:
+        index = names.index("location")
+        pairs[index] = (pairs[index][0], location_uri(pairs[index][1]))
     body = response.get_data()
-    if "Content-Length" not in headers:
+    if "content-length" not in names:
         pairs.append(("Content-Length", str(len(body))))
     start_response(response.status, pairs)
     return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]

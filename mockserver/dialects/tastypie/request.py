@@ -45,7 +45,8 @@ class Query:
     def parse(cls, raw: bytes) -> Query:
         """A raw query string as QueryDict decodes it: "+" is a space, and bytes that are no UTF-8, escaped or
         sent raw, become U+FFFD (force_text's errors="replace") instead of failing or staying escaped."""
-        text = quote(raw, safe=_ASCII)  # raw bytes beyond ASCII become escapes, so parse_qsl decodes them all
+        # raw bytes beyond ASCII become escapes, so parse_qsl decodes them all
+        text = raw.decode("ascii") if raw.isascii() else quote(raw, safe=_ASCII)
         return cls(parse_qsl(text, keep_blank_values=True, errors="replace"))
 
 
