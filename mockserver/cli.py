@@ -409,9 +409,11 @@ def run_serve(args: argparse.Namespace) -> int:
     gc.collect()
     gc.freeze()
     gc.callbacks.append(_freeze_survivors)
-    print(banner(server), flush=True)
+    # Before the banner: a client (or supervisor) may act on it at once, and a SIGTERM before this line would kill
+    # the process without the drain.
     signal.signal(signal.SIGTERM, _interrupt)  # stop as cleanly on `kill` as on Ctrl-C
     try:
+        print(banner(server), flush=True)
         server.wait()
     except KeyboardInterrupt:
         pass
