@@ -233,6 +233,7 @@ class _Dispatcher(ThreadedTaskDispatcher):
         self.waking = False
         self.loop_thread: int | None = None  # the event loop's thread, once it runs
         self.quick: Callable[[], bool] = lambda: False  # True while no request can be made to wait (see answer_here)
+        self.wake_loop: Callable[[], None] = lambda: None  # from another thread: the loop polls again at once
 
     def start_new_thread(self, target, thread_no):
         threading.Thread(target=target, name=self.name, args=(thread_no,), daemon=True).start()
@@ -241,7 +242,8 @@ class _Dispatcher(ThreadedTaskDispatcher):
         wake = threading.Condition(self.lock)
         while True:
             with self.lock:
-                while (not self.queue or self.turn_taken or self.resuming) and self.stop_count == 0:
+                # Asleep while the loop answers itself (quick): a worker only takes what may have to wait.
+                while (not self.queue or self.turn_taken or self.resuming or self.quick()) and self.stop_count == 0:
                     self.active_count -= 1
                     self.idle.append(wake)
                     wake.wait()
@@ -266,11 +268,13 @@ class _Dispatcher(ThreadedTaskDispatcher):
     def _next_or_pass_on(self):
         """After a request (lock held): the next queued one, keeping the turn; else the turn goes to a worker whose
         wait is over, or to nobody."""
-        if self.queue and not self.resuming and self.stop_count == 0:
+        if self.queue and not self.resuming and self.stop_count == 0 and not self.quick():
             return self.queue.popleft()
         self.turn_taken = False
         if self.resuming:
             self.resume_cv.notify()
+        elif self.queue and self.quick():
+            self.wake_loop()  # nothing can wait any more: the loop answers the rest
         elif self.queue:
             self._wake_one()
         return None
@@ -463,6 +467,7 @@ class MockServer:
         server = _Server(_served_app(self.app, dispatcher), map={}, _sock=listening, dispatcher=dispatcher,
                          adj=adj, bind_socket=False, sockinfo=(listening.family, listening.type, 0,
                                                                listening.getsockname()))
+        dispatcher.wake_loop = lambda: _wake(server)
         server.task_dispatcher.set_thread_count(s.threads)
         server.mock_access_log = self.access_log
         server.tls_context = self.tls.context if self.tls else None
@@ -491,7 +496,11 @@ class MockServer:
         # The trigger goes last: a worker pulls it after each request, and a closed pipe's number may be reused.
         _in_loop(server, server.trigger.close)  # the loop ends when nothing is left to watch
         if self._thread is not None:
-            self._thread.join(timeout=5)
+            deadline = time.monotonic() + 5
+            self._thread.join(timeout=0.5)
+            while self._thread.is_alive() and time.monotonic() < deadline:
+                _close_connections(server)  # one the loop accepted while the others were being closed
+                self._thread.join(timeout=0.1)
 
     def wait(self) -> None:
         """Block until the server stops (Ctrl-C raises KeyboardInterrupt here)."""
@@ -533,6 +542,11 @@ def _in_loop(server: _Server, thunk) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             thunk()
+
+
+def _wake(server: _Server) -> None:
+    with contextlib.suppress(OSError):  # the trigger is closed: the loop is ending, nothing to answer
+        server.pull_trigger()
 
 
 def _stop_accepting(server: _Server) -> None:
