@@ -4,6 +4,9 @@ Reads come from memory (the file is parsed once, at open). Every write goes to a
 directory, is fsynced, atomically renamed over the old file, and the directory is fsynced: after a crash the
 file holds either the previous or the new state, never a torn one. Temporary files left by a crash are removed
 at the next open. A file that is not a mockserver data file is refused at open with a message, not a traceback.
+One mock at a time uses a file: a second one would lose the first one's writes (each keeps its own copy in
+memory and rewrites the whole file), so it is refused at open while the first holds the lock on
+``.<file>.lock`` beside it (removed at a clean stop; after a crash the system has released it).
 
 Two hooks for the crash tests: ``writes`` counts the writes that reached the file, and with the environment
 variable :data:`HOLD_ENV` naming a file, a write that finds that file pauses between writing its temporary
@@ -16,12 +19,18 @@ import json
 import os
 import tempfile
 import time
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, cast
 
 from tinydb.storages import Storage
 
 from .errors import MockServerError
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; one mock per file is then the user's to keep
+    fcntl = None  # type: ignore[assignment]
 
 HOLD_ENV = "MOCKSERVER_HOLD_WRITES"  # test hook: see the module docstring
 HOLD_POLL_S = 0.005
@@ -31,8 +40,13 @@ class AtomicJSONStorage(Storage):
     def __init__(self, path: str | os.PathLike[str]):
         self.path = Path(path)
         self._check_place()
-        self._remove_stale_temporaries()
-        self._data: dict[str, Any] | None = self._load()
+        self._lock = self._take_lock()  # before anything else: the temporaries may be another mock's
+        try:
+            self._remove_stale_temporaries()
+            self._data: dict[str, Any] | None = self._load()
+        except BaseException:
+            self.close()  # a file refused at open is not kept locked
+            raise
         self.writes = 0
         hold = os.environ.get(HOLD_ENV)
         self._hold = Path(hold) if hold else None
@@ -47,6 +61,32 @@ class AtomicJSONStorage(Storage):
             raise MockServerError(f"cannot create the directory for --db {self.path}: {exc.strerror}") from None
         if not os.access(directory, os.W_OK | os.X_OK):
             raise MockServerError(f"cannot write in {directory} (needed for --db {self.path.name}): permission denied")
+
+    def _lock_path(self) -> Path:
+        return self.path.with_name(f".{self.path.name}.lock")
+
+    def _take_lock(self) -> int | None:
+        if fcntl is None:
+            return None
+        while True:
+            fd = os.open(self._lock_path(), os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.read(fd, 32).decode("ascii", "replace").strip() or "another process"
+                os.close(fd)
+                raise MockServerError(
+                    f"{self.path} is in use by another mockserver (pid {holder}); two mocks on one --db file "
+                    f"would lose each other's writes: stop it, or pick another --db") from None
+            try:
+                if os.fstat(fd).st_ino == os.stat(self._lock_path()).st_ino:
+                    break
+            except FileNotFoundError:
+                pass
+            os.close(fd)  # the holder removed it as we locked it: lock the file that is there now
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        return fd
 
     def _temporaries(self) -> list[Path]:
         return list(self.path.parent.glob(f".{self.path.name}.*.tmp"))
@@ -95,7 +135,12 @@ class AtomicJSONStorage(Storage):
         self.writes += 1
 
     def close(self) -> None:
-        pass
+        if self._lock is not None:
+            with suppress(OSError):
+                self._lock_path().unlink()  # while still held: no one locks the old file after this
+            with suppress(OSError):
+                os.close(self._lock)  # releases the lock
+            self._lock = None
 
 
 def _fsync_directory(directory: Path) -> None:

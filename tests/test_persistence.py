@@ -18,6 +18,7 @@ from stub_dialect import loopback_session as session
 from mockserver import persistence
 from mockserver.cli import main
 from mockserver.config import Settings
+from mockserver.errors import MockServerError
 from mockserver.server import MockServer
 from mockserver.store import Store
 
@@ -69,6 +70,7 @@ def test_any_string_round_trips_through_the_file(tmp_path):
     store = Store(tmp_path / "db.json")
     text = "naïve ☃ \U0001f600 \ud800 \x00"
     store.insert("api/things", 1, {"id": 1, "text": text})
+    store.close()
     assert Store(tmp_path / "db.json").get("api/things", 1)["text"] == text
 
 
@@ -89,6 +91,7 @@ def test_a_refused_write_changes_nothing(tmp_path, monkeypatch):
     assert store.all("api/things") == [{"id": 1, "v": "old"}]
     assert not list(tmp_path.glob(".db.json.*.tmp"))
     monkeypatch.undo()
+    store.close()
     assert Store(tmp_path / "db.json").all("api/things") == [{"id": 1, "v": "old"}]
 
 
@@ -105,7 +108,9 @@ def test_an_atomic_block_is_one_write(tmp_path, monkeypatch):
 
 
 def test_temporary_files_left_by_a_crash_are_removed_at_open(tmp_path):
-    Store(tmp_path / "db.json").insert("api/things", 1, {"id": 1})
+    first = Store(tmp_path / "db.json")
+    first.insert("api/things", 1, {"id": 1})
+    first.close()
     stale = tmp_path / ".db.json.abc123.tmp"
     stale.write_text('{"half": ')
     other = tmp_path / ".other.json.abc123.tmp"
@@ -367,3 +372,30 @@ def test_a_db_file_written_before_the_redesign_still_loads(tmp_path):
     assert client.get("/api/jobs/", headers=hub).json["count"] >= 1
     assert client.post("/rundb/api/v1/message/", json={"body": "after"}, headers=BASIC).status_code == 201
     assert on_disk(db)["torrent/message"]["30"]["body"] == "after"
+
+
+def test_a_second_mock_on_a_file_in_use_is_refused_and_takes_nothing(tmp_path):
+    """Two mocks on one file would each rewrite it from their own memory: the second's writes would erase the
+    first's acknowledged ones. The second is refused at open, naming the holder; once the first closes, it opens."""
+    first = Store(tmp_path / "db.json")
+    first.insert("api/things", 1, {"id": 1})
+    with pytest.raises(MockServerError, match=rf"in use by another mockserver \(pid {os.getpid()}\)"):
+        Store(tmp_path / "db.json")
+    first.insert("api/things", 2, {"id": 2})
+    first.close()
+    assert Store(tmp_path / "db.json").all("api/things") == [{"id": 1}, {"id": 2}]
+
+
+def test_a_second_server_on_a_file_in_use_exits_2_with_the_reason(tmp_path):
+    db = tmp_path / "db.json"
+    first = subprocess.Popen([sys.executable, "-m", "mockserver", "--port", "0", "--db", str(db), "--quiet"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first.stdout.readline()  # the banner: it listens, holding the file
+        second = subprocess.run([sys.executable, "-m", "mockserver", "--port", "0", "--db", str(db)],
+                                capture_output=True, text=True, timeout=60)
+    finally:
+        first.terminate()
+        first.communicate(timeout=30)
+    assert second.returncode == 2
+    assert f"in use by another mockserver (pid {first.pid})" in second.stderr

@@ -114,6 +114,7 @@ def test_persistent_file_holds_every_write_and_reloads(tmp_path):
     s.insert("api/things", 9, {"id": 9, "name": "nine"})
     on_disk = json.loads(path.read_text())
     assert on_disk["api/things"]["9"] == {"id": 9, "name": "nine"}
+    s.close()
     reopened = Store(path)
     assert reopened.has_data()
     assert reopened.get("api/things", 9) == {"id": 9, "name": "nine"}
