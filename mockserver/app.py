@@ -160,8 +160,8 @@ def internal_error(state: MockState, app: Flask) -> Response:
 def fault_response(binding: ApiBinding, decision: Decision) -> Response:
     status = decision.status
     assert status is not None  # only a decision with a status is answered with a fault
-    if decision.has_body:
-        response = Response(json.dumps(decision.body, ensure_ascii=False), status, content_type="application/json")
+    if decision.has_body:  # JSON as the API writes it (Hub compact, Torrent spaced with sorted keys)
+        response = binding.error_response(status, decision.body)
     elif status >= 400:
         response = binding.error_response(status)
     else:

@@ -4,8 +4,8 @@ dialects make (a whole body in memory, headers they set).
 werkzeug copies the headers, looks through them and converts ``Location`` from an IRI on every answer, a sixth
 of a create's time in the mock. Here the same status line, headers and body come out with less work: a
 ``Location`` made of an origin and a path of URI-safe characters (what the dialects write) is converted by
-converting its origin once; anything else (a streamed body, a 1xx/204/304 status, an unusual ``Location``,
-``Content-Location``) goes through werkzeug itself.
+converting its origin once, keeping the host's letters as sent; anything else (a streamed body, a 1xx/204/304
+status, an unusual ``Location``, ``Content-Location``) goes through werkzeug itself.
 """
 from __future__ import annotations
 
@@ -40,7 +40,8 @@ def send(response: Response, environ: dict[str, Any], start_response: Callable[.
 
 
 def location_uri(value: str) -> str:
-    """``iri_to_uri(value)``, with the origin's conversion made once."""
+    """``iri_to_uri(value)``, with the origin's conversion made once, and the host's letters as sent: Django and
+    DRF never change them (a ``Location`` must match the ``url`` in the body), werkzeug lowers them."""
     origin = _ORIGIN.match(value)
     if origin is None or not _SAFE_PATH.fullmatch(value, origin.end()):
         return iri_to_uri(value)
@@ -49,4 +50,5 @@ def location_uri(value: str) -> str:
 
 @lru_cache(maxsize=64)
 def _origin_uri(origin: str) -> str:
-    return iri_to_uri(origin)
+    converted = iri_to_uri(origin)
+    return origin if converted.lower() == origin.lower() else converted

@@ -88,6 +88,17 @@ def test_a7_hub_errors_use_the_drf_envelope(status, body):
     assert (response.status_code, response.content_type, response.data) == (status, "application/json", body)
 
 
+@pytest.mark.parametrize("api, path, written", [
+    ("hub", "/api/sites/", b'{"detail":"down \xc3\xa9","n":[1,2]}'),  # DRF's JSON: compact, UTF-8
+    ("torrent", "/rundb/api/v1/message/", b'{"detail": "down \xc3\xa9", "n": [1, 2]}'),  # tastypie's (T12)
+])
+def test_a7_a_rules_body_is_written_as_the_api_writes_json(api, path, written):
+    client = create_app(Settings(apis=(api,))).test_client()
+    add(client, path=path, status=503, body={"n": [1, 2], "detail": "down é"})
+    response = client.get(path)
+    assert (response.status_code, response.content_type, response.data) == (503, "application/json", written)
+
+
 def test_a7_status_with_body_and_headers(client):
     add(client, path=TOP, status=418, body={"why": "teapot"}, headers={"X-Fault": "yes"})
     response = client.get(TOP)
