@@ -19,15 +19,19 @@ ACCESS_FIELDS = ("client", "method", "path", "query", "protocol", "status", "dur
 _COLOURS = {2: "32", 3: "36", 4: "33", 5: "31"}  # green, cyan, yellow, red by the status's first digit
 
 
-_second: tuple[int, str] = (-1, "")  # the last second formatted (strftime costs more than the rest of a line)
+# the last second formatted (strftime costs more than the rest of a line): its text and the UTC offset
+_second: tuple[int, str, str] = (-1, "", "")
 
 
 def _timestamp(record: logging.LogRecord) -> str:
+    """Local time with its UTC offset, ISO 8601: ``2026-12-08T01:23:45.678+01:00``."""
     global _second
     whole = int(record.created)
     if _second[0] != whole:
-        _second = (whole, time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(whole)))
-    return f"{_second[1]}.{int(record.msecs):03d}"
+        local = time.localtime(whole)
+        offset = time.strftime("%z", local)
+        _second = (whole, time.strftime("%Y-%m-%dT%H:%M:%S", local), f"{offset[:3]}:{offset[3:]}")
+    return f"{_second[1]}.{int(record.msecs):03d}{_second[2]}"
 
 
 class TextFormatter(logging.Formatter):

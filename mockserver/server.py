@@ -27,7 +27,7 @@ from collections.abc import Callable
 from waitress.adjustments import Adjustments
 from waitress.channel import ClientDisconnected, HTTPChannel
 from waitress.server import TcpWSGIServer
-from waitress.task import ThreadedTaskDispatcher, WSGITask
+from waitress.task import ErrorTask, ThreadedTaskDispatcher, WSGITask
 from waitress.utilities import Error
 from waitress.wasyncore import _DISCONNECTED, poll2
 
@@ -102,15 +102,35 @@ class _Task(WSGITask):
             super().execute()
         finally:
             if self.channel.server.mock_access_log:
-                environ = self.environ or {}
-                status = "dropped" if environ.get(DROPPED) else int(self.status.split(" ", 1)[0])
-                logs.access(self.channel.addr[0] if self.channel.addr else "-", environ.get("REQUEST_METHOD", "-"),
-                            environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""), f"HTTP/{self.version}",
-                            status, (time.perf_counter() - started) * 1000)
+                _log_access(self, started)
+
+
+class _ErrorTask(ErrorTask):
+    """waitress's answer to a request it refused itself (a 408, a malformed request), in the access log too."""
+
+    def execute(self):
+        started = time.perf_counter()
+        try:
+            super().execute()
+        finally:
+            if self.channel.server.mock_access_log:
+                _log_access(self, started)
+
+
+def _log_access(task, started: float) -> None:
+    environ = getattr(task, "environ", None) or {}  # an ErrorTask has none
+    request = task.request
+    status = "dropped" if environ.get(DROPPED) else int(task.status.split(" ", 1)[0])
+    method = environ.get("REQUEST_METHOD") or getattr(request, "command", None) or "-"
+    path = environ.get("PATH_INFO") or getattr(request, "path", None) or ""
+    query = environ.get("QUERY_STRING") or getattr(request, "query", None) or ""
+    logs.access(task.channel.addr[0] if task.channel.addr else "-", method, path, query, f"HTTP/{task.version}",
+                status, (time.perf_counter() - started) * 1000)
 
 
 class _Channel(HTTPChannel):
     task_class = _Task
+    error_task_class = _ErrorTask
     request_started = 0.0  # monotonic time of the first byte of the request being read
     tls: TLSConnection | None = None  # with HTTPS: the session the socket's bytes go through
     _writing = False  # in handle_write: a close waits until the encrypted bytes are out

@@ -2,14 +2,19 @@
 import io
 import json
 import logging
+import socket
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import requests
+from stub_dialect import install
 
 from mockserver import logs
+from mockserver.config import Settings
+from mockserver.server import MockServer
 
 STUB = Path(__file__).with_name("stub_dialect.py")
 
@@ -39,6 +44,32 @@ def test_text_written_to_a_file_or_pipe_has_no_colour_codes(capture):
     access_line()
     line = stream.getvalue()
     assert '127.0.0.1 "GET /rundb/api/v1/item/?limit=1 HTTP/1.1" 404 1.2 ms' in line and "\x1b" not in line
+
+
+def test_a_lines_time_says_its_offset_from_utc(capture):
+    stream = io.StringIO()
+    capture("json", stream)
+    before = datetime.now(UTC)
+    access_line()
+    stamp = datetime.fromisoformat(json.loads(stream.getvalue())["time"])
+    assert stamp.tzinfo is not None and stamp.utcoffset() == datetime.now().astimezone().utcoffset()
+    assert before - timedelta(seconds=1) <= stamp <= datetime.now(UTC)
+
+
+def test_a_408_the_server_answers_itself_is_in_the_access_log(capture, monkeypatch, tmp_path):
+    stream = io.StringIO()
+    capture("json", stream)
+    settings = Settings(port=0, apis=("torrent",), seed_dir=install(monkeypatch, tmp_path), request_timeout=0.3)
+    with MockServer(settings, access_log=True) as mock:
+        with socket.create_connection(("127.0.0.1", mock.port), timeout=10) as sock:
+            sock.sendall(b"POST /rundb/api/v1/echo/?x=1 HTTP/1.1\r\nHost: mock\r\nContent-Length: 1000\r\n\r\nxx")
+            answer = b""
+            while chunk := sock.recv(4096):
+                answer += chunk
+    assert answer.startswith(b"HTTP/1.1 408 ")
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [(e["method"], e["path"], e["query"], e["status"]) for e in lines if e["logger"] == "mockserver.access"] \
+        == [("POST", "/rundb/api/v1/echo/", "x=1", 408)]
 
 
 def test_text_on_a_terminal_colours_the_status(capture):
