@@ -19,24 +19,35 @@ def _copy(value: Any) -> Any:
     return value
 
 
+def _refuse(self: Any, *args: Any, **kwargs: Any) -> Any:
+    raise TypeError("shared JSON data is read-only: change a copy (copy_json)")
+
+
 class ReadOnlyDict(dict):  # type: ignore[type-arg]
     """A dict that refuses changes: JSON data shared between requests (a kept rendering). Reads, iteration,
-    ``json.dumps`` and :func:`copy_json` (which gives a plain, changeable copy) work as on a dict."""
-
-    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
-        raise TypeError("shared JSON data is read-only: change a copy (copy_json)")
+    ``json.dumps``, :func:`copy_json` and ``copy.copy``/``copy.deepcopy`` (which give plain, changeable copies) work
+    as on a dict."""
 
     __setitem__ = __delitem__ = update = pop = popitem = setdefault = clear = __ior__ = _refuse
+
+    def __copy__(self) -> dict[Any, Any]:
+        return dict(self)
+
+    def __deepcopy__(self, memo: Any) -> Any:
+        return _copy(self)
 
 
 class ReadOnlyList(list):  # type: ignore[type-arg]
     """A list that refuses changes (see :class:`ReadOnlyDict`)."""
 
-    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
-        raise TypeError("shared JSON data is read-only: change a copy (copy_json)")
-
     __setitem__ = __delitem__ = append = extend = insert = pop = remove = clear = sort = reverse = _refuse
     __iadd__ = __imul__ = _refuse
+
+    def __copy__(self) -> list[Any]:
+        return list(self)
+
+    def __deepcopy__(self, memo: Any) -> Any:
+        return _copy(self)
 
 
 def read_only_json(value: J) -> J:

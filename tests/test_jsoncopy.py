@@ -1,6 +1,7 @@
 """mockserver/jsoncopy.py: copies of JSON-shaped data, and read-only copies to share between requests."""
 from __future__ import annotations
 
+import copy
 import json
 
 import pytest
@@ -35,6 +36,10 @@ def test_a_read_only_copy_reads_and_serialises_as_the_data_and_copies_to_plain_d
     shared = read_only_json(DATA)
     assert json.dumps(shared, sort_keys=True) == json.dumps(DATA, sort_keys=True)
     assert {**shared, "id": 2}["id"] == 2 and shared["id"] == 1
-    plain = copy_json(shared)
-    plain["tags"].append("b")
-    assert type(plain) is dict and type(plain["tags"]) is list and shared["tags"] == DATA["tags"]
+    for plain in (copy_json(shared), copy.deepcopy(shared)):
+        plain["tags"].append("b")
+        plain["nested"]["x"] = 1
+        assert type(plain) is dict and type(plain["tags"]) is list and shared == DATA
+    shallow = copy.copy(shared)
+    shallow["id"] = 2
+    assert type(shallow) is dict and shared["id"] == 1

@@ -1,48 +1,15 @@
 """Stored rows handed out without a copy (``shared=True`` reads) become read-only while a test runs, so code that
 changes a row it was given in place, which would change the store behind its back and outside a request's
-atomic block, fails the test that reaches it (``TypeError: a stored row was changed in place``)."""
+atomic block, fails the test that reaches it (``TypeError: shared JSON data is read-only``). They are the read-only
+copies the mock itself shares its kept renderings as (``mockserver.jsoncopy.read_only_json``)."""
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
 
+from mockserver.jsoncopy import read_only_json
 from mockserver.store import Store
-
-
-def _refuse(self, *args, **kwargs):
-    raise TypeError("a stored row was changed in place: change a copy and write it back through the store")
-
-
-class FrozenDict(dict):
-    __setitem__ = __delitem__ = update = pop = popitem = setdefault = clear = __ior__ = _refuse
-
-    def __deepcopy__(self, memo):
-        return thaw(self)
-
-
-class FrozenList(list):
-    __setitem__ = __delitem__ = append = extend = insert = pop = remove = clear = sort = reverse = _refuse
-    __iadd__ = __imul__ = _refuse
-
-    def __deepcopy__(self, memo):
-        return thaw(self)
-
-
-def freeze_value(value: Any) -> Any:
-    if isinstance(value, dict):
-        return FrozenDict({key: freeze_value(item) for key, item in value.items()})
-    if isinstance(value, list):
-        return FrozenList(freeze_value(item) for item in value)
-    return value
-
-
-def thaw(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: thaw(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [thaw(item) for item in value]
-    return value
 
 
 @pytest.fixture(autouse=True)
@@ -55,7 +22,7 @@ def frozen_shared_rows(monkeypatch):
             return None
         kept = made.get(id(row))
         if kept is None or kept[0] is not row:
-            made[id(row)] = kept = (row, freeze_value(row))
+            made[id(row)] = kept = (row, read_only_json(row))
         return kept[1]
 
     def frozen_get(self, table, pk, shared=False):
