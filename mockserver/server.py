@@ -23,6 +23,7 @@ import ssl
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from waitress.adjustments import Adjustments
 from waitress.channel import ClientDisconnected, HTTPChannel
@@ -54,7 +55,26 @@ class RequestTimeout(Error):
         return f"{self.code} {self.reason}", [("Content-Type", "application/json")], body
 
 
-class _Task(WSGITask):
+class _AccessLogged:
+    """A task (waitress's for the app, or its own answer to a refused request) that writes its access log line
+    once it has answered."""
+
+    def execute(self: Any):
+        started = time.perf_counter()
+        try:
+            super().execute()  # type: ignore[misc]  # the task class it is mixed into
+        finally:
+            if self.channel.server.mock_access_log:
+                environ = getattr(self, "environ", None) or {}  # an ErrorTask has none: the parsed request tells
+                status = "dropped" if environ.get(DROPPED) else int(self.status.split(" ", 1)[0])
+                method = environ.get("REQUEST_METHOD") or getattr(self.request, "command", None) or "-"
+                path = environ.get("PATH_INFO") or getattr(self.request, "path", None) or ""
+                query = environ.get("QUERY_STRING") or getattr(self.request, "query", None) or ""
+                logs.access(self.channel.addr[0] if self.channel.addr else "-", method, path, query,
+                            f"HTTP/{self.version}", status, (time.perf_counter() - started) * 1000)
+
+
+class _Task(_AccessLogged, WSGITask):
     """Puts the connection's socket in the environ (for the drop fault), keeps a connection open after a 204 or
     304, and writes the access log line."""
 
@@ -96,36 +116,9 @@ class _Task(WSGITask):
         if not self._bodiless or asked:
             super().set_close_on_finish()
 
-    def execute(self):
-        started = time.perf_counter()
-        try:
-            super().execute()
-        finally:
-            if self.channel.server.mock_access_log:
-                _log_access(self, started)
 
-
-class _ErrorTask(ErrorTask):
+class _ErrorTask(_AccessLogged, ErrorTask):
     """waitress's answer to a request it refused itself (a 408, a malformed request), in the access log too."""
-
-    def execute(self):
-        started = time.perf_counter()
-        try:
-            super().execute()
-        finally:
-            if self.channel.server.mock_access_log:
-                _log_access(self, started)
-
-
-def _log_access(task, started: float) -> None:
-    environ = getattr(task, "environ", None) or {}  # an ErrorTask has none
-    request = task.request
-    status = "dropped" if environ.get(DROPPED) else int(task.status.split(" ", 1)[0])
-    method = environ.get("REQUEST_METHOD") or getattr(request, "command", None) or "-"
-    path = environ.get("PATH_INFO") or getattr(request, "path", None) or ""
-    query = environ.get("QUERY_STRING") or getattr(request, "query", None) or ""
-    logs.access(task.channel.addr[0] if task.channel.addr else "-", method, path, query, f"HTTP/{task.version}",
-                status, (time.perf_counter() - started) * 1000)
 
 
 class _Channel(HTTPChannel):
@@ -290,14 +283,19 @@ class _Dispatcher(ThreadedTaskDispatcher):
         wait is over, or to nobody."""
         if self.queue and not self.resuming and self.stop_count == 0 and not self.quick():
             return self.queue.popleft()
+        self._pass_turn()
+        return None
+
+    def _pass_turn(self) -> None:
+        """(Lock held.) The turn goes to a worker whose wait is over, else to whoever answers the queue: the loop
+        while nothing can wait, a worker otherwise."""
         self.turn_taken = False
         if self.resuming:
             self.resume_cv.notify()
         elif self.queue and self.quick():
-            self.wake_loop()  # nothing can wait any more: the loop answers the rest
+            self.wake_loop()
         elif self.queue:
             self._wake_one()
-        return None
 
     def _wake_one(self) -> None:
         if self.idle and not self.waking:
@@ -318,8 +316,11 @@ class _Dispatcher(ThreadedTaskDispatcher):
             if not self.turn_taken and not (threading.get_ident() == self.loop_thread and self.quick()):
                 self._wake_one()
 
+    def _turn_free_with_work(self) -> bool:
+        return bool(self.queue) and not (self.turn_taken or self.resuming or self.stop_count)
+
     def loop_can_answer(self) -> bool:
-        return bool(self.queue) and not (self.turn_taken or self.resuming or self.stop_count) and self.quick()
+        return self._turn_free_with_work() and self.quick()
 
     def answer_here(self) -> None:
         """In the event loop's thread, after each poll: answer the requests it queued, itself.
@@ -330,7 +331,7 @@ class _Dispatcher(ThreadedTaskDispatcher):
         a request that sleeps in the loop's thread would stop every other connection; otherwise, or once a request
         adds a fault rule, the workers answer as before."""
         with self.lock:
-            if not self.queue or self.turn_taken or self.resuming or self.stop_count:
+            if not self._turn_free_with_work():
                 return
             if not self.quick():
                 self._wake_one()
@@ -348,18 +349,12 @@ class _Dispatcher(ThreadedTaskDispatcher):
         finally:
             with self.lock:
                 self.queue.extendleft(reversed(tasks))  # a request made the rest possibly slow: workers take them
-                self.turn_taken = False
-                if self.resuming:
-                    self.resume_cv.notify()
-                elif self.queue and not self.quick():
-                    self._wake_one()
+                self._pass_turn()
 
     def release(self) -> None:
         """The running request gives the turn up while it waits."""
         with self.lock:
-            self.turn_taken = False
-            if self.queue:
-                self._wake_one()
+            self._pass_turn()
 
     def acquire(self) -> None:
         """The request whose wait is over takes the turn back, before any queued request."""
