@@ -76,8 +76,7 @@ class Spec:
     def match(self, path: str) -> tuple[Route, dict[str, str]] | None:
         """The route of a path under the API root (``/sites/1/``), fixed segments before parameters (H3). Only
         the routes that can start as the path does are tried, in their order (a hundred regexes otherwise)."""
-        first = path.split("/", 2)[1] if path.startswith("/") else ""
-        for route in self._by_first.get(first, self._any_first):
+        for route in self._by_first.get(_leading_segment(path), self._any_first):
             found = route.regex.fullmatch(path)
             if found:
                 return route, found.groupdict()
@@ -104,8 +103,12 @@ class Spec:
 
 def _first_segment(route: Route) -> str | None:
     """The route's first path segment when it is literal (``sites`` of ``/sites/{id}/``), else None."""
-    first = route.path.split("/", 2)[1] if route.path.startswith("/") else ""
+    first = _leading_segment(route.path)
     return None if "{" in first else first
+
+
+def _leading_segment(path: str) -> str:
+    return path.split("/", 2)[1] if path.startswith("/") else ""
 
 
 @cache
