@@ -15,7 +15,6 @@ import time
 import traceback
 
 from flask import Flask, Request, Response, redirect, request
-from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WsgiResponse  # what an HTTPException answers; Flask's is a subclass
 
@@ -27,6 +26,7 @@ from .faults import Decision, default_headers
 from .journal import NO_BODY, Body, BodyTap
 from .products import bindings
 from .state import MockState
+from .wsgi_headers import RequestHeaders
 from .wsgi_send import send
 
 ADMIN_PREFIX = "/__mock__"
@@ -78,7 +78,7 @@ def serve_vendor(state: MockState, binding: ApiBinding, req: Request, app: Flask
     fixture = req.environ.pop(CLIENT_ENVIRON, None) == FIXTURE  # the fixtures' own calls; the dialect never sees it
     # Read once: the dialect, the journal and CORS each go through them, and werkzeug's view of the environ walks
     # every key of it on each pass.
-    req.headers = Headers(req.headers.items())
+    req.headers = RequestHeaders(req.headers.items())
     operation = state.coverage.match(binding.name, req.method, req.path)
     tap = BodyTap(req.environ["wsgi.input"], req.content_length)
     req.environ["wsgi.input"] = tap  # before anyone reads the body, so the journal sees what the dialect read

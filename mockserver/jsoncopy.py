@@ -11,11 +11,14 @@ def copy_json(value: J) -> J:
     return cast(J, _copy(value))
 
 
+ATOMS = frozenset({str, int, float, bool, type(None)})  # kept as they are, without a call per value
+
+
 def _copy(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
+        return {k: v if v.__class__ in ATOMS else _copy(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_copy(v) for v in value]
+        return [v if v.__class__ in ATOMS else _copy(v) for v in value]
     return value
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from ...jsoncopy import read_only_json
+from ...jsoncopy import ATOMS, read_only_json
 from .relations import Ref, references
 from .spec import table
 from .world import Row, World
@@ -105,7 +105,13 @@ class Renderer:
                 value = self.world.url(resource, row)
             else:
                 value = row.get(name)
-            out[name] = self.shape(resource, value, sub, full)
+            # What shape() does for a null, a string, a number or a boolean, without the call
+            if value is None:
+                out[name] = [] if sub.get("type") == "array" else None
+            elif value.__class__ in ATOMS:
+                out[name] = value
+            else:
+                out[name] = self.shape(resource, value, sub, full)
         return out
 
     def _plan(self, resource: str, schema: dict[str, Any] | None, path: str) -> list[Field]:
@@ -151,7 +157,8 @@ class Renderer:
 
     def shape(self, resource: str, value: Any, schema: dict[str, Any], path: str) -> Any:
         """A value in the JSON type the schema gives it."""
-        schema = self.spec.resolve(schema)
+        if "$ref" in schema:
+            schema = self.spec.resolve(schema)
         kind = schema.get("type")
         if isinstance(value, Linked):
             return self._linked(value, schema)
