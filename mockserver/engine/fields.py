@@ -93,8 +93,25 @@ def kind_of(read: Mapping[str, Any], write: Mapping[str, Any] | None = None) -> 
     return "string"
 
 
+_RULES: dict[tuple[str, int, bool, bool | None], tuple[Mapping[str, Any], FieldRule]] = {}
+MAX_RULES = 4096
+
+
 def rule_of(name: str, schema: Mapping[str, Any], required: bool = False, blank: bool | None = None) -> FieldRule:
-    """The rule of one property schema (write side). ``blank`` None: the contract's ``x-blank``, else allowed."""
+    """The rule of one property schema (write side). ``blank`` None: the contract's ``x-blank``, else allowed.
+    Worked out once per schema object: the contract's schemas never change while the mock runs."""
+    key = (name, id(schema), required, blank)
+    kept = _RULES.get(key)
+    if kept is not None and kept[0] is schema:
+        return kept[1]
+    if len(_RULES) >= MAX_RULES:  # only if a caller builds schemas per request: stay bounded
+        _RULES.clear()
+    rule = _make_rule(name, schema, required, blank)
+    _RULES[key] = (schema, rule)  # the schema is held, so its id is not reused meanwhile
+    return rule
+
+
+def _make_rule(name: str, schema: Mapping[str, Any], required: bool, blank: bool | None) -> FieldRule:
     return FieldRule(
         name=name,
         kind=kind_of(schema, schema),
