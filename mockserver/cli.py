@@ -429,9 +429,13 @@ def _interrupt(signum, frame) -> None:
 
 def banner(server) -> str:
     from .clock import isoformat_z
+    from .server import every_interface
 
     s = server.settings
     lines = [f"mockserver listening on {server.url}"]
+    if every_interface(s.host):
+        lines[0] += (f"   (bound to every interface, {s.host}: other machines use this one's name or address, "
+                     f"port {server.port})")
     if "torrent" in s.apis:
         lines.append(f"  Torrent Suite API  {server.url}/rundb/api/v1/   (HTTP Basic, or ApiKey <user>:<key>)")
         for user in s.torrent_users:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import ipaddress
 import json
 import logging
 import shutil
@@ -44,6 +45,7 @@ CONNECTION_LIMIT = 1000  # open connections cost the event loop a little memory 
 HOP_BY_HOP = frozenset(("connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
                         "transfer-encoding", "upgrade"))
 CLOSE = "mockserver.close"  # environ flag: the answer asked for Connection: close
+_LOG = logging.getLogger(__name__)
 
 
 class RequestTimeout(Error):
@@ -72,6 +74,8 @@ class _AccessLogged:
                 query = environ.get("QUERY_STRING") or getattr(self.request, "query", None) or ""
                 logs.access(self.channel.addr[0] if self.channel.addr else "-", method, path, query,
                             f"HTTP/{self.version}", status, (time.perf_counter() - started) * 1000)
+                if threading.get_ident() != self.channel.server.task_dispatcher.loop_thread:
+                    logs.flush_access()  # a worker's line goes out now; the loop's, after its batch
 
 
 class _Task(_AccessLogged, WSGITask):
@@ -365,6 +369,22 @@ class _Dispatcher(ThreadedTaskDispatcher):
             self.resuming -= 1
             self.turn_taken = True
 
+    def shutdown(self, cancel_pending=True, timeout=5):
+        """waitress's: every worker is told to stop and waited for up to ``timeout`` s, the queue is cancelled.
+        A worker still asleep in a fault's delay then is left (its connection is closed) and said so."""
+        self.set_thread_count(0)
+        expires = time.monotonic() + timeout
+        with self.lock:
+            while self.threads and time.monotonic() < expires:
+                self.thread_exit_cv.wait(min(0.05, max(0.0, expires - time.monotonic())))
+            if self.threads:
+                _LOG.warning("stopped with %d request(s) still waiting in a fault's delay; their connections are "
+                             "closed", len(self.threads))
+            if cancel_pending:
+                while self.queue:
+                    self.queue.popleft().cancel()
+        return True
+
     def busy(self) -> bool:
         with self.lock:
             return bool(self.queue) or self.active_count > 0 or self.turn_taken
@@ -387,6 +407,7 @@ class _Server(TcpWSGIServer):
             while self._map:
                 poll2(0 if dispatcher.loop_can_answer() else timeout, self._map)
                 dispatcher.answer_here()
+                logs.flush_access()  # the access lines of the batch just answered: one write for them all
         except (SystemExit, KeyboardInterrupt):
             dispatcher.shutdown()
 
@@ -420,6 +441,8 @@ def _answer_timeout(channel: _Channel, seconds: float) -> None:
     with channel.requests_lock:
         request, channel.request = channel.request, None
         request.error = RequestTimeout(f"the request did not arrive whole within {seconds:g} s")
+        if not request.headers_finished:
+            request.version = "1.1"  # the client's version is not known yet: answer in the server's (not 1.0)
         request.completed = True
         channel.requests.append(request)
         if len(channel.requests) == 1:
@@ -507,7 +530,9 @@ class MockServer:
         while not server.idle() and time.monotonic() < deadline:
             time.sleep(0.01)
         _in_loop(server, lambda: _close_connections(server))
-        server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
+        # Idle workers leave at once; one still in a fault's delay is not waited for past the deadline (its
+        # connection is closed: nothing it writes goes out).
+        server.task_dispatcher.shutdown(cancel_pending=True, timeout=max(0.05, deadline - time.monotonic()))
         # The trigger goes last: a worker pulls it after each request, and a closed pipe's number may be reused.
         _in_loop(server, server.trigger.close)  # the loop ends when nothing is left to watch
         if self._thread is not None:
@@ -531,7 +556,9 @@ class MockServer:
 
     @property
     def url(self) -> str:
-        host, scheme = self.settings.host, "https" if self.tls else "http"
+        """Where a client on this machine reaches the mock: bound to every interface (0.0.0.0, ::), through
+        loopback (an address no client connects to, and no name the ``--tls`` certificate carries)."""
+        host, scheme = connectable(self.settings.host), "https" if self.tls else "http"
         return f"{scheme}://[{host}]:{self.port}" if ":" in host else f"{scheme}://{host}:{self.port}"
 
     @property
@@ -578,6 +605,20 @@ def _close_connections(server: _Server) -> None:
         except OSError:
             pass  # the client went first
         channel.handle_close()
+
+
+def every_interface(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_unspecified
+    except ValueError:
+        return False
+
+
+def connectable(host: str) -> str:
+    """The bound host, or for every interface its loopback address."""
+    if every_interface(host):
+        return "::1" if ":" in host else "127.0.0.1"
+    return host
 
 
 def bind_socket(host: str, port: int) -> socket.socket:

@@ -123,12 +123,16 @@ def test_a_chosen_token_is_used_and_the_banner_says_the_admin_plane_needs_it(mon
     settings = Settings(host="0.0.0.0", port=0, apis=("torrent",), seed_dir=install(monkeypatch, tmp_path),
                         admin_token="s3cret-token")
     with MockServer(settings) as mock:
-        text = banner(mock)
+        text, port = banner(mock), mock.port
         with session() as s:
             health = s.get(f"http://127.0.0.1:{mock.port}/__mock__/health",
                            headers={"Authorization": "Bearer s3cret-token"}, timeout=10)
     assert health.status_code == 200
     assert "Authorization: Bearer s3cret-token" in text and "WARNING" in text and "0.0.0.0" in text
+    # URLs a client can open: loopback from this machine; the first line says other machines use its name
+    first = text.splitlines()[0]
+    assert first.startswith(f"mockserver listening on http://127.0.0.1:{port}   (bound to every interface")
+    assert f"port {port}" in first and "http://0.0.0.0" not in text
 
 
 def test_on_loopback_no_token_is_made_or_needed(mock):

@@ -5,6 +5,7 @@ import logging
 import socket
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -54,6 +55,46 @@ def test_a_lines_time_says_its_offset_from_utc(capture):
     stamp = datetime.fromisoformat(json.loads(stream.getvalue())["time"])
     assert stamp.tzinfo is not None and stamp.utcoffset() == datetime.now().astimezone().utcoffset()
     assert before - timedelta(seconds=1) <= stamp <= datetime.now(UTC)
+
+
+@pytest.mark.parametrize("log_format,stream_class", [("text", io.StringIO), ("text", Terminal),
+                                                     ("json", io.StringIO)])
+def test_an_access_line_written_straight_to_the_stream_is_the_line_its_log_record_makes(
+        capture, monkeypatch, log_format, stream_class):
+    def without_time(line: str) -> object:
+        if log_format == "json":
+            return {k: v for k, v in json.loads(line).items() if k != "time"}
+        return line.split(" ", 1)[1]
+
+    root = logging.getLogger()
+    lines = []
+    for other_handlers in ([], [logging.NullHandler()]):  # alone, the handler takes the line without a record
+        stream = stream_class()
+        handler = capture(log_format, stream)
+        monkeypatch.setattr(root, "handlers", [handler, *other_handlers])
+        access_line()
+        logs.flush_access()
+        lines.append(stream.getvalue())
+    direct, recorded = lines
+    assert direct.endswith("\n") and direct.count("\n") == 1 and recorded.count("\n") == 1
+    assert without_time(direct) == without_time(recorded)
+
+
+def test_a_served_requests_access_line_reaches_the_file_without_waiting_for_more(capture, monkeypatch, tmp_path):
+    log = tmp_path / "access.log"
+    root = logging.getLogger()
+    with log.open("w") as stream:
+        monkeypatch.setattr(root, "handlers", [capture("text", stream)])  # the CLI's set-up: one handler
+        settings = Settings(port=0, apis=("torrent",), seed_dir=install(monkeypatch, tmp_path / "seed"))
+        with MockServer(settings, access_log=True) as mock, requests.Session() as s:
+            s.trust_env = False
+            assert s.get(mock.url + "/rundb/api/v1/item/", timeout=10).status_code == 200
+            # Written at once, flushed after the batch the loop answered: another reader sees it soon
+            for _ in range(200):
+                if '"GET /rundb/api/v1/item/ HTTP/1.1" 200' in log.read_text():
+                    break
+                time.sleep(0.01)
+            assert '"GET /rundb/api/v1/item/ HTTP/1.1" 200' in log.read_text()
 
 
 def test_a_408_the_server_answers_itself_is_in_the_access_log(capture, monkeypatch, tmp_path):

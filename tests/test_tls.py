@@ -81,6 +81,15 @@ def test_tls_without_tls_ca_the_ca_goes_to_a_new_directory_removed_at_stop(monke
     assert not ca_file.exists()
 
 
+def test_tls_on_every_interface_the_url_is_loopback_and_verifies_with_the_ca(monkeypatch, tmp_path):
+    """0.0.0.0 is no address a client connects to, nor a name in the certificate: the handle's URL is 127.0.0.1."""
+    seed_dir = install(monkeypatch, tmp_path)
+    with MockServer(Settings(host="0.0.0.0", port=0, apis=("torrent",), seed_dir=seed_dir, tls=True)) as m:
+        assert m.url == f"https://127.0.0.1:{m.port}"
+        with https_session(m.ca_file) as s:
+            assert s.get(m.url + ITEMS, timeout=10).status_code == 200
+
+
 def test_tls_cert_and_key_serve_the_users_certificate(monkeypatch, tmp_path):
     seed_dir = install(monkeypatch, tmp_path / "seed")
     ca_pem, cert_pem, key_pem = make_certificates(["mock.test", "127.0.0.1"])
