@@ -120,6 +120,14 @@ class Faults:
         server asks before every request, and a rule added meanwhile is seen at the next."""
         return not self._rules and not self.latency_ms
 
+    def may_act(self, method: str, path: str) -> bool:
+        """Whether a vendor request could be delayed, dropped or answered by a rule (or --latency-ms): what the
+        server asks before answering it in its event loop. Probabilities are not drawn: a rule that may act
+        counts. Read without the lock, as :meth:`cannot_wait`."""
+        if self.latency_ms:
+            return True
+        return any(rule.active and rule.matches(method, path) for rule in list(self._rules))
+
     def current(self, decision: Decision | None) -> Decision | None:
         """``decision``, unless its rule was cleared since it was made (→ None: the request goes on)."""
         if decision is None or decision.rule is None:

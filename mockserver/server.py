@@ -1,8 +1,8 @@
 """MockServer: the app served by waitress on a real port, from a background thread (port 0 picks a free one).
 
 waitress reads every request (headers and body) on one event-loop thread, so a slow or idle client never holds a
-thread. The loop answers complete requests itself while none can be made to wait (no fault rule, no standing
-latency); otherwise it hands them to a fixed pool of ``Settings.threads`` workers. On top of it:
+thread. The loop answers complete requests itself when they cannot be made to wait (no fault rule or standing
+latency may act on them); it hands the others to a fixed pool of ``Settings.threads`` workers. On top of it:
 
 - a request must arrive whole within ``Settings.request_timeout`` seconds of its first byte, or it is answered
   ``408`` and the connection closed (a client dribbling header bytes cannot keep a connection forever either);
@@ -250,6 +250,7 @@ class _Dispatcher(ThreadedTaskDispatcher):
         self.waking = False
         self.loop_thread: int | None = None  # the event loop's thread, once it runs
         self.quick: Callable[[], bool] = lambda: False  # True while no request can be made to wait (see answer_here)
+        self.never_waits: Callable[[Any], bool] = lambda task: False  # this queued task cannot be made to wait
         self.wake_loop: Callable[[], None] = lambda: None  # from another thread: the loop polls again at once
 
     def start_new_thread(self, target, thread_no):
@@ -296,8 +297,8 @@ class _Dispatcher(ThreadedTaskDispatcher):
         self.turn_taken = False
         if self.resuming:
             self.resume_cv.notify()
-        elif self.queue and self.quick():
-            self.wake_loop()
+        elif self.queue and any(self._loop_may_take(task) for task in self.queue):
+            self.wake_loop()  # it answers its share, then hands the turn on for the rest
         elif self.queue:
             self._wake_one()
 
@@ -317,34 +318,42 @@ class _Dispatcher(ThreadedTaskDispatcher):
     def add_task(self, task):
         with self.lock:
             self.queue.append(task)
-            if not self.turn_taken and not (threading.get_ident() == self.loop_thread and self.quick()):
+            if not self.turn_taken and not (threading.get_ident() == self.loop_thread and self._loop_may_take(task)):
                 self._wake_one()
 
     def _turn_free_with_work(self) -> bool:
         return bool(self.queue) and not (self.turn_taken or self.resuming or self.stop_count)
 
+    def _loop_may_take(self, task) -> bool:
+        return self.quick() or self.never_waits(task)
+
     def loop_can_answer(self) -> bool:
-        return self._turn_free_with_work() and self.quick()
+        return self._turn_free_with_work() and any(self._loop_may_take(task) for task in self.queue)
 
     def answer_here(self) -> None:
         """In the event loop's thread, after each poll: answer the requests it queued, itself.
 
         Handing a request to a worker cost more than answering it (two thread switches, the GIL changing hands,
-        a wake-up through the trigger pipe: about 250 µs of CPU per request against the app's 80–230). The loop may
-        answer only while no request can be made to wait (``quick``: no fault rule and no standing latency), since
-        a request that sleeps in the loop's thread would stop every other connection; otherwise, or once a request
-        adds a fault rule, the workers answer as before."""
+        a wake-up through the trigger pipe: about 250 µs of CPU per request against the app's 80–230). The loop
+        answers only requests that cannot be made to wait, since one that sleeps in the loop's thread would stop
+        every other connection: all of them while there is no fault rule and no standing latency (``quick``);
+        otherwise those no rule may act on (``never_waits``: the admin API, the pages, other vendor requests), so
+        the admin API answers even while every worker sleeps in a fault's delay. The rest go to the workers."""
         with self.lock:
             if not self._turn_free_with_work():
                 return
-            if not self.quick():
+            tasks = [task for task in self.queue if self._loop_may_take(task)]
+            if not tasks:
                 self._wake_one()
                 return
             self.turn_taken = True
-            tasks = list(self.queue)
+            taken = {id(task) for task in tasks}
+            rest = [task for task in self.queue if id(task) not in taken]
             self.queue.clear()
+            self.queue.extend(rest)
         try:
-            while tasks and self.quick():
+            # A request may add a rule: each is checked again just before it is answered.
+            while tasks and self._loop_may_take(tasks[0]):
                 task = tasks.pop(0)
                 try:
                     task.service()
@@ -449,6 +458,16 @@ def _answer_timeout(channel: _Channel, seconds: float) -> None:
             channel.server.add_task(channel)
 
 
+def _never_waits(channel: _Channel, state) -> bool:
+    """Whether the request a queued connection is to answer next cannot be made to wait: one waitress refused
+    itself (a 408, a malformed request: the app never sees it), or one no fault rule may act on."""
+    requests = channel.requests
+    if not requests:
+        return False  # nothing to answer: whoever takes it finds so
+    request = requests[0]
+    return bool(request.error) or not state.may_wait(request.command or "", request.path or "")
+
+
 def _served_app(app, turn: _Dispatcher):
     """A dropped connection ends in ConnectionAbortedError (see app.py); waitress treats ClientDisconnected as
     a client that went away (logged at info level, connection closed). Hop-by-hop headers a fault rule adds
@@ -502,6 +521,7 @@ class MockServer:
         adj.cleanup_interval = adj.asyncore_loop_timeout = tick
         dispatcher = _Dispatcher(f"mockserver:{port}")
         dispatcher.quick = self.state.faults.cannot_wait
+        dispatcher.never_waits = lambda channel: _never_waits(channel, self.state)
         server = _Server(_served_app(self.app, dispatcher), map={}, _sock=listening, dispatcher=dispatcher,
                          adj=adj, bind_socket=False, sockinfo=(listening.family, listening.type, 0,
                                                                listening.getsockname()))

@@ -49,6 +49,16 @@ class MockState:
         # A persistent file that already holds data wins over the seed (reset still returns to the seed).
         self.store.load_seed(self.seed_tables, reset=not self.store.has_data())
 
+    def may_wait(self, method: str, path: str) -> bool:
+        """Whether answering this request could wait (a fault rule's delay, --latency-ms) or be a fault at all:
+        only vendor API requests can be, and only those a rule may act on. The server answers the others in its
+        event loop even while fault rules stand. A path that is not plain ASCII counts as one that may wait (the
+        server's reading of its bytes and the app's could differ)."""
+        if not path.isascii():
+            return True
+        vendor = any(path == b.prefix or path.startswith(b.prefix + "/") for b in self.bindings.values())
+        return vendor and self.faults.may_act(method, path)
+
     def _read_seed(self) -> dict[str, list[dict]]:
         tables: dict[str, list[dict]] = {}
         for api, binding in self.bindings.items():

@@ -280,3 +280,22 @@ def http_get(server, path) -> int:
     with requests.Session() as session:
         session.trust_env = False
         return session.get(server.url + path, timeout=10).status_code
+
+
+def test_a11_what_a_rule_may_act_on_is_all_the_server_hands_to_its_workers(settings):
+    """The server answers in its event loop every request that cannot be made to wait (state.may_wait): the
+    admin API and pages (A11: no rule acts on them), and vendor requests no standing rule matches."""
+    state = create_app(settings).extensions["mockserver"]
+    assert not state.may_wait("GET", TOP)  # no rule
+    state.faults.add({"method": "POST", "path": "/rundb/api/v1/ech*", "delay_ms": 10, "probability": 0.01})
+    assert state.may_wait("POST", TOP)  # may act, whatever its draws will say
+    assert not state.may_wait("GET", TOP) and not state.may_wait("POST", MESSAGES)
+    state.faults.add({"path": "*", "times": 1, "status": 503})
+    assert state.may_wait("GET", MESSAGES) and not state.may_wait("GET", "/__mock__/health")
+    assert not state.may_wait("GET", "/rundb-other/x")  # no API serves it
+    state.faults.decide("GET", MESSAGES)  # uses the one time it had
+    assert not state.may_wait("GET", MESSAGES)
+    assert state.may_wait("GET", "/rundb/api/v1/\u00e9cho/")  # not ASCII: not read the same by server and app
+    state.faults.clear()
+    state.faults.latency_ms = 5
+    assert state.may_wait("GET", MESSAGES) and not state.may_wait("GET", "/__mock__/journal")

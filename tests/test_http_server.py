@@ -125,17 +125,48 @@ def test_pipelined_answers_beyond_the_output_high_watermark_arrive_whole(server,
         server.reset()
 
 
-def test_without_a_fault_rule_the_event_loop_answers_itself_and_with_one_a_worker_does(server, conn):
+def test_the_event_loop_answers_what_no_fault_rule_may_act_on_and_a_worker_the_rest(server, conn):
     conn.send(get(ECHO))
     assert json.loads(conn.response()[2])["thread"] == "mockserver"  # no hand-off to a worker
-    server.state.faults.add({"path": ITEMS, "delay_ms": 1})  # from now on a request may have to wait
+    server.state.faults.add({"path": ECHO, "method": "POST", "delay_ms": 1})  # from now on a POST may have to wait
     try:
-        conn.send(get(ECHO))
+        conn.send(get(ECHO))  # no rule matches a GET: still the loop
+        assert json.loads(conn.response()[2])["thread"] == "mockserver"
+        conn.send(post(ECHO, b"x"))
         assert json.loads(conn.response()[2])["thread"] == f"mockserver:{server.port}"
     finally:
         server.reset()
-    conn.send(get(ECHO))
+    conn.send(post(ECHO, b"x"))
     assert json.loads(conn.response()[2])["thread"] == "mockserver"
+
+
+def test_with_every_worker_asleep_in_a_fault_delay_the_admin_api_still_answers(short_timeouts):
+    """Four workers, four requests held 3 s each: the admin API (and a vendor request no rule matches) is answered
+    by the event loop meanwhile, so the rule can be seen and removed."""
+    mock = short_timeouts
+    rule = mock.state.faults.add({"path": ECHO, "delay_ms": 3000})
+    held = [Connection(mock.port) for _ in range(mock.settings.threads)]
+    admin = Connection(mock.port)
+    try:
+        for conn in held:
+            conn.send(get(ECHO))
+        time.sleep(0.3)  # every worker has taken one and sleeps
+        assert mock.state.faults.as_json()[0]["hits"] == mock.settings.threads
+        admin.sock.settimeout(2)  # far less than the 3 s the workers sleep
+        admin.send(get("/__mock__/faults", f"Host: 127.0.0.1:{mock.port}"))
+        status, _, body = admin.response()
+        assert status == 200 and [r["id"] for r in json.loads(body)] == [rule["id"]]
+        admin.send(get(ITEMS))
+        assert admin.response()[0] == 200
+        delete = "\r\n".join([f"DELETE /__mock__/faults/{rule['id']} HTTP/1.1", f"Host: 127.0.0.1:{mock.port}",
+                               "", ""]).encode()
+        admin.send(delete)
+        assert admin.response()[0] == 204 and mock.state.faults.as_json() == []
+        for conn in held:  # the held requests still get their (delayed) answers
+            assert conn.response()[0] == 200
+    finally:
+        for conn in (*held, admin):
+            conn.close()
 
 
 def test_a_delay_rule_added_by_a_request_delays_the_next_and_other_connections_go_on(server):
