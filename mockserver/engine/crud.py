@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..jsoncopy import copy_json
+from ..jsoncopy import ATOMS, copy_json
 from .collection import Collection
 from .fields import UNIQUE, Coercer, FieldError, FieldRule, check_in_phases, defaults
 
@@ -123,7 +123,8 @@ def number_nested(stored: Row, schema: Mapping[str, Any], existing: Row | None, 
         if not isinstance(value, dict) or "properties" not in node:
             return value
         props = node["properties"]
-        out = {k: walk(v, props.get(k, {}), f"{path}.{k}", (old or {}).get(k) if isinstance(old, dict) else None)
+        out = {k: v if v.__class__ in ATOMS  # nothing to number in a string, number, boolean or null
+               else walk(v, props.get(k, {}), f"{path}.{k}", (old or {}).get(k) if isinstance(old, dict) else None)
                for k, v in value.items()}
         if path and "id" in props and props["id"].get("readOnly") and out.get("id") is None:
             known = old.get("id") if isinstance(old, dict) else None
