@@ -200,7 +200,9 @@ class _VendorDispatch:
 
     def __call__(self, environ, start_response):
         _lenient_query_string(environ)
-        req = Request(environ)
+        # Not kept in the environ (werkzeug's default): that is a reference cycle, left for the garbage collector
+        # on every request.
+        req = Request(environ, populate_request=False)
         path = req.path
         for binding in self.bindings:
             if path == binding.prefix or path.startswith(binding.prefix + "/"):

@@ -115,21 +115,24 @@ def number_nested(stored: Row, schema: Mapping[str, Any], existing: Row | None, 
                   allocate: Callable[[str], int]) -> Row:
     """Nested objects the representation gives a read-only ``id`` get one when written without, from
     ``allocate(path)`` (one sequence per field path, never reused); objects already stored keep theirs."""
-
-    def walk(value: Any, node: Mapping[str, Any], path: str, old: Any) -> Any:
-        node = resolve(node)
-        if isinstance(value, list) and node.get("type") == "array":
-            return [walk(item, node.get("items", {}), path, None) for item in value]
-        if not isinstance(value, dict) or "properties" not in node:
-            return value
-        props = node["properties"]
-        out = {k: v if v.__class__ in ATOMS  # nothing to number in a string, number, boolean or null
-               else walk(v, props.get(k, {}), f"{path}.{k}", (old or {}).get(k) if isinstance(old, dict) else None)
-               for k, v in value.items()}
-        if path and "id" in props and props["id"].get("readOnly") and out.get("id") is None:
-            known = old.get("id") if isinstance(old, dict) else None
-            out["id"] = known or allocate(path)
-        return out
-
-    numbered: Row = walk(stored, schema, "", existing)
+    numbered: Row = _numbered(stored, schema, "", existing, resolve, allocate)
     return numbered
+
+
+def _numbered(value: Any, node: Mapping[str, Any], path: str, old: Any, resolve: Resolve,
+              allocate: Callable[[str], int]) -> Any:
+    # A module function, not a closure: a recursive closure is a reference cycle, left for the garbage collector
+    # on every write.
+    node = resolve(node)
+    if isinstance(value, list) and node.get("type") == "array":
+        return [_numbered(item, node.get("items", {}), path, None, resolve, allocate) for item in value]
+    if not isinstance(value, dict) or "properties" not in node:
+        return value
+    props = node["properties"]
+    before = old if isinstance(old, dict) else {}
+    out = {k: v if v.__class__ in ATOMS  # nothing to number in a string, number, boolean or null
+           else _numbered(v, props.get(k, {}), f"{path}.{k}", before.get(k), resolve, allocate)
+           for k, v in value.items()}
+    if path and "id" in props and props["id"].get("readOnly") and out.get("id") is None:
+        out["id"] = before.get("id") or allocate(path)
+    return out
