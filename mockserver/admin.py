@@ -35,10 +35,15 @@ def guard_pages(app, settings, blueprints: tuple[str, ...] = ("mockserver_dashbo
     @app.before_request
     def host_guard():
         if request.blueprint in blueprints or request.path == "/":
-            refused = admin_guard.host_refusal(request.host, settings)
+            refused = admin_guard.host_refusal(_host_header(), settings)
             if refused is not None:
                 return _error(refused.message, refused.status)
         return None
+
+
+def _host_header() -> str:
+    """The ``Host`` as sent: none (an HTTP/1.0 client) is not the server's stand-in name for it."""
+    return request.headers.get("Host", "")
 
 
 def _body() -> tuple[Any, Response | None]:
@@ -56,7 +61,7 @@ def blueprint(state) -> Blueprint:
 
     @bp.before_request
     def guard():  # admin_guard.py: Host, Origin, token, JSON-only writes
-        refused = admin_guard.refusal(request.method, request.scheme, request.host, request.headers,
+        refused = admin_guard.refusal(request.method, request.scheme, _host_header(), request.headers,
                                       request.content_length or 0, state.settings)
         if refused is not None:
             response = _error(refused.message, refused.status)

@@ -1,8 +1,8 @@
 """Who may drive ``/__mock__/``: not a web page the user happens to visit, not a stranger on the network.
 
 - ``Host`` must name an address the mock serves: an IP address (a DNS-rebinding page always arrives under its
-  own host name), ``localhost``, the bound host, or a name given with ``--allowed-host`` (containers, CI
-  service names); otherwise 403.
+  own host name), ``localhost``, this machine's host name, the bound host, or a name given with
+  ``--allowed-host`` (containers, CI service names); otherwise 403.
 - ``Origin``, when a browser sends one, must be the mock's own; otherwise 403 (a cross-site page needs no CORS
   preflight to send a form or ``text/plain`` POST).
 - A write carries no body or a ``Content-Type: application/json`` one; anything else is 415.
@@ -17,6 +17,8 @@ import hmac
 import ipaddress
 import secrets
 from dataclasses import dataclass
+
+from .hostnames import host_name
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -55,7 +57,7 @@ def _hostname(host_header: str) -> str:
 
 def _served(name: str, bound: str, allowed: tuple[str, ...]) -> bool:
     name = name.lower().rstrip(".")
-    if name in ("localhost", bound.lower()) or name in (a.lower() for a in allowed):
+    if name in ("localhost", bound.lower(), host_name()) or name in (a.lower() for a in allowed):
         return True
     try:
         ipaddress.ip_address(name)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import logging
 import os
 import re
 import signal
@@ -184,8 +185,9 @@ def _add_serve(sub) -> None:
                        help="on SIGINT/SIGTERM, seconds to let requests already received finish "
                             f"(default: {defaults.shutdown_timeout:g})")
     serve.add_argument("--tls", action="store_true",
-                       help="serve HTTPS with a certificate made at start for the bound host, localhost and "
-                            "127.0.0.1; the CA that signs it is written where the banner says, for clients to trust")
+                       help="serve HTTPS with a certificate made at start for the bound host, localhost, "
+                            "127.0.0.1, ::1, each --allowed-host and (bound to 0.0.0.0) this machine's name and "
+                            "addresses; the CA that signs it is written where the banner says, for clients to trust")
     serve.add_argument("--tls-cert", type=Path, default=None, metavar="FILE",
                        help="serve HTTPS with this certificate (PEM, chain after it), with --tls-key")
     serve.add_argument("--tls-key", type=Path, default=None, metavar="FILE", help="the private key of --tls-cert (PEM)")
@@ -413,14 +415,32 @@ def run_serve(args: argparse.Namespace) -> int:
     # the process without the drain.
     signal.signal(signal.SIGTERM, _interrupt)  # stop as cleanly on `kill` as on Ctrl-C
     try:
-        print(banner(server), flush=True)
+        _show(banner(server))
         server.wait()
     except KeyboardInterrupt:
         pass
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second signal does not cut the drain short
-        server.stop()  # answers the requests already received first (--shutdown-timeout)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM does not cut the drain short
+        try:
+            if server.busy():
+                logging.getLogger("mockserver").info(
+                    "stopping: answering the requests already received (up to %g s; Ctrl-C again stops at once)",
+                    server.settings.shutdown_timeout)
+            server.stop()  # answers the requests already received first (--shutdown-timeout)
+        except KeyboardInterrupt:  # a second Ctrl-C: no more waiting
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # nor a third one cutting this short
+            server.stop(timeout=0)  # what the interrupted stop had left (connections, the data file's lock)
+            logging.getLogger("mockserver").warning("stopped at once: requests still being answered were cut off")
+            return 130
     return 0
+
+
+def _show(text: str) -> None:
+    """The banner on stdout; a reader that went (``| head -1``) does not stop the mock."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more is written to the pipe
 
 
 def _interrupt(signum, frame) -> None:
@@ -429,13 +449,17 @@ def _interrupt(signum, frame) -> None:
 
 def banner(server) -> str:
     from .clock import isoformat_z
+    from .hostnames import machine_names
     from .server import every_interface
 
     s = server.settings
     lines = [f"mockserver listening on {server.url}"]
     if every_interface(s.host):
-        lines[0] += (f"   (bound to every interface, {s.host}: other machines use this one's name or address, "
-                     f"port {server.port})")
+        scheme = server.url.split(":", 1)[0]
+        elsewhere = ", ".join(f"{scheme}://[{name}]:{server.port}" if ":" in name else f"{scheme}://{name}:{server.port}"
+                              for name in machine_names())
+        lines[0] += (f"   (bound to every interface, {s.host}: from other machines "
+                     f"{elsewhere or f'this one by its name or address, port {server.port}'})")
     if "torrent" in s.apis:
         lines.append(f"  Torrent Suite API  {server.url}/rundb/api/v1/   (HTTP Basic, or ApiKey <user>:<key>)")
         for user in s.torrent_users:
@@ -463,14 +487,16 @@ def banner(server) -> str:
         lines.append(f"  admin              {server.url}/__mock__/")
     tls = getattr(server, "tls", None)
     if tls is not None and tls.made:
-        lines.append(f"  HTTPS              certificate made at start; trust its CA: {tls.ca_file}")
+        lines.append(f"  HTTPS              certificate made at start for {', '.join(tls.names)}; trust its CA: "
+                     f"{tls.ca_file}")
         lines.append(f"                     (curl --cacert {tls.ca_file}, requests verify=, REQUESTS_CA_BUNDLE)")
     elif tls is not None:
         lines.append(f"  HTTPS              certificate {s.tls_cert}")
     if s.cors:
         lines.append(f"  CORS               vendor APIs answer browser pages from {', '.join(s.cors)}")
     lines.append(f"  data               {s.db if s.db else 'in memory'}")
-    lines.append(f"  serving            {s.threads} worker threads, request timeout {s.request_timeout:g} s")
+    lines.append(f"  serving            {s.threads} worker threads, request timeout {s.request_timeout:g} s, "
+                 f"idle connections closed after {s.keepalive_timeout:g} s")
     if s.clock_start or s.clock_frozen:
         start = isoformat_z(s.clock_start) if s.clock_start else "the real time"
         lines.append(f"  clock              starts at {start}" + (", frozen" if s.clock_frozen else "")

@@ -121,6 +121,18 @@ def _query_pattern(names: frozenset[str]) -> re.Pattern[bytes]:
     return re.compile(rb"((?<=[?&])(?:" + alternatives + rb")=)[^&#\s\"'<>\\]+")
 
 
+def query_string_masked(query: str, names: frozenset[str]) -> str:
+    """A raw query string (``a=1&api_key=…``) with the values of ``names`` masked: what the access log shows."""
+    if not names or "=" not in query:
+        return query
+    return _query_string_pattern(names).sub(r"\1" + MASK, query)
+
+
+@cache
+def _query_string_pattern(names: frozenset[str]) -> re.Pattern[str]:
+    return re.compile(r"((?:^|(?<=&))(?:" + "|".join(map(re.escape, sorted(names))) + r")=)[^&#]+")
+
+
 @cache
 def _text_pattern(names: frozenset[str]) -> re.Pattern[str]:
     """``"name": value`` for any of ``names``; a string value may be cut off by the end of the text."""

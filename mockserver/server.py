@@ -38,6 +38,7 @@ from .admin_guard import needs_token, new_token
 from .app import DROPPED, SOCKET, TURN, create_app, state_of
 from .config import Settings
 from .errors import MockServerError, NotRunning
+from .masking import query_string_masked, secrets_of
 from .tls import TLSConnection, server_tls
 
 BACKLOG = 1024
@@ -70,8 +71,9 @@ class _AccessLogged:
                 environ = getattr(self, "environ", None) or {}  # an ErrorTask has none: the parsed request tells
                 status = "dropped" if environ.get(DROPPED) else int(self.status.split(" ", 1)[0])
                 method = environ.get("REQUEST_METHOD") or getattr(self.request, "command", None) or "-"
-                path = environ.get("PATH_INFO") or getattr(self.request, "path", None) or ""
+                path = environ.get("PATH_INFO") or getattr(self.request, "path", None) or "-"  # "-": not read yet
                 query = environ.get("QUERY_STRING") or getattr(self.request, "query", None) or ""
+                query = query_string_masked(query, self.channel.server.mock_secret_query)  # as the journal
                 logs.access(self.channel.addr[0] if self.channel.addr else "-", method, path, query,
                             f"HTTP/{self.version}", status, (time.perf_counter() - started) * 1000)
                 if threading.get_ident() != self.channel.server.task_dispatcher.loop_thread:
@@ -402,6 +404,7 @@ class _Dispatcher(ThreadedTaskDispatcher):
 class _Server(TcpWSGIServer):
     channel_class = _Channel
     mock_access_log = False
+    mock_secret_query: frozenset[str] = frozenset()  # query parameters the access log masks (the journal's)
     tls_context: ssl.SSLContext | None = None
     request_timeout = 30.0
     keepalive_timeout = 30.0
@@ -528,6 +531,7 @@ class MockServer:
         dispatcher.wake_loop = lambda: _wake(server)
         server.task_dispatcher.set_thread_count(s.threads)
         server.mock_access_log = self.access_log
+        server.mock_secret_query = frozenset().union(*(secrets_of(api).query_masked for api in self.state.bindings))
         server.tls_context = self.tls.context if self.tls else None
         server.request_timeout, server.keepalive_timeout = s.request_timeout, s.keepalive_timeout
         self._server = server
@@ -535,18 +539,20 @@ class MockServer:
         self._thread.start()
         return self
 
-    def stop(self) -> None:
+    def stop(self, timeout: float | None = None) -> None:
+        """Stop accepting, answer the requests already received for up to ``timeout`` seconds (the settings'
+        ``shutdown_timeout`` by default), then close every connection. Stopping twice is harmless."""
         server, self._server = self._server, None
         if server is not None:
-            self._drain(server)
+            self._drain(server, self.settings.shutdown_timeout if timeout is None else timeout)
         self.state.store.close()
         if self.tls is not None and self.tls.scratch is not None:
             shutil.rmtree(self.tls.scratch, ignore_errors=True)  # the CA file --tls wrote: no use after the stop
 
-    def _drain(self, server: _Server) -> None:
+    def _drain(self, server: _Server, timeout: float) -> None:
         """Stop accepting, let what was received be answered, then close every connection and the loop."""
         _in_loop(server, lambda: _stop_accepting(server))
-        deadline = time.monotonic() + self.settings.shutdown_timeout
+        deadline = time.monotonic() + timeout
         while not server.idle() and time.monotonic() < deadline:
             time.sleep(0.01)
         _in_loop(server, lambda: _close_connections(server))
@@ -561,6 +567,10 @@ class MockServer:
             while self._thread.is_alive() and time.monotonic() < deadline:
                 _close_connections(server)  # one the loop accepted while the others were being closed
                 self._thread.join(timeout=0.1)
+
+    def busy(self) -> bool:
+        """A request is being answered, waits for an answer, or its answer is still being sent."""
+        return self._server is not None and not self._server.idle()
 
     def wait(self) -> None:
         """Block until the server stops (Ctrl-C raises KeyboardInterrupt here)."""

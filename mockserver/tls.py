@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import MockServerError
+from .hostnames import machine_names
 
 VALID_DAYS = 30
 
@@ -28,6 +29,7 @@ class ServerTLS:
     ca_file: Path | None  # the CA certificate clients trust: written for --tls, given with --tls-ca otherwise
     made: bool  # True: the certificate was made at start (--tls)
     scratch: Path | None = None  # a directory made for the CA file, removed when the server stops
+    names: tuple[str, ...] = ()  # the names and addresses a certificate made at start is for
 
 
 def server_tls(settings) -> ServerTLS | None:
@@ -55,7 +57,7 @@ def server_tls(settings) -> ServerTLS | None:
         with os.fdopen(fd, "wb") as out:
             out.write(key_pem)
         context = _context(cert_file, key_file)
-    return ServerTLS(context, ca_file, made=True, scratch=scratch)
+    return ServerTLS(context, ca_file, made=True, scratch=scratch, names=tuple(names))
 
 
 def _context(cert_file: Path, key_file: Path) -> ssl.SSLContext:
@@ -73,7 +75,9 @@ def _context(cert_file: Path, key_file: Path) -> ssl.SSLContext:
 
 def _names(host: str, allowed_hosts: tuple[str, ...]) -> list[str]:
     names = ["localhost", "127.0.0.1", "::1"]
-    for name in (host, *allowed_hosts):
+    # Bound to every interface, other machines come by this one's name or addresses
+    everywhere = machine_names() if _unspecified(host.strip("[]")) else ()
+    for name in (host, *everywhere, *allowed_hosts):
         name = name.strip("[]").lower()
         if name and name not in names and not _unspecified(name):
             names.append(name)

@@ -1,5 +1,7 @@
 """Admin plane safety (issue: no stranger drives /__mock__/), over real HTTP: JSON-only writes, the mock's own
 Origin and Host only, a token when the mock listens beyond loopback. The vendor APIs answer as before."""
+import socket
+
 import pytest
 from stub_dialect import install
 from stub_dialect import loopback_session as session
@@ -7,6 +9,7 @@ from stub_dialect import loopback_session as session
 from mockserver import MockHandle
 from mockserver.cli import banner
 from mockserver.config import Settings
+from mockserver.hostnames import host_name, machine_names
 from mockserver.server import MockServer
 
 pytest_plugins = ["pytester"]
@@ -87,6 +90,17 @@ def test_served_addresses_and_allowed_hosts_are_accepted(mock, host):
         assert s.get(mock.url + "/__mock__/", headers={"Host": host}, timeout=10).status_code == 200
 
 
+def test_a_request_without_a_host_header_is_served(mock):
+    """HTTP/1.0 needs no Host; a browser page (the attack the check stops) always sends one."""
+    with socket.create_connection(("127.0.0.1", mock.port), timeout=10) as sock:
+        sock.sendall(b"GET /__mock__/health HTTP/1.0\r\n\r\n")
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.0 200 "), answer[:300]
+    assert b'"status": "ok"' in answer or b'"status":"ok"' in answer
+
+
 @pytest.fixture(scope="module")
 def exposed(tmp_path_factory):
     """A mock on every interface: its admin plane takes a token (generated, as none was given)."""
@@ -108,6 +122,18 @@ def test_bound_beyond_loopback_the_admin_plane_needs_the_token(exposed):
         right = s.get(url + "/__mock__/health", headers={"Authorization": f"Bearer {token}"}, timeout=10)
         assert right.status_code == 200
         assert s.get(url + ITEMS, timeout=10).status_code == 200  # the vendor API needs no admin token
+
+
+def test_bound_to_every_interface_the_admin_plane_takes_this_machines_name_as_host(exposed):
+    token = {"Authorization": f"Bearer {exposed.settings.admin_token}"}
+    with session() as s:
+        for host in (host_name(), f"{host_name()}:{exposed.port}", f"{host_name().upper()}:{exposed.port}"):
+            answer = s.get(f"http://127.0.0.1:{exposed.port}/__mock__/health", timeout=10,
+                           headers={**token, "Host": host})
+            assert answer.status_code == 200, (host, answer.text)
+        foreign = s.get(f"http://127.0.0.1:{exposed.port}/__mock__/health", timeout=10,
+                        headers={**token, "Host": f"not-{host_name()}.example:{exposed.port}"})
+        assert foreign.status_code == 403
 
 
 def test_the_handle_passes_the_token_by_itself(exposed):
@@ -132,7 +158,9 @@ def test_a_chosen_token_is_used_and_the_banner_says_the_admin_plane_needs_it(mon
     # URLs a client can open: loopback from this machine; the first line says other machines use its name
     first = text.splitlines()[0]
     assert first.startswith(f"mockserver listening on http://127.0.0.1:{port}   (bound to every interface")
-    assert f"port {port}" in first and "http://0.0.0.0" not in text
+    assert f"http://{host_name()}:{port}" in first and "http://0.0.0.0" not in text
+    for name in machine_names():
+        assert (f"http://[{name}]:{port}" if ":" in name else f"http://{name}:{port}") in first
 
 
 def test_on_loopback_no_token_is_made_or_needed(mock):

@@ -3,6 +3,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,60 @@ def test_the_cli_starts_prints_the_banner_serves_and_stops_on_sigterm(tmp_path):
     text = "".join(shown)
     assert f"admin              {url}/__mock__/" in text and "seed               5" in text
     assert "GET /rundb/api/v1/item/" in err  # the access log (no --quiet)
+
+
+def test_a_second_ctrl_c_during_the_drain_stops_at_once_with_130_and_no_traceback(tmp_path):
+    proc = subprocess.Popen([sys.executable, str(STUB), str(tmp_path), "--port", "0", "--quiet",
+                             "--shutdown-timeout", "30"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = proc.stdout.readline().split()[-1]
+        port = int(url.rsplit(":", 1)[1])
+        with requests.Session() as s:
+            s.trust_env = False
+            s.post(url + "/__mock__/faults", json={"path": "/rundb/api/v1/echo/", "delay_ms": 20000}, timeout=10)
+        held = socket.create_connection(("127.0.0.1", port), timeout=20)
+        held.sendall(b"GET /rundb/api/v1/echo/ HTTP/1.1\r\nHost: mock\r\n\r\n")
+        time.sleep(0.5)  # read at once; its answer waits 20 s in the fault's delay
+        proc.send_signal(signal.SIGINT)
+        said = proc.stderr.readline()  # the drain says it waits, and how to stop at once
+        assert "stopping: answering the requests already received (up to 30 s; Ctrl-C again stops at once)" in said
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=10)  # far less than the 30 s drain
+        assert held.recv(1) == b""  # cut off: no answer
+        held.close()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130
+    assert "stopped at once: requests still being answered were cut off" in err and "Traceback" not in err
+
+
+def test_a_banner_reader_that_goes_away_does_not_stop_the_mock(tmp_path):
+    with socket.socket() as probe:  # a free port, chosen here: the banner that would tell it is never read
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, str(STUB), str(tmp_path), "--port", str(port), "--quiet"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stdout.close()  # as `| head -1` that went: the banner has nowhere to go
+    proc.stdout = None  # communicate() reads stderr only
+    try:
+        url = f"http://127.0.0.1:{port}"
+        with requests.Session() as s:
+            s.trust_env = False
+            for _ in range(100):  # until it listens
+                try:
+                    answer = s.get(url + "/rundb/api/v1/item/", timeout=10)
+                    break
+                except requests.ConnectionError:
+                    assert proc.poll() is None, proc.communicate()[1]
+                    time.sleep(0.1)
+            assert answer.status_code == 200
+            assert s.get(url + "/rundb/api/v1/item/", timeout=10).status_code == 200
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0 and "Traceback" not in err and "BrokenPipe" not in err, err

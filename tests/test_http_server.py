@@ -153,7 +153,7 @@ def test_with_every_worker_asleep_in_a_fault_delay_the_admin_api_still_answers(s
         time.sleep(0.3)  # every worker has taken one and sleeps
         assert mock.state.faults.as_json()[0]["hits"] == mock.settings.threads
         admin.sock.settimeout(2)  # far less than the 3 s the workers sleep
-        admin.send(get("/__mock__/faults", f"Host: 127.0.0.1:{mock.port}"))
+        admin.send(f"GET /__mock__/faults HTTP/1.1\r\nHost: 127.0.0.1:{mock.port}\r\n\r\n".encode())
         status, _, body = admin.response()
         assert status == 200 and [r["id"] for r in json.loads(body)] == [rule["id"]]
         admin.send(get(ITEMS))

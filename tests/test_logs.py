@@ -113,6 +113,41 @@ def test_a_408_the_server_answers_itself_is_in_the_access_log(capture, monkeypat
         == [("POST", "/rundb/api/v1/echo/", "x=1", 408)]
 
 
+def test_the_access_log_masks_the_secrets_of_a_query_as_the_journal_does(capture, monkeypatch, tmp_path):
+    stream = io.StringIO()
+    capture("json", stream)
+    settings = Settings(port=0, apis=("torrent",), seed_dir=install(monkeypatch, tmp_path))
+    with MockServer(settings, access_log=True) as mock, requests.Session() as s:
+        s.trust_env = False
+        s.get(mock.url + "/rundb/api/v1/item/?api_key=s3cret-key&limit=1", timeout=10)
+        journaled = mock.state.journal.entries()[-1].as_json()["query"]
+    logs.flush_access()
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    access = [e for e in lines if e["logger"] == "mockserver.access"]
+    assert [e["query"] for e in access] == ["api_key=****&limit=1"]
+    assert "/rundb/api/v1/item/?api_key=****&limit=1 " in access[0]["message"]
+    assert "s3cret-key" not in stream.getvalue()
+    assert journaled == {"api_key": "****", "limit": "1"}
+
+
+def test_a_408_before_the_request_line_was_read_is_logged_with_dashes(capture, monkeypatch, tmp_path):
+    stream = io.StringIO()
+    capture("json", stream)
+    settings = Settings(port=0, apis=("torrent",), seed_dir=install(monkeypatch, tmp_path), request_timeout=0.3)
+    with MockServer(settings, access_log=True) as mock:
+        with socket.create_connection(("127.0.0.1", mock.port), timeout=10) as sock:
+            sock.sendall(b"GET /rundb/api/v1/item/ HTTP/1.1\r\nHost: mo")  # the head never ends
+            answer = b""
+            while chunk := sock.recv(4096):
+                answer += chunk
+    assert answer.startswith(b"HTTP/1.1 408 ")
+    logs.flush_access()
+    access = [json.loads(line) for line in stream.getvalue().splitlines()]
+    access = [e for e in access if e["logger"] == "mockserver.access"]
+    assert [(e["method"], e["path"], e["status"]) for e in access] == [("-", "-", 408)]
+    assert '"- - HTTP/1.1" 408' in access[0]["message"]
+
+
 def test_text_on_a_terminal_colours_the_status(capture):
     stream = Terminal()
     capture("text", stream)

@@ -16,6 +16,7 @@ from stub_dialect import install
 from mockserver import MockHandle
 from mockserver.cli import main
 from mockserver.config import Settings
+from mockserver.hostnames import host_name, machine_names
 from mockserver.server import MockServer
 from mockserver.tls import make_certificates
 
@@ -81,13 +82,24 @@ def test_tls_without_tls_ca_the_ca_goes_to_a_new_directory_removed_at_stop(monke
     assert not ca_file.exists()
 
 
-def test_tls_on_every_interface_the_url_is_loopback_and_verifies_with_the_ca(monkeypatch, tmp_path):
-    """0.0.0.0 is no address a client connects to, nor a name in the certificate: the handle's URL is 127.0.0.1."""
+def test_tls_on_every_interface_the_certificate_is_for_loopback_and_this_machines_names(monkeypatch, tmp_path):
+    """0.0.0.0 is no address a client connects to, nor a name in the certificate: the handle's URL is 127.0.0.1;
+    other machines come by this one's name or address, which the certificate carries too."""
     seed_dir = install(monkeypatch, tmp_path)
     with MockServer(Settings(host="0.0.0.0", port=0, apis=("torrent",), seed_dir=seed_dir, tls=True)) as m:
         assert m.url == f"https://127.0.0.1:{m.port}"
         with https_session(m.ca_file) as s:
             assert s.get(m.url + ITEMS, timeout=10).status_code == 200
+        assert m.tls.names[:3] == ("localhost", "127.0.0.1", "::1") and host_name() in m.tls.names
+        context = ssl.create_default_context(cafile=str(m.ca_file))
+        for name in machine_names():  # the host name (through loopback), and each address itself
+            address = "127.0.0.1" if name == host_name() else name
+            with socket.create_connection((address, m.port), timeout=10) as raw:
+                with context.wrap_socket(raw, server_hostname=name) as verified:  # raises if the name is not in it
+                    assert verified.version() is not None
+        with pytest.raises(ssl.SSLCertVerificationError):
+            with socket.create_connection(("127.0.0.1", m.port), timeout=10) as raw:
+                context.wrap_socket(raw, server_hostname="not-this-machine.example")
 
 
 def test_tls_cert_and_key_serve_the_users_certificate(monkeypatch, tmp_path):
