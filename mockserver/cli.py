@@ -449,8 +449,7 @@ def _interrupt(signum, frame) -> None:
 
 def banner(server) -> str:
     from .clock import isoformat_z
-    from .hostnames import machine_names
-    from .server import every_interface
+    from .hostnames import every_interface, machine_names
 
     s = server.settings
     lines = [f"mockserver listening on {server.url}"]

@@ -14,6 +14,14 @@ from functools import cache
 _NOWHERE = ("192.0.2.1", 9)  # TEST-NET-1 (RFC 5737): routed like the rest of the world, never reached
 
 
+def every_interface(host: str) -> bool:
+    """Whether ``host`` binds every interface (0.0.0.0, ::): an address to listen on, not one to connect to."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_unspecified
+    except ValueError:
+        return False
+
+
 @cache
 def host_name() -> str:
     return socket.gethostname().lower().rstrip(".")
@@ -22,7 +30,6 @@ def host_name() -> str:
 @cache
 def machine_names() -> tuple[str, ...]:
     """This machine's host name, then its addresses other than loopback (as text, IPv4 first)."""
-    names = [host_name()] if host_name() else []
     addresses: list[str] = []
     try:
         for info in socket.getaddrinfo(host_name(), None, type=socket.SOCK_STREAM):
@@ -30,14 +37,15 @@ def machine_names() -> tuple[str, ...]:
     except OSError:
         pass  # a name that does not resolve: its addresses are not known
     addresses.append(_default_route_address() or "")
+    reachable: set[str] = set()
     for address in addresses:
         try:
             parsed = ipaddress.ip_address(address.split("%", 1)[0])
         except ValueError:
             continue
-        if not (parsed.is_loopback or parsed.is_unspecified or parsed.is_link_local) and str(parsed) not in names:
-            names.append(str(parsed))
-    return tuple(names[:1] + sorted(names[1:], key=lambda a: (":" in a, a)))
+        if not (parsed.is_loopback or parsed.is_unspecified or parsed.is_link_local):
+            reachable.add(str(parsed))
+    return (*([host_name()] if host_name() else []), *sorted(reachable, key=lambda a: (":" in a, a)))
 
 
 def _default_route_address() -> str | None:

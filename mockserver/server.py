@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import ipaddress
 import json
 import logging
 import shutil
@@ -38,6 +37,7 @@ from .admin_guard import needs_token, new_token
 from .app import DROPPED, SOCKET, TURN, create_app, state_of
 from .config import Settings
 from .errors import MockServerError, NotRunning
+from .hostnames import every_interface
 from .masking import query_string_masked, secrets_of
 from .tls import TLSConnection, server_tls
 
@@ -635,13 +635,6 @@ def _close_connections(server: _Server) -> None:
         except OSError:
             pass  # the client went first
         channel.handle_close()
-
-
-def every_interface(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_unspecified
-    except ValueError:
-        return False
 
 
 def connectable(host: str) -> str:

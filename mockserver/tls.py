@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import MockServerError
-from .hostnames import machine_names
+from .hostnames import every_interface, machine_names
 
 VALID_DAYS = 30
 
@@ -76,20 +76,12 @@ def _context(cert_file: Path, key_file: Path) -> ssl.SSLContext:
 def _names(host: str, allowed_hosts: tuple[str, ...]) -> list[str]:
     names = ["localhost", "127.0.0.1", "::1"]
     # Bound to every interface, other machines come by this one's name or addresses
-    everywhere = machine_names() if _unspecified(host.strip("[]")) else ()
+    everywhere = machine_names() if every_interface(host) else ()
     for name in (host, *everywhere, *allowed_hosts):
         name = name.strip("[]").lower()
-        if name and name not in names and not _unspecified(name):
+        if name and name not in names and not every_interface(name):  # no address a client connects to
             names.append(name)
     return names
-
-
-def _unspecified(name: str) -> bool:
-    """0.0.0.0 and :: are not addresses a client connects to; the certificate names the loopback ones."""
-    try:
-        return ipaddress.ip_address(name).is_unspecified
-    except ValueError:
-        return False
 
 
 def make_certificates(names: list[str]) -> tuple[bytes, bytes, bytes]:
