@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, unquote_plus, urlencode
 
 from .contract import HTTP_METHODS, load, resolve
 
@@ -122,15 +122,16 @@ def _query_pattern(names: frozenset[str]) -> re.Pattern[bytes]:
 
 
 def query_string_masked(query: str, names: frozenset[str]) -> str:
-    """A raw query string (``a=1&api_key=…``) with the values of ``names`` masked: what the access log shows."""
+    """A raw query string (``a=1&api_key=…``) with the values of ``names`` masked, each name read as the server
+    reads it (``api%5Fkey`` is ``api_key``): what the access log shows."""
     if not names or "=" not in query:
         return query
-    return _query_string_pattern(names).sub(r"\1" + MASK, query)
-
-
-@cache
-def _query_string_pattern(names: frozenset[str]) -> re.Pattern[str]:
-    return re.compile(r"((?:^|(?<=&))(?:" + "|".join(map(re.escape, sorted(names))) + r")=)[^&#]+")
+    parts = query.split("&")
+    for i, part in enumerate(parts):
+        name, equals, value = part.partition("=")
+        if equals and value and unquote_plus(name) in names:
+            parts[i] = f"{name}={MASK}"
+    return "&".join(parts)
 
 
 @cache
