@@ -263,8 +263,8 @@ def test_a_stop_waits_for_a_request_in_a_fault_delay_no_longer_than_the_shutdown
     took = time.monotonic() - started
     assert held.closed_by_server()  # no answer: the stop came first
     held.close()
-    # The stop's bound is the timeout: before, it waited a further second for the sleeping worker.
-    assert 0.3 <= took < 0.8, took
+    # The stop's bound is the timeout (and what closing takes): before, it waited a further second for the worker.
+    assert 0.3 <= took < 1.2, took  # the old stop took 1.3 s or more
     assert "1 request(s) still waiting in a fault's delay" in caplog.text
 
 
