@@ -17,9 +17,12 @@ Use :func:`install` in a test (pytest's ``monkeypatch``) or :func:`main` to run 
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Response
@@ -130,6 +133,20 @@ def serve_stub(tmp_path_factory):
         seed_dir = install(monkeypatch, tmp_path_factory.mktemp("seed"))
         with MockServer(Settings(port=0, apis=("torrent",), seed_dir=seed_dir)) as mock:
             yield mock
+
+
+@contextmanager
+def stub_cli(seed_dir: Path, *options: str) -> Iterator[subprocess.Popen]:
+    """The CLI serving the stub in a process of its own (``main`` below), its stdout and stderr piped as text;
+    killed on the way out if the test did not stop it."""
+    proc = subprocess.Popen([sys.executable, __file__, str(seed_dir), *options], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
 
 
 def main(argv: list[str]) -> int:

@@ -1,18 +1,14 @@
 """The command line: serve options, the start-up banner, start-up errors, a real start and stop."""
 import signal
 import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import requests
+from stub_dialect import stub_cli
 
 from mockserver.cli import banner, build_parser, main, serve_settings
 from mockserver.config import Settings
-
-STUB = Path(__file__).with_name("stub_dialect.py")
 
 
 class FakeServer:
@@ -109,9 +105,7 @@ def test_a_port_in_use_is_a_clear_start_error(capsys):
 
 
 def test_the_cli_starts_prints_the_banner_serves_and_stops_on_sigterm(tmp_path):
-    proc = subprocess.Popen([sys.executable, str(STUB), str(tmp_path), "--port", "0", "--seed", "5"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
+    with stub_cli(tmp_path, "--port", "0", "--seed", "5") as proc:
         first = proc.stdout.readline()
         assert first.startswith("mockserver listening on http://127.0.0.1:"), first + proc.stderr.read()
         url = first.split()[-1]
@@ -125,10 +119,6 @@ def test_the_cli_starts_prints_the_banner_serves_and_stops_on_sigterm(tmp_path):
             assert s.get(url + "/rundb/api/v1/item/", timeout=10).status_code == 200
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
     assert proc.returncode == 0
     text = "".join(shown)
     assert f"admin              {url}/__mock__/" in text and "seed               5" in text
@@ -136,9 +126,7 @@ def test_the_cli_starts_prints_the_banner_serves_and_stops_on_sigterm(tmp_path):
 
 
 def test_a_second_ctrl_c_during_the_drain_stops_at_once_with_130_and_no_traceback(tmp_path):
-    proc = subprocess.Popen([sys.executable, str(STUB), str(tmp_path), "--port", "0", "--quiet",
-                             "--shutdown-timeout", "30"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
+    with stub_cli(tmp_path, "--port", "0", "--quiet", "--shutdown-timeout", "30") as proc:
         url = proc.stdout.readline().split()[-1]
         port = int(url.rsplit(":", 1)[1])
         with requests.Session() as s:
@@ -154,10 +142,6 @@ def test_a_second_ctrl_c_during_the_drain_stops_at_once_with_130_and_no_tracebac
         _, err = proc.communicate(timeout=10)  # far less than the 30 s drain
         assert held.recv(1) == b""  # cut off: no answer
         held.close()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
     assert proc.returncode == 130
     assert "stopped at once: requests still being answered were cut off" in err and "Traceback" not in err
 
@@ -166,11 +150,9 @@ def test_a_banner_reader_that_goes_away_does_not_stop_the_mock(tmp_path):
     with socket.socket() as probe:  # a free port, chosen here: the banner that would tell it is never read
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, str(STUB), str(tmp_path), "--port", str(port), "--quiet"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    proc.stdout.close()  # as `| head -1` that went: the banner has nowhere to go
-    proc.stdout = None  # communicate() reads stderr only
-    try:
+    with stub_cli(tmp_path, "--port", str(port), "--quiet") as proc:
+        proc.stdout.close()  # as `| head -1` that went: the banner has nowhere to go
+        proc.stdout = None  # communicate() reads stderr only
         url = f"http://127.0.0.1:{port}"
         with requests.Session() as s:
             s.trust_env = False
@@ -185,8 +167,4 @@ def test_a_banner_reader_that_goes_away_does_not_stop_the_mock(tmp_path):
             assert s.get(url + "/rundb/api/v1/item/", timeout=10).status_code == 200
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
     assert proc.returncode == 0 and "Traceback" not in err and "BrokenPipe" not in err, err

@@ -3,20 +3,15 @@ requests, bounded worker threads, request and idle timeouts, a real connection d
 import json
 import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 import requests
-from stub_dialect import install, serve_stub
+from stub_dialect import install, serve_stub, stub_cli
 
 from mockserver.config import Settings
 from mockserver.server import MockServer
-
-STUB = Path(__file__).with_name("stub_dialect.py")
 
 ECHO = "/rundb/api/v1/echo/"  # the stub API (tests/stub_dialect.py): reads the body, answers it back
 ITEMS = "/rundb/api/v1/item/"
@@ -365,9 +360,7 @@ def test_300_concurrent_connections_are_all_answered_and_the_threads_stay_capped
 
 
 def test_sigterm_lets_a_request_in_flight_finish_then_exits_0(tmp_path):
-    proc = subprocess.Popen([sys.executable, str(STUB), str(tmp_path), "--port", "0", "--quiet"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
+    with stub_cli(tmp_path, "--port", "0", "--quiet") as proc:
         url = proc.stdout.readline().split()[-1]
         port = int(url.rsplit(":", 1)[1])
         with requests.Session() as s:
@@ -380,10 +373,6 @@ def test_sigterm_lets_a_request_in_flight_finish_then_exits_0(tmp_path):
         status, _, body = conn.response()
         conn.close()
         _, err = proc.communicate(timeout=10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
     assert status == 200 and b'"method": "GET"' in body
     assert proc.returncode == 0, err
 

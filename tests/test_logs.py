@@ -4,21 +4,16 @@ import io
 import json
 import logging
 import socket
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import requests
-from stub_dialect import install
+from stub_dialect import install, stub_cli
 
 from mockserver import logs
 from mockserver.config import Settings
 from mockserver.server import MockServer
-
-STUB = Path(__file__).with_name("stub_dialect.py")
 
 
 class Terminal(io.StringIO):
@@ -98,20 +93,29 @@ def test_a_served_requests_access_line_reaches_the_file_without_waiting_for_more
             assert '"GET /rundb/api/v1/item/ HTTP/1.1" 200' in log.read_text()
 
 
-def test_a_408_the_server_answers_itself_is_in_the_access_log(capture, monkeypatch, tmp_path):
+def half_sent(capture, monkeypatch, tmp_path, sent: bytes) -> tuple[bytes, list[dict]]:
+    """``sent`` (a request that never arrives whole) on a raw connection to a mock whose request timeout is 0.3 s
+    → (its whole answer, the JSON access log entries)."""
     stream = io.StringIO()
     capture("json", stream)
     settings = Settings(port=0, apis=("torrent",), seed_dir=install(monkeypatch, tmp_path), request_timeout=0.3)
     with MockServer(settings, access_log=True) as mock:
         with socket.create_connection(("127.0.0.1", mock.port), timeout=10) as sock:
-            sock.sendall(b"POST /rundb/api/v1/echo/?x=1 HTTP/1.1\r\nHost: mock\r\nContent-Length: 1000\r\n\r\nxx")
+            sock.sendall(sent)
             answer = b""
             while chunk := sock.recv(4096):
                 answer += chunk
+    logs.flush_access()
+    entries = [json.loads(line) for line in stream.getvalue().splitlines()]
+    return answer, [e for e in entries if e["logger"] == "mockserver.access"]
+
+
+def test_a_408_the_server_answers_itself_is_in_the_access_log(capture, monkeypatch, tmp_path):
+    answer, access = half_sent(capture, monkeypatch, tmp_path,
+                               b"POST /rundb/api/v1/echo/?x=1 HTTP/1.1\r\nHost: mock\r\nContent-Length: 1000\r\n\r\nxx")
     assert answer.startswith(b"HTTP/1.1 408 ")
-    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
-    assert [(e["method"], e["path"], e["query"], e["status"]) for e in lines if e["logger"] == "mockserver.access"] \
-        == [("POST", "/rundb/api/v1/echo/", "x=1", 408)]
+    assert [(e["method"], e["path"], e["query"], e["status"]) for e in access] == [
+        ("POST", "/rundb/api/v1/echo/", "x=1", 408)]
 
 
 def test_the_access_log_masks_the_secrets_of_a_query_as_the_journal_does(capture, monkeypatch, tmp_path):
@@ -138,19 +142,9 @@ def test_the_access_log_masks_the_secrets_of_a_query_as_the_journal_does(capture
 
 
 def test_a_408_before_the_request_line_was_read_is_logged_with_dashes(capture, monkeypatch, tmp_path):
-    stream = io.StringIO()
-    capture("json", stream)
-    settings = Settings(port=0, apis=("torrent",), seed_dir=install(monkeypatch, tmp_path), request_timeout=0.3)
-    with MockServer(settings, access_log=True) as mock:
-        with socket.create_connection(("127.0.0.1", mock.port), timeout=10) as sock:
-            sock.sendall(b"GET /rundb/api/v1/item/ HTTP/1.1\r\nHost: mo")  # the head never ends
-            answer = b""
-            while chunk := sock.recv(4096):
-                answer += chunk
+    answer, access = half_sent(capture, monkeypatch, tmp_path,
+                               b"GET /rundb/api/v1/item/ HTTP/1.1\r\nHost: mo")  # the head never ends
     assert answer.startswith(b"HTTP/1.1 408 ")
-    logs.flush_access()
-    access = [json.loads(line) for line in stream.getvalue().splitlines()]
-    access = [e for e in access if e["logger"] == "mockserver.access"]
     assert [(e["method"], e["path"], e["status"]) for e in access] == [("-", "-", 408)]
     assert '"- - HTTP/1.1" 408' in access[0]["message"]
 
@@ -178,19 +172,13 @@ def test_json_is_one_object_a_line_with_the_access_fields(capture):
 
 
 def test_the_cli_logs_json_to_stderr_without_colour(tmp_path):
-    proc = subprocess.Popen([sys.executable, str(STUB), str(tmp_path), "--port", "0", "--log-format", "json"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
+    with stub_cli(tmp_path, "--port", "0", "--log-format", "json") as proc:
         url = proc.stdout.readline().split()[-1]
         with requests.Session() as s:
             s.trust_env = False
             assert s.get(url + "/rundb/api/v1/item/", timeout=10).status_code == 200
         proc.terminate()
         _, err = proc.communicate(timeout=10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
     assert proc.returncode == 0
     entries = [json.loads(line) for line in err.splitlines()]
     assert any(e.get("path") == "/rundb/api/v1/item/" and e.get("status") == 200 for e in entries), err

@@ -4,14 +4,12 @@ serve HTTPS and hands its clients the CA. The serving rules (timeouts, dropped c
 import signal
 import socket
 import ssl
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 import requests
-from stub_dialect import install
+from stub_dialect import install, stub_cli
 
 from mockserver import MockHandle
 from mockserver.cli import main
@@ -21,7 +19,6 @@ from mockserver.server import MockServer
 from mockserver.tls import make_certificates
 
 pytest_plugins = ["pytester"]
-STUB = Path(__file__).with_name("stub_dialect.py")
 ITEMS = "/rundb/api/v1/item/"
 ECHO = "/rundb/api/v1/echo/"
 
@@ -45,9 +42,7 @@ def mock(tmp_path_factory):
 
 def test_tls_a_real_process_serves_https_that_requests_verifies_with_the_written_ca(tmp_path):
     ca = tmp_path / "ca.pem"
-    proc = subprocess.Popen([sys.executable, str(STUB), str(tmp_path), "--port", "0", "--quiet", "--tls",
-                             "--tls-ca", str(ca)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
+    with stub_cli(tmp_path, "--port", "0", "--quiet", "--tls", "--tls-ca", str(ca)) as proc:
         first = proc.stdout.readline()
         assert first.startswith("mockserver listening on https://127.0.0.1:"), first + proc.stderr.read()
         url = first.split()[-1]
@@ -64,10 +59,6 @@ def test_tls_a_real_process_serves_https_that_requests_verifies_with_the_written
                 s.get(url + ITEMS, verify=True, timeout=10)
         proc.send_signal(signal.SIGTERM)
         proc.communicate(timeout=10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
     assert proc.returncode == 0
 
 
